@@ -1,0 +1,50 @@
+# paybot: two commands on a fresh machine with python3 >= 3.11:
+#   make run    installs what is missing, then serves http://127.0.0.1:8765 on embedded defaults
+#   make test   installs what is missing, then runs the whole suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv from PATH when present, else a private copy installed with pip into .tools/.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := python3
+HOST ?= 127.0.0.1
+PORT ?= 8765
+
+.PHONY: help install run test lint typecheck bench clean
+
+help:
+	@echo "make run    - install and start the local server at http://$(HOST):$(PORT)"
+	@echo "make test   - install and run the whole test suite"
+	@echo "make bench  - run the benchmarks and print their figures"
+	@echo "make lint   - ruff and mypy"
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock packages/core/pyproject.toml packages/channels/pyproject.toml
+	$(UV) sync --locked --all-packages --all-extras
+	@touch $@
+
+install: .venv/.synced
+
+run: install
+	.venv/bin/paybot serve --host $(HOST) --port $(PORT)
+
+test: install
+	.venv/bin/python -m pytest
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+typecheck: install
+	.venv/bin/mypy
+
+bench: install
+	.venv/bin/python bench/run_all.py
+
+clean:
+	rm -rf .venv .tools dist test-artifacts .pytest_cache .mypy_cache .ruff_cache
