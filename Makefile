@@ -33,6 +33,7 @@ run: install
 	.venv/bin/paybot serve --host $(HOST) --port $(PORT)
 
 test: install
+	scripts/ensure_chromium.sh
 	.venv/bin/python -m pytest
 
 lint: install
