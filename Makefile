@@ -47,5 +47,10 @@ typecheck: install
 bench: install
 	.venv/bin/python bench/run_all.py
 
+# Deterministic Lambda zips (dist/lambda/web.zip, connect.zip) for `pulumi up`; see docs/deploy.md.
+.PHONY: package
+package: install
+	.venv/bin/python scripts/package_lambda.py --uv $(UV)
+
 clean:
 	rm -rf .venv .tools dist test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""The Lambda packager: byte-identical zips from one tree, and the right dependency sets."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from scripts import package_lambda
+
+pytestmark = pytest.mark.infra
+
+
+def _tree(root: Path, mtime: int, mode: int) -> Path:
+    (root / "pkg" / "__pycache__").mkdir(parents=True)
+    (root / "pkg" / "sub").mkdir()
+    (root / "pkg" / "__init__.py").write_text("VALUE = 1\n")
+    (root / "pkg" / "sub" / "b.py").write_text("B = 2\n")
+    (root / "pkg" / "a.py").write_text("A = 3\n")
+    (root / "pkg" / "data.bin").write_bytes(bytes(range(256)))
+    (root / "pkg" / "__pycache__" / "a.cpython-312.pyc").write_bytes(b"\x00junk")
+    (root / "pkg" / "stale.pyc").write_bytes(b"\x00junk")
+    for path in root.rglob("*"):
+        if path.is_file():
+            path.chmod(mode)
+        os.utime(path, (mtime, mtime))
+    return root
+
+
+def test_write_zip_is_byte_identical_whatever_the_mtimes_and_modes(tmp_path: Path) -> None:
+    first = _tree(tmp_path / "one", mtime=1_000_000_000, mode=0o600)
+    second = _tree(tmp_path / "two", mtime=1_700_000_000, mode=0o755)
+
+    size_one = package_lambda.write_zip(first, tmp_path / "one.zip")
+    size_two = package_lambda.write_zip(second, tmp_path / "two.zip")
+
+    assert size_one == size_two
+    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
+
+
+def test_write_zip_sorts_entries_and_fixes_metadata_without_bytecode(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "tree", mtime=1_600_000_000, mode=0o700)
+    package_lambda.write_zip(tree, tmp_path / "out.zip")
+
+    with zipfile.ZipFile(tmp_path / "out.zip") as archive:
+        entries = archive.infolist()
+        names = [entry.filename for entry in entries]
+        assert names == ["pkg/__init__.py", "pkg/a.py", "pkg/data.bin", "pkg/sub/b.py"]
+        assert {entry.date_time for entry in entries} == {(1980, 1, 1, 0, 0, 0)}
+        assert {entry.external_attr >> 16 for entry in entries} == {0o100644}
+        assert {entry.compress_type for entry in entries} == {zipfile.ZIP_DEFLATED}
+        assert archive.read("pkg/data.bin") == bytes(range(256))
+
+
+def test_rebuilding_over_an_existing_zip_gives_the_same_bytes(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "tree", mtime=1_600_000_000, mode=0o644)
+    out = tmp_path / "dist" / "web.zip"
+    package_lambda.write_zip(tree, out)
+    first = out.read_bytes()
+    (tree / "pkg" / "a.py").touch()
+    package_lambda.write_zip(tree, out)
+    assert out.read_bytes() == first
+    assert not out.with_suffix(".zip.tmp").exists()
+
+
+def test_prune_tree_drops_bytecode_scripts_and_install_records(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "tree", mtime=1_600_000_000, mode=0o644)
+    (tree / "bin").mkdir()
+    (tree / "bin" / "fastapi").write_text("#!/usr/bin/python\n")
+    (tree / "x-1.0.dist-info").mkdir()
+    (tree / "x-1.0.dist-info" / "RECORD").write_text("pkg/a.py,,\n")
+    (tree / "x-1.0.dist-info" / "METADATA").write_text("Name: x\n")
+
+    package_lambda.prune_tree(tree)
+
+    left = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
+    assert left == [
+        "pkg/__init__.py",
+        "pkg/a.py",
+        "pkg/data.bin",
+        "pkg/sub/b.py",
+        "x-1.0.dist-info/METADATA",
+    ]
+
+
+def _uv() -> str:
+    try:
+        return package_lambda.find_uv(None)
+    except package_lambda.PackagingError:
+        pytest.skip("uv is not installed (make install provides it)")
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {line.split("==", 1)[0].lower() for line in requirements}
+
+
+def test_web_requirements_exclude_the_runtimes_boto3_and_uvicorns_extras() -> None:
+    names = _names(package_lambda.export_requirements(_uv(), package_lambda.SPECS["web"].exports))
+    assert {"fastapi", "mangum", "pydantic", "pydantic-settings", "cryptography", "stripe"} <= names
+    assert not names & {"boto3", "botocore", "s3transfer", "uvicorn", "uvloop", "httptools", "watchfiles"}
+
+
+def test_connect_requirements_hold_the_encryption_sdk_but_no_web_stack() -> None:
+    names = _names(package_lambda.export_requirements(_uv(), package_lambda.SPECS["connect"].exports))
+    assert {"aws-encryption-sdk", "cryptography", "stripe", "pydantic", "pydantic-settings"} <= names
+    assert not names & {"boto3", "botocore", "fastapi", "starlette", "mangum", "uvicorn"}
+
+
+def test_copy_source_leaves_out_excluded_parts(tmp_path: Path) -> None:
+    src = tmp_path / "src" / "pkgx"
+    (src / "web").mkdir(parents=True)
+    (src / "connect").mkdir()
+    (src / "__init__.py").write_text("")
+    (src / "web" / "app.py").write_text("")
+    (src / "connect" / "handler.py").write_text("")
+    (src / "cli.py").write_text("")
+    source = package_lambda.Source(str(src), exclude=("web", "cli.py"))
+    package_lambda.copy_source(source, tmp_path / "out")
+    left = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.py"))
+    assert left == ["pkgx/__init__.py", "pkgx/connect/handler.py"]
