@@ -1,0 +1,349 @@
+import * as api from "./api.js";
+import { containsCardNumber } from "./cards.js";
+import { CardFormError, sandboxCardForm } from "./sandbox.js";
+const $ = (id) => document.getElementById(id);
+const ui = {
+messages: $("messages"),
+typing: $("typing"),
+outcome: $("outcome"),
+outcomeTitle: $("outcome-title"),
+outcomeDetail: $("outcome-detail"),
+newPayment: $("new-payment"),
+cardForm: $("card-form"),
+cardError: $("card-error"),
+cardSubmit: $("card-submit"),
+chatForm: $("chat-form"),
+chatInput: $("chat-input"),
+send: $("send"),
+notice: $("chat-notice"),
+status: $("summary-status"),
+name: $("summary-name"),
+amount: $("summary-amount"),
+card: $("summary-card"),
+referenceRow: $("summary-reference-row"),
+reference: $("summary-reference"),
+};
+const TERMINAL = new Set(["completed", "failed", "cancelled", "expired"]);
+const STATUS_LABELS = {
+collecting: "In progress",
+awaiting_payment_method: "Waiting for your card",
+confirming: "Waiting for your confirmation",
+requires_action: "Bank check needed",
+completed: "Paid",
+failed: "Not paid",
+cancelled: "Cancelled",
+expired: "Expired",
+};
+const OUTCOMES = {
+completed: "Payment complete",
+failed: "Payment not completed",
+cancelled: "Payment cancelled",
+expired: "This payment session expired",
+};
+const BRANDS = {
+visa: "Visa",
+mastercard: "Mastercard",
+amex: "American Express",
+discover: "Discover",
+diners: "Diners Club",
+jcb: "JCB",
+unionpay: "UnionPay",
+};
+const NOT_GIVEN = "Not given yet";
+const STORAGE_KEY = "paybot.session";
+const MAX_NEXT_ACTION_ROUNDS = 3;
+const state = {
+sessionId: null,
+status: null,
+cardEntry: null,
+collected: {},
+busy: false,
+cardUi: null,
+cardUiKey: null,
+};
+function addMessage(role, text) {
+const item = document.createElement("li");
+item.className = `message from-${role}`;
+const who = document.createElement("span");
+who.className = "visually-hidden";
+who.textContent = role === "user" ? "You: " : role === "bot" ? "paybot: " : "Note: ";
+const body = document.createElement("span");
+body.className = "text";
+body.textContent = text;
+item.append(who, body);
+ui.messages.append(item);
+ui.chatForm.scrollIntoView({ block: "nearest" });
+}
+function showNotice(text) {
+ui.notice.textContent = text;
+}
+function setBusy(busy) {
+state.busy = busy;
+ui.typing.hidden = !busy;
+ui.messages.setAttribute("aria-busy", String(busy));
+for (const button of [ui.send, ui.cardSubmit]) button.setAttribute("aria-disabled", String(busy));
+}
+function formatAmount(minor, currency) {
+const code = (currency || "usd").toUpperCase();
+try {
+const format = new Intl.NumberFormat(undefined, { style: "currency", currency: code });
+return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
+} catch {
+return `${(minor / 100).toFixed(2)} ${code}`;
+}
+}
+function describeCard(card) {
+if (!card || !card.last4) return null;
+const brand = BRANDS[card.brand] || (card.brand ? card.brand[0].toUpperCase() + card.brand.slice(1) : "Card");
+return `${brand} ending ${card.last4}`;
+}
+function setSummary(element, text) {
+element.textContent = text || NOT_GIVEN;
+element.classList.toggle("empty", !text);
+}
+function renderSummary(response) {
+const collected = response.collected || {};
+const payment = response.payment || null;
+state.collected = collected;
+setSummary(ui.name, collected.name);
+const amount = collected.amount ?? (payment && payment.amount);
+const currency = collected.currency || (payment && payment.currency);
+setSummary(ui.amount, amount != null ? formatAmount(amount, currency) : null);
+const paidWith = payment && payment.status === "succeeded" ? describeCard(payment) : null;
+setSummary(ui.card, describeCard(collected.card) || paidWith);
+ui.referenceRow.hidden = !collected.reference;
+ui.reference.textContent = collected.reference || "";
+ui.status.textContent = STATUS_LABELS[response.status] || response.status;
+ui.status.dataset.status = response.status;
+}
+async function cardUiFor(entry) {
+const stripe = entry.mode === "stripe" && entry.publishableKey;
+const key = stripe ? `stripe:${entry.publishableKey}` : "sandbox";
+if (state.cardUiKey !== key) {
+if (stripe) {
+const { stripeCardForm } = await import("./stripe.js");
+state.cardUi = stripeCardForm(document, entry.publishableKey);
+} else {
+state.cardUi = sandboxCardForm(document);
+}
+state.cardUiKey = key;
+}
+return state.cardUi;
+}
+async function renderCardForm(response) {
+const wanted = !TERMINAL.has(response.status) && response.currentField === "payment_method";
+if (!wanted) {
+if (!ui.cardForm.hidden) {
+const hadFocus = ui.cardForm.contains(document.activeElement);
+ui.cardForm.hidden = true;
+if (state.cardUi) state.cardUi.clear();
+if (hadFocus && !TERMINAL.has(response.status)) ui.chatInput.focus();
+}
+return;
+}
+const cardUi = await cardUiFor(response.cardEntry || state.cardEntry || { mode: "sandbox" });
+const appearing = ui.cardForm.hidden;
+ui.cardForm.hidden = false;
+try {
+await cardUi.show(state.collected);
+} catch (err) {
+ui.cardError.textContent = err.message;
+return;
+}
+if (appearing) {
+ui.cardError.textContent = "";
+cardUi.focus();
+}
+}
+function showCardError(err) {
+ui.cardError.textContent = err.message;
+const input = err.field && state.cardUi && state.cardUi.fields[err.field];
+if (input) {
+input.setAttribute("aria-invalid", "true");
+input.focus();
+}
+}
+function outcomeDetail(response) {
+const payment = response.payment || {};
+if (response.status === "completed") {
+const amount = formatAmount(payment.amount ?? state.collected.amount, payment.currency || state.collected.currency);
+const card = describeCard(payment) || describeCard(state.collected.card);
+return card ? `${amount} paid with ${card}.` : `${amount} paid.`;
+}
+if (response.status === "expired") return "It was idle too long, so its details were deleted. Nothing was charged.";
+if (response.status === "cancelled") return "Nothing was charged.";
+return payment.failureMessage ? `${payment.failureMessage} Nothing was charged.` : "Nothing was charged.";
+}
+function renderOutcome(response) {
+const terminal = TERMINAL.has(response.status);
+ui.chatInput.disabled = terminal;
+ui.send.disabled = terminal;
+if (!terminal) {
+ui.outcome.hidden = true;
+return;
+}
+const appearing = ui.outcome.hidden;
+ui.outcomeTitle.textContent = OUTCOMES[response.status];
+ui.outcomeDetail.textContent = outcomeDetail(response);
+ui.outcome.dataset.status = response.status;
+ui.outcome.hidden = false;
+if (appearing) ui.newPayment.focus();
+}
+function showSessionGone() {
+forget();
+state.status = "expired";
+document.body.dataset.status = "expired";
+document.body.dataset.field = "";
+ui.chatInput.disabled = true;
+ui.send.disabled = true;
+ui.cardForm.hidden = true;
+ui.outcomeTitle.textContent = "This payment session is no longer available";
+ui.outcomeDetail.textContent = "Nothing was charged in this window. Start a new payment to continue.";
+ui.outcome.dataset.status = "expired";
+ui.outcome.hidden = false;
+ui.newPayment.focus();
+}
+function remember() {
+try {
+sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ id: state.sessionId, cardEntry: state.cardEntry }));
+} catch {
+}
+}
+function recall() {
+try {
+return JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
+} catch {
+return null;
+}
+}
+function forget() {
+try {
+sessionStorage.removeItem(STORAGE_KEY);
+} catch {
+}
+state.sessionId = null;
+}
+async function render(response) {
+if (response.sessionId) state.sessionId = response.sessionId;
+state.status = response.status;
+if (response.cardEntry) state.cardEntry = response.cardEntry;
+remember();
+document.body.dataset.status = response.status;
+document.body.dataset.field = response.currentField || "";
+if (response.response) addMessage("bot", response.response);
+renderSummary(response);
+renderOutcome(response);
+await renderCardForm(response);
+}
+async function completeNextAction(response) {
+const cardUi = await cardUiFor(state.cardEntry || { mode: "sandbox" });
+const amount = state.collected.amount ?? (response.payment && response.payment.amount);
+const amountText = amount != null ? formatAmount(amount, state.collected.currency) : "";
+ui.typing.hidden = true;
+const problem = await cardUi.handleNextAction(response, amountText);
+ui.typing.hidden = false;
+if (problem) showNotice(problem);
+return api.sendNextActionCompleted(state.sessionId);
+}
+async function turn(call) {
+if (state.busy) return;
+setBusy(true);
+try {
+let response = await call();
+await render(response);
+for (let round = 0; response.status === "requires_action"; round += 1) {
+if (round === MAX_NEXT_ACTION_ROUNDS) {
+showNotice("The bank check did not finish. Type help, or start a new payment.");
+break;
+}
+response = await completeNextAction(response);
+await render(response);
+}
+} catch (err) {
+if (err instanceof CardFormError) showCardError(err);
+else if (err.status === 404) showSessionGone();
+else if (err.status === 429) showNotice("That was a lot of messages at once. Wait a moment, then try again.");
+else showNotice(err.message || "Something went wrong. Try again.");
+} finally {
+setBusy(false);
+}
+}
+ui.chatForm.addEventListener("submit", (event) => {
+event.preventDefault();
+const text = ui.chatInput.value.trim();
+if (!text || state.busy || ui.chatInput.disabled) return;
+if (containsCardNumber(text)) {
+ui.chatInput.value = "";
+const where = ui.cardForm.hidden
+? "When it's time to pay, a secure card form appears here."
+: "Use the secure card form above.";
+showNotice(`For your security, please don't type card numbers into the chat. ${where}`);
+if (!ui.cardForm.hidden && state.cardUi) state.cardUi.focus();
+return;
+}
+showNotice("");
+ui.chatInput.value = "";
+addMessage("user", text);
+turn(() => api.sendMessage(state.sessionId, text));
+});
+ui.cardForm.addEventListener("submit", (event) => {
+event.preventDefault();
+if (state.busy || !state.cardUi) return;
+ui.cardError.textContent = "";
+showNotice("");
+turn(async () => {
+const paymentMethod = await state.cardUi.createPaymentMethod();
+state.cardUi.clear();
+addMessage("user", "Card details sent through the secure form.");
+return api.sendPaymentMethod(state.sessionId, paymentMethod);
+});
+});
+ui.cardForm.addEventListener("input", (event) => {
+event.target.removeAttribute("aria-invalid");
+});
+ui.newPayment.addEventListener("click", () => {
+forget();
+ui.messages.replaceChildren();
+ui.outcome.hidden = true;
+ui.cardForm.hidden = true;
+if (state.cardUi) state.cardUi.clear();
+showNotice("");
+state.status = null;
+state.collected = {};
+delete document.body.dataset.status;
+delete document.body.dataset.field;
+ui.chatInput.disabled = false;
+ui.send.disabled = false;
+ui.chatInput.focus();
+start({ resume: false });
+});
+async function start({ resume }) {
+const params = new URLSearchParams(window.location.search);
+const linked = params.get("session");
+if (linked) window.history.replaceState(null, "", window.location.pathname);
+const saved = linked ? { id: linked } : resume ? recall() : null;
+if (saved && saved.id) {
+state.sessionId = saved.id;
+state.cardEntry = saved.cardEntry || null;
+try {
+const response = await api.getSession(saved.id);
+if (response && response.status) {
+await turn(async () => response);
+if (!TERMINAL.has(response.status) && ui.cardForm.hidden) ui.chatInput.focus();
+return;
+}
+} catch {
+}
+forget();
+}
+await turn(async () => {
+try {
+return await api.startSession();
+} catch (err) {
+if (err.status !== 401) throw err;
+return { status: "collecting", response: "Hello! Type a message to start your payment." };
+}
+});
+if (!TERMINAL.has(state.status)) ui.chatInput.focus();
+}
+start({ resume: true });

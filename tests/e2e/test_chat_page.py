@@ -1,0 +1,244 @@
+"""The web chat in Debian's Chromium against `paybot serve` in sandbox mode."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.chat_page import CVC, DECLINED, EXPIRY, MASTERCARD, THREE_D_SECURE, VISA, ChatPage, spaced
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_happy_path_pays_without_card_data_in_any_chat_request(chat: ChatPage) -> None:
+    chat.expect_status("collecting")
+    chat.give_name_and_amount("Jane Doe", "$50")
+    expect(chat.summary_name).to_have_text("Jane Doe")
+    expect(chat.summary_amount).to_have_text("$50.00")
+    expect(chat.card_number).to_be_focused()
+    chat.screenshots("card-form")
+
+    chat.use_card(VISA)
+    chat.expect_field("confirmation")
+    expect(chat.card_form).to_be_hidden()
+    expect(chat.summary_card).to_have_text("Visa ending 4242")
+    # The form forgets what was typed as soon as the gateway has the card.
+    for field in (chat.card_number, chat.card_expiry, chat.card_cvc):
+        expect(field).to_have_value("")
+
+    chat.say("yes")
+    chat.expect_status("completed")
+    expect(chat.outcome).to_be_visible()
+    expect(chat.outcome).to_contain_text("Payment complete")
+    expect(chat.outcome).to_contain_text("$50.00 paid with Visa ending 4242")
+    expect(chat.summary_status).to_have_text("Paid")
+    expect(chat.input).to_be_disabled()
+    expect(chat.new_payment).to_be_focused()
+    assert [pi["status"] for pi in chat.payment_intents()] == ["succeeded"]
+    chat.screenshots("completed")
+
+    # The card went to the sandbox gateway's endpoint, and only there.
+    tokenized = chat.requests.to("/v1/sandbox/payment_methods")
+    assert len(tokenized) == 1
+    assert tokenized[0].json() == {"number": VISA, "expMonth": 12, "expYear": 2034, "cvc": CVC}
+    others = [r for r in chat.requests.requests if r not in tokenized]
+    assert not [r for r in others if r.body and (VISA in r.body or CVC in r.body)]
+    kinds = [set(t.json()) - {"sessionId"} for t in chat.requests.chat_turns()]
+    assert kinds == [{"message"}, {"message"}, {"paymentMethod"}, {"message"}]
+    chat.requests.assert_chat_carries_no_card_data(VISA)
+    assert "4242" in chat.transcript() or "Visa" in chat.transcript()
+    assert not re.search(r"\d{13,}", re.sub(r"[\s-]", "", chat.transcript()))
+
+
+def test_decline_then_a_good_card(chat: ChatPage) -> None:
+    chat.give_name_and_amount("Ana Lima", "120")
+
+    # An expiry in the past: the sandbox gateway refuses to tokenize (402), shown by the form.
+    chat.fill_card(VISA, expiry="01/20")
+    chat.card_submit.click()
+    expect(chat.card_error).to_be_visible()
+    expect(chat.card_error).not_to_be_empty()
+    expect(chat.card_expiry).to_have_attribute("aria-invalid", "true")
+    expect(chat.card_expiry).to_be_focused()
+    assert [set(t.json()) - {"sessionId"} for t in chat.requests.chat_turns()] == [{"message"}, {"message"}]
+    chat.screenshots("card-error")
+
+    chat.use_card(DECLINED)
+    chat.expect_field("confirmation")
+    chat.say("yes")
+    # Declined: back to the card form for another card, nothing charged, session still open.
+    chat.expect_field("payment_method")
+    expect(chat.card_form).to_be_visible()
+    expect(chat.card_number).to_be_focused()
+    expect(chat.outcome).to_be_hidden()
+    assert [pi["status"] for pi in chat.payment_intents()] == ["failed"]
+    assert chat.payment_intents()[0]["failureCode"] == "card_declined"
+    chat.screenshots("declined")
+
+    chat.use_card(MASTERCARD)
+    chat.expect_field("confirmation")
+    expect(chat.summary_card).to_have_text("Mastercard ending 4444")
+    chat.say("yes")
+    chat.expect_status("completed")
+    expect(chat.outcome).to_contain_text("Mastercard ending 4444")
+    assert sorted(pi["status"] for pi in chat.payment_intents()) == ["failed", "succeeded"]
+    chat.requests.assert_chat_carries_no_card_data(VISA, DECLINED, MASTERCARD)
+    chat.screenshots("paid-after-decline")
+
+
+@pytest.mark.parametrize(("button", "paid"), [("Approve", True), ("Fail authentication", False)])
+def test_three_d_secure(chat: ChatPage, button: str, paid: bool) -> None:
+    chat.give_name_and_amount("Kim Park", "$75.50")
+    chat.use_card(THREE_D_SECURE)
+    chat.expect_field("confirmation")
+    chat.input.fill("yes")
+    chat.input.press("Enter")
+
+    expect(chat.auth_dialog).to_be_visible()
+    expect(chat.auth_dialog).to_contain_text("$75.50")
+    expect(chat.page.get_by_role("button", name="Approve")).to_be_focused()
+    chat.screenshots("3ds-dialog")
+    chat.page.get_by_role("button", name=button).click()
+    expect(chat.auth_dialog).to_be_hidden()
+    chat.wait_idle()
+
+    completed = [t for t in chat.requests.chat_turns() if t.json().get("nextActionCompleted")]
+    assert len(completed) == 1
+    authenticate = chat.requests.to("/v1/sandbox/payment_intents/")
+    assert len(authenticate) == 1
+    assert authenticate[0].json() == {"outcome": "approve" if paid else "fail"}
+    statuses = [pi["status"] for pi in chat.payment_intents()]
+    if paid:
+        chat.expect_status("completed")
+        expect(chat.outcome).to_contain_text("$75.50 paid with Visa ending 3155")
+        assert statuses == ["succeeded"]
+    else:
+        expect(chat.body).not_to_have_attribute("data-status", re.compile("completed|requires_action"))
+        assert "succeeded" not in statuses
+        assert chat.body.get_attribute("data-status") in ("awaiting_payment_method", "failed")
+    chat.requests.assert_chat_carries_no_card_data(THREE_D_SECURE)
+    chat.screenshots("3ds-approved" if paid else "3ds-failed")
+
+
+def test_card_number_typed_in_the_chat_box_never_leaves_the_browser(chat: ChatPage, page: Page) -> None:
+    chat.expect_field("name")
+    turns_before = len(chat.requests.chat_turns())
+    chat.input.fill(f"my card is {spaced(VISA)}")
+    chat.input.press("Enter")
+    expect(chat.notice).to_contain_text("don't type card numbers")
+    expect(chat.input).to_have_value("")
+    assert len(chat.requests.chat_turns()) == turns_before
+    assert VISA not in re.sub(r"\D", "", chat.transcript())
+
+    chat.give_name_and_amount()
+    chat.input.fill("-".join(spaced(MASTERCARD).split()))
+    chat.input.press("Enter")
+    expect(chat.notice).to_contain_text("secure card form")
+    expect(chat.card_number).to_be_focused()
+    chat.screenshots("card-number-in-chat")
+    chat.requests.assert_chat_carries_no_card_data(VISA, MASTERCARD)
+
+    # A client that skips the page's check gets nowhere either: the server refuses the number.
+    session_id = page.evaluate("JSON.parse(sessionStorage.getItem('paybot.session')).id")
+    answer = page.request.post("/v1/chat", data={"sessionId": session_id, "message": spaced(VISA)})
+    assert answer.ok, answer.text()
+    reply = answer.json()
+    assert VISA not in re.sub(r"\D", "", answer.text())
+    assert reply["currentField"] == "payment_method"
+    assert "card" not in reply.get("collected", {})
+
+
+def test_markup_in_a_name_is_shown_as_text(chat: ChatPage, page: Page) -> None:
+    markup = "<img src=x onerror=alert(1)>"
+    chat.say(markup)
+    expect(chat.user_messages.last).to_have_text(markup)
+    expect(page.locator("#messages img")).to_have_count(0)
+    assert page.locator("img").count() == 0
+    chat.screenshots("markup-name")
+    assert chat.dialogs == []  # the chat fixture also fails the test on any dialog
+
+
+def test_merchant_preset_reference_with_markup_is_shown_as_text(chat: ChatPage, page: Page) -> None:
+    markup = "<b>INV-1</b><img src=x onerror=alert(2)>"
+    created = page.request.post("/v1/sessions", data={"amount": 2500, "reference": markup})
+    assert created.status == 201, created.text()
+    chat.open(f"/?session={created.json()['sessionId']}")
+    expect(page.locator("#summary-reference")).to_have_text(markup)
+    expect(chat.summary_amount).to_have_text("$25.00")
+    assert page.locator("img, b").count() == 0
+    assert "session=" not in page.url  # the id does not linger in the address bar
+    chat.screenshots("merchant-preset")
+
+
+def test_cancel_then_start_a_new_payment(chat: ChatPage) -> None:
+    chat.say("Noah Nolan")
+    chat.expect_field("amount")
+    expect(chat.summary_name).to_have_text("Noah Nolan")
+    chat.say("cancel")
+    chat.expect_status("cancelled")
+    expect(chat.outcome).to_contain_text("Payment cancelled")
+    expect(chat.summary_status).to_have_text("Cancelled")
+    expect(chat.input).to_be_disabled()
+    expect(chat.new_payment).to_be_focused()
+    chat.screenshots("cancelled")
+
+    old_session = chat.page.evaluate("JSON.parse(sessionStorage.getItem('paybot.session')).id")
+    chat.new_payment.click()
+    chat.wait_idle()
+    chat.expect_status("collecting")
+    chat.expect_field("name")
+    expect(chat.bot_messages).to_have_count(1)
+    expect(chat.user_messages).to_have_count(0)
+    expect(chat.summary_name).to_have_text("Not given yet")
+    expect(chat.input).to_be_enabled()
+    expect(chat.input).to_be_focused()
+    assert chat.page.evaluate("JSON.parse(sessionStorage.getItem('paybot.session')).id") != old_session
+
+
+def test_keyboard_only_completion(chat: ChatPage, page: Page) -> None:
+    keyboard = page.keyboard
+    expect(chat.input).to_be_focused()
+    keyboard.type("Lee Chen")
+    keyboard.press("Enter")
+    chat.expect_field("amount")
+    expect(chat.input).to_be_focused()
+    keyboard.type("40")
+    keyboard.press("Enter")
+    chat.expect_field("payment_method")
+
+    # The card form takes focus, and Tab walks it in reading order.
+    expect(chat.card_number).to_be_focused()
+    keyboard.type(spaced(VISA))
+    keyboard.press("Tab")
+    expect(chat.card_expiry).to_be_focused()
+    keyboard.type(EXPIRY)
+    keyboard.press("Tab")
+    expect(chat.card_cvc).to_be_focused()
+    keyboard.type(CVC)
+    keyboard.press("Tab")
+    expect(chat.card_submit).to_be_focused()
+    keyboard.press("Enter")
+    chat.expect_field("confirmation")
+
+    expect(chat.input).to_be_focused()
+    keyboard.type("yes")
+    keyboard.press("Enter")
+    chat.expect_status("completed")
+    expect(chat.new_payment).to_be_focused()
+    chat.screenshots("keyboard-completed")
+    keyboard.press("Enter")
+    chat.expect_field("name")
+    expect(chat.input).to_be_focused()
+    chat.requests.assert_chat_carries_no_card_data(VISA)
+
+
+def test_reload_resumes_the_session(chat: ChatPage, page: Page) -> None:
+    chat.give_name_and_amount("Mary-Jane O'Brien", "$12.34")
+    page.reload()
+    chat.wait_idle()
+    chat.expect_field("payment_method")
+    expect(chat.summary_name).to_have_text("Mary-Jane O'Brien")
+    expect(chat.summary_amount).to_have_text("$12.34")
+    expect(chat.card_form).to_be_visible()

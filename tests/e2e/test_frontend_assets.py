@@ -1,0 +1,121 @@
+"""The built chat page and how it is served, checked without a browser (fast)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from paybot_channels.web.frontend import STATIC_DIR, mount_frontend
+from paybot_core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "frontend" / "src"
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("page_weight", ROOT / "bench" / "page_weight.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Client:
+    """Requests straight into the ASGI app through httpx (starlette's TestClient warns)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def get(self, path: str) -> httpx.Response:
+        async def fetch() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                return await client.get(path)
+
+        return asyncio.run(fetch())
+
+
+@pytest.fixture
+def client() -> Client:
+    app = FastAPI()
+
+    @app.get("/v1/ping")
+    def ping() -> dict[str, bool]:
+        return {"ok": True}
+
+    mount_frontend(app, Settings(frame_ancestors="https://shop.example"))
+    return Client(app)
+
+
+def test_shipped_static_files_are_the_build_of_frontend_src() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_frontend.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("path", sorted(SOURCE.glob("*.js")), ids=lambda p: p.name)
+def test_scripts_never_parse_text_as_markup(path: Path) -> None:
+    source = path.read_text()
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in source, f"{path.name} uses {sink}"
+
+
+def test_page_has_no_inline_script_or_style() -> None:
+    html = (SOURCE / "index.html").read_text()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script>"
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+
+
+def test_page_weight_is_within_budget() -> None:
+    bench = _load_bench()
+    total = sum(zipped for _, zipped in bench.page_weight().values())
+    assert 0 < total <= bench.BUDGET_BYTES
+
+
+def test_page_and_assets_are_served(client: Client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.text == (STATIC_DIR / "index.html").read_text()
+    script = client.get("/static/app.js")
+    assert script.status_code == 200
+    assert "javascript" in script.headers["content-type"]
+    assert client.get("/static/styles.css").headers["content-type"].startswith("text/css")
+    assert client.get("/static/missing.js").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/static/app.js", "/v1/ping", "/no-such-page"])
+def test_every_response_carries_the_security_headers(client: Client, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    csp = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
+    assert csp["default-src"] == "'self'"
+    assert csp["script-src"].split() == ["'self'", "https://js.stripe.com", "https://*.js.stripe.com"]
+    assert csp["connect-src"].split() == ["'self'", "https://api.stripe.com"]
+    assert "js.stripe.com" in csp["frame-src"]
+    assert csp["style-src"] == "'self'"
+    assert "unsafe-inline" not in headers["content-security-policy"]
+    assert csp["frame-ancestors"] == "https://shop.example"
+    assert "x-frame-options" not in headers  # framing is allowed for the configured origin
+
+
+def test_frame_ancestors_default_denies_framing() -> None:
+    app = FastAPI()
+    mount_frontend(app, Settings())
+    headers = Client(app).get("/").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY"
