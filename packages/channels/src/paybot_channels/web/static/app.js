@@ -116,11 +116,30 @@ ui.reference.textContent = collected.reference || "";
 ui.status.textContent = STATUS_LABELS[response.status] || response.status;
 ui.status.dataset.status = response.status;
 }
+const unavailableCardUi = {
+mode: "unavailable",
+fields: {},
+show() {
+$("sandbox-fields").hidden = true;
+$("stripe-element").hidden = true;
+throw new Error("Card payments are not set up on this server yet. Please contact the merchant.");
+},
+focus() {},
+clear() {},
+createPaymentMethod() {
+throw new CardFormError("Card payments are not set up on this server yet.", null);
+},
+handleNextAction() {
+return "Card payments are not set up on this server yet.";
+},
+};
 async function cardUiFor(entry) {
-const stripe = entry.mode === "stripe" && entry.publishableKey;
-const key = stripe ? `stripe:${entry.publishableKey}` : "sandbox";
+const stripe = entry.mode === "stripe";
+const key = stripe ? `stripe:${entry.publishableKey || ""}` : "sandbox";
 if (state.cardUiKey !== key) {
-if (stripe) {
+if (stripe && !entry.publishableKey) {
+state.cardUi = unavailableCardUi;
+} else if (stripe) {
 const { stripeCardForm } = await import("./stripe.js");
 state.cardUi = stripeCardForm(document, entry.publishableKey);
 } else {

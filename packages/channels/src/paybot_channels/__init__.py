@@ -1,0 +1,1 @@
+"""paybot channels."""

@@ -1,0 +1,32 @@
+"""`paybot chat`: a payment conversation in the terminal, typed card entry, sandbox gateway."""
+
+from __future__ import annotations
+
+from paybot_core.bootstrap import build
+from paybot_core.conversation.state import CardEntry, Channel, Presets
+from paybot_core.services import Turn
+from paybot_core.settings import Settings
+
+
+def run_chat(*, amount: int | None = None, reference: str | None = None) -> int:
+    """Exit code 0 when the payment completed, 1 otherwise."""
+    settings = Settings(allow_typed_card_entry=True, default_card_entry=CardEntry.TYPED, payment_gateway="sandbox")
+    services = build(settings)
+    conversations = services.conversations
+    reply = conversations.start(
+        Presets(amount=amount, currency=settings.currency, reference=reference, card_entry=CardEntry.TYPED),
+        Channel.CLI,
+    )
+    print("paybot (sandbox: use Stripe test cards such as 4242 4242 4242 4242; type 'cancel' to stop)")
+    print(f"bot> {reply.text}")
+    while not reply.state.status.terminal:
+        try:
+            message = input("you> ")
+        except EOFError:
+            print()
+            return 1
+        if not message.strip():
+            continue
+        reply = conversations.handle(reply.state.session_id, Turn(message[:2000]))
+        print(f"bot> {reply.text}")
+    return 0 if reply.state.status.value == "completed" else 1

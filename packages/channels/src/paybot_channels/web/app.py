@@ -1,0 +1,182 @@
+"""The web chat API (FastAPI). Handlers stay thin: parse, call the service, render."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from paybot_core.adapters.sandbox_gateway import SandboxGateway
+from paybot_core.bootstrap import Services
+from paybot_core.conversation.state import CardEntry, Channel, Presets
+from paybot_core.errors import CardValidationError, GatewayError
+from paybot_core.ports import CardDetails
+from paybot_core.services import Turn
+
+from . import deps
+from .errors import ApiError, install_error_handlers
+from .frontend import mount_frontend
+from .limits import BodySizeLimit
+from .render import chat_response
+from .schemas import (
+    ChatRequest,
+    ChatResponse,
+    CreateSessionRequest,
+    ErrorBody,
+    SandboxAuthenticateRequest,
+    SandboxCardRequest,
+    SandboxIntentList,
+    SandboxIntentOut,
+    SandboxPaymentMethod,
+)
+
+log = logging.getLogger("paybot.web")
+SWEEP_INTERVAL_SECONDS = 60.0
+_ERRORS = {code: {"model": ErrorBody} for code in (400, 404, 409, 413, 429, 503)}
+
+ServicesDep = Annotated[Services, Depends(deps.services)]
+SandboxDep = Annotated[SandboxGateway, Depends(deps.sandbox)]
+
+
+def create_app(services: Services, *, sweep_expired: bool = True) -> FastAPI:
+    """The ASGI app around already-built services (one composition root: `paybot_core.bootstrap`)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweep_forever(services)) if sweep_expired else None
+        yield
+        if task is not None:
+            task.cancel()
+
+    app = FastAPI(
+        title="paybot chat API",
+        version="1",
+        summary="Collect a card payment in a conversation, without card data reaching logs, stores or a model.",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+    _add_routes(app)
+    mount_frontend(app, services.settings)
+    if services.settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(services.settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "Authorization"],
+            max_age=600,
+        )
+    app.add_middleware(BodySizeLimit)
+    return app
+
+
+async def _sweep_forever(services: Services) -> None:
+    """Expire idle sessions so their sealed card data is wiped even if nobody comes back."""
+    while True:
+        try:
+            await asyncio.to_thread(services.conversations.sweep_expired)
+        except Exception:  # the sweeper must outlive a store hiccup
+            log.exception("expiry sweep failed")
+        await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+
+
+def _add_routes(app: FastAPI) -> None:  # noqa: C901
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(
+        "/v1/sessions",
+        status_code=201,
+        response_model=ChatResponse,
+        response_model_by_alias=True,
+        responses={**_ERRORS, 401: {"model": ErrorBody}},
+        dependencies=[Depends(deps.require_merchant_key)],
+        tags=["chat"],
+    )
+    def create_session(services: ServicesDep, body: CreateSessionRequest | None = None) -> ChatResponse:
+        body = body or CreateSessionRequest()
+        settings = services.settings
+        card_entry = CardEntry(body.card_entry) if body.card_entry else settings.default_card_entry
+        if card_entry is CardEntry.TYPED and not settings.allow_typed_card_entry:
+            raise ApiError(400, "invalid_request", "Typed card entry is disabled on this server; use the secure form.")
+        if body.amount is not None and body.amount > settings.max_amount:
+            raise ApiError(400, "invalid_request", f"amount must be at most {settings.max_amount} (minor units).")
+        presets = Presets(
+            amount=body.amount,
+            currency=body.currency or settings.currency,
+            reference=body.reference,
+            description=body.description,
+            customer_name=body.customer_name,
+            card_entry=card_entry,
+        )
+        return chat_response(services.conversations.start(presets, Channel.WEB), settings)
+
+    def chat(body: ChatRequest, services: ServicesDep) -> ChatResponse:
+        if not body.has_input():
+            raise ApiError(400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod).")
+        conversations = services.conversations
+        if body.session_id is None:
+            session_id = conversations.start(None, Channel.WEB).state.session_id
+        else:
+            session_id = body.session_id
+        turn = Turn(body.message, body.payment_method, body.next_action_completed)
+        return chat_response(conversations.handle(session_id, turn), services.settings)
+
+    app.post("/v1/chat", response_model=ChatResponse, response_model_by_alias=True, responses=_ERRORS,
+             tags=["chat"])(chat)
+    app.post("/chat", response_model=ChatResponse, response_model_by_alias=True, responses=_ERRORS, tags=["chat"],
+             deprecated=True, summary="Alias of POST /v1/chat for clients of the original API")(chat)
+
+    @app.get("/v1/sessions/{session_id}", response_model=ChatResponse, response_model_by_alias=True,
+             responses=_ERRORS, tags=["chat"])
+    def get_session(session_id: str, services: ServicesDep) -> ChatResponse:
+        return chat_response(services.conversations.get(session_id), services.settings)
+
+    @app.post("/v1/sandbox/payment_methods", status_code=201, response_model=SandboxPaymentMethod,
+              response_model_by_alias=True, responses={**_ERRORS, 402: {"model": ErrorBody}}, tags=["sandbox"])
+    def sandbox_payment_method(body: SandboxCardRequest, gateway: SandboxDep) -> SandboxPaymentMethod | JSONResponse:
+        number = "".join(ch for ch in body.number if ch not in " -")
+        year = body.exp_year + 2000 if 0 <= body.exp_year < 100 else body.exp_year
+        card = CardDetails(number, body.exp_month, year, body.cvc)
+        try:
+            pm_id, summary = gateway.create_payment_method(card)
+        except CardValidationError as err:
+            return JSONResponse({"error": {"code": err.code, "message": str(err)}}, status_code=402)
+        finally:
+            del card
+        return SandboxPaymentMethod(id=pm_id, brand=summary.brand, last4=summary.last4,
+                                    exp_month=summary.exp_month or 0, exp_year=summary.exp_year or 0)
+
+    @app.get("/v1/sandbox/payment_intents", response_model=SandboxIntentList, response_model_by_alias=True,
+             responses=_ERRORS, tags=["sandbox"])
+    def sandbox_payment_intents(session_id: Annotated[str, _query_alias("sessionId")], gateway: SandboxDep) -> SandboxIntentList:
+        return SandboxIntentList(data=[
+            SandboxIntentOut(id=i.id, status=i.status, amount=i.amount, currency=i.currency, last4=i.last4,
+                             failure_code=i.failure_code)
+            for i in gateway.list_intents(session_id)
+        ])
+
+    @app.post("/v1/sandbox/payment_intents/{intent_id}/authenticate", response_model=SandboxIntentOut,
+              response_model_by_alias=True, responses=_ERRORS, tags=["sandbox"])
+    def sandbox_authenticate(intent_id: str, body: SandboxAuthenticateRequest, gateway: SandboxDep) -> SandboxIntentOut:
+        try:
+            gateway.authenticate(intent_id, approve=body.outcome == "approve")
+        except GatewayError:
+            raise ApiError(404, "not_found", "No such payment intent.") from None
+        intent = gateway.intent(intent_id)
+        if intent is None:
+            raise ApiError(404, "not_found", "No such payment intent.")
+        return SandboxIntentOut(id=intent.id, status=intent.status, amount=intent.amount, currency=intent.currency,
+                                last4=intent.last4, failure_code=intent.failure_code)
+
+
+def _query_alias(alias: str) -> object:
+    return Query(alias=alias, min_length=1, max_length=64)
+

@@ -1,0 +1,103 @@
+"""Every 4xx and 5xx answer is {"error": {"code", "message"}}; messages never echo the input."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from paybot_core.errors import (
+    ConfigurationError,
+    SessionNotFoundError,
+    StoreUnavailableError,
+    TooManyConflictsError,
+)
+
+log = logging.getLogger("paybot.web")
+
+_HTTP_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+class ApiError(Exception):
+    """An error with its HTTP status, code and a message written for people."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
+    """(code, message) naming the fields at fault, never their values (a body may hold a card number)."""
+    problems = []
+    for error in exc.errors():
+        if error.get("type") == "json_invalid":
+            return "invalid_json", "The request body is not valid JSON."
+        location = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        reason = str(error.get("msg", "is invalid"))
+        if error.get("type") == "extra_forbidden":
+            reason = "is not a known field"
+        problems.append(f"{location}: {reason}")
+    return "invalid_request", "Invalid request: " + "; ".join(problems[:5])
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        code, message = _describe_validation(exc)
+        return error_response(400, code, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(SessionNotFoundError)
+    async def _not_found(_: Request, exc: SessionNotFoundError) -> JSONResponse:
+        return error_response(404, "session_not_found", "No payment session with that id. Start a new one.")
+
+    @app.exception_handler(TooManyConflictsError)
+    async def _conflict(_: Request, exc: TooManyConflictsError) -> JSONResponse:
+        return error_response(409, "conflict", str(exc), {"Retry-After": "1"})
+
+    @app.exception_handler(StoreUnavailableError)
+    async def _store(_: Request, exc: StoreUnavailableError) -> JSONResponse:
+        log.error("session store unavailable: %s", exc)
+        return error_response(
+            503, "store_unavailable", "Sessions are unavailable right now; nothing was charged. Please try again.",
+            {"Retry-After": "5"},
+        )
+
+    @app.exception_handler(ConfigurationError)
+    async def _config(_: Request, exc: ConfigurationError) -> JSONResponse:
+        log.error("configuration error: %s", exc)
+        return error_response(500, "configuration_error", "The server is misconfigured.")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "Something went wrong on our side; nothing was charged twice.")

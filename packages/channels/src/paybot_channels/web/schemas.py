@@ -1,0 +1,150 @@
+"""The chat API's request and response bodies (../shared/spec/chat-api.md), camelCase on the wire."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
+
+from paybot_core.conversation.parse import validate_name
+
+MAX_MESSAGE_CHARS = 2000
+
+SessionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+PaymentMethodId = Annotated[str, StringConstraints(max_length=255, pattern=r"^pm_[A-Za-z0-9_]+$")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=False)
+
+
+class CreateSessionRequest(_Body):
+    amount: StrictInt | None = Field(None, gt=0, description="Preset amount in minor units; the payer cannot change it.")
+    currency: Annotated[str, StringConstraints(pattern=r"^[a-z]{3}$")] | None = None
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    description: Annotated[str, StringConstraints(max_length=200)] | None = None
+    customer_name: Annotated[str, StringConstraints(max_length=100)] | None = Field(None, alias="customerName")
+    card_entry: Literal["secure", "typed"] | None = Field(None, alias="cardEntry")
+
+    @field_validator("customer_name")
+    @classmethod
+    def _valid_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        fact = validate_name(value)
+        if fact.value is None:
+            raise ValueError("customerName must be 2-100 letters, spaces, apostrophes, hyphens or periods")
+        return fact.value
+
+
+class ChatRequest(_Body):
+    session_id: SessionId | None = Field(None, alias="sessionId")
+    message: str | None = Field(None, description="1 to 2000 characters after trimming.")
+    payment_method: PaymentMethodId | None = Field(None, alias="paymentMethod")
+    next_action_completed: StrictBool = Field(
+        False, alias="nextActionCompleted", description="The payer finished 3-D Secure; the server re-reads the payment."
+    )
+
+    @field_validator("message")
+    @classmethod
+    def _message_length(cls, value: str | None) -> str | None:
+        if value is not None and len(value.strip()) > MAX_MESSAGE_CHARS:
+            raise ValueError(f"message must be at most {MAX_MESSAGE_CHARS} characters")
+        return value
+
+    def has_input(self) -> bool:
+        return bool((self.message or "").strip()) or self.payment_method is not None or self.next_action_completed
+
+
+class CardOut(BaseModel):
+    brand: str
+    last4: str
+    exp_month: int | None = Field(None, serialization_alias="expMonth")
+    exp_year: int | None = Field(None, serialization_alias="expYear")
+
+
+class Collected(BaseModel):
+    name: str | None = None
+    amount: int | None = None
+    currency: str | None = None
+    reference: str | None = None
+    card: CardOut | None = None
+
+
+class PaymentOut(BaseModel):
+    id: str
+    status: Literal["succeeded", "failed", "requires_action", "processing"]
+    amount: int
+    currency: str
+    brand: str | None = None
+    last4: str | None = None
+    failure_code: str | None = Field(None, serialization_alias="failureCode")
+    failure_message: str | None = Field(None, serialization_alias="failureMessage")
+
+
+class CardEntryOut(BaseModel):
+    mode: Literal["sandbox", "stripe"]
+    publishable_key: str | None = Field(None, serialization_alias="publishableKey")
+
+
+class NextActionOut(BaseModel):
+    type: Literal["use_stripe_sdk"] = "use_stripe_sdk"
+    client_secret: str = Field(serialization_alias="clientSecret")
+
+
+Status = Literal[
+    "collecting", "awaiting_payment_method", "confirming", "requires_action", "completed", "failed", "cancelled", "expired"
+]
+CurrentField = Literal["name", "amount", "card_number", "expiry", "cvv", "payment_method", "confirmation"]
+
+
+class ChatResponse(BaseModel):
+    session_id: str = Field(serialization_alias="sessionId")
+    response: str
+    status: Status
+    current_field: CurrentField | None = Field(serialization_alias="currentField")
+    collected: Collected
+    payment: PaymentOut | None
+    card_entry: CardEntryOut | None = Field(serialization_alias="cardEntry")
+    next_action: NextActionOut | None = Field(serialization_alias="nextAction")
+
+
+class SandboxCardRequest(_Body):
+    number: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    exp_month: StrictInt = Field(alias="expMonth")
+    exp_year: StrictInt = Field(alias="expYear")
+    cvc: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+
+
+class SandboxPaymentMethod(BaseModel):
+    id: str
+    brand: str
+    last4: str
+    exp_month: int = Field(serialization_alias="expMonth")
+    exp_year: int = Field(serialization_alias="expYear")
+
+
+class SandboxAuthenticateRequest(_Body):
+    outcome: Literal["approve", "fail"]
+
+
+class SandboxIntentOut(BaseModel):
+    id: str
+    status: str
+    amount: int
+    currency: str
+    last4: str
+    failure_code: str | None = Field(None, serialization_alias="failureCode")
+
+
+class SandboxIntentList(BaseModel):
+    data: list[SandboxIntentOut]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

@@ -1,0 +1,68 @@
+"""In-memory adapters: real implementations of the ports for tests and for `paybot chat`.
+
+Fakes are real code: they keep the same contracts (versioned writes, hash-chained audit)
+as the persistent adapters, and the contract tests run against them too.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from ..conversation.state import Phase, SessionState, state_from_json, state_to_json
+from ..errors import SessionExistsError, VersionConflictError
+from ..ports import AuditEvent
+from .audit_chain import AuditChain
+
+
+class MemorySessionStore:
+    """Sessions in a dict, serialised exactly as the persistent stores do (so nothing unserialisable hides)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[int, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def create(self, state: SessionState) -> SessionState:
+        with self._lock:
+            if state.session_id in self._rows:
+                raise SessionExistsError("A session with that id already exists.")
+            stored = state.evolve(version=1)
+            self._rows[state.session_id] = (1, state_to_json(stored))
+            return stored
+
+    def load(self, session_id: str) -> SessionState | None:
+        with self._lock:
+            row = self._rows.get(session_id)
+        return state_from_json(row[1]) if row else None
+
+    def save(self, state: SessionState, expected_version: int) -> SessionState:
+        with self._lock:
+            row = self._rows.get(state.session_id)
+            if row is None or row[0] != expected_version:
+                raise VersionConflictError("The session changed since it was read.")
+            stored = state.evolve(version=expected_version + 1)
+            self._rows[state.session_id] = (stored.version, state_to_json(stored))
+            return stored
+
+    def expired_session_ids(self, now: float, limit: int = 100) -> Sequence[str]:
+        with self._lock:
+            rows = list(self._rows.values())
+        found = []
+        for _, raw in rows:
+            state = state_from_json(raw)
+            if state.phase in (Phase.ACTIVE, Phase.REQUIRES_ACTION) and state.expires_at <= now:
+                found.append(state.session_id)
+        return found[:limit]
+
+
+class MemoryAuditLog:
+    """Hash-chained audit records kept in a list; `records` is what a file or S3 log would hold."""
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, object]] = []
+        self._chain = AuditChain()
+        self._lock = threading.Lock()
+
+    def append(self, event: AuditEvent) -> None:
+        with self._lock:
+            self.records.append(self._chain.link(event))

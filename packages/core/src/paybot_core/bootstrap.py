@@ -1,0 +1,132 @@
+"""The one composition root: settings in, wired services out.
+
+Called once per process at module scope (the Lambda handlers, `paybot serve`), so warm
+Lambdas reuse their clients. Tests pass overrides instead of patching globals.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .adapters.file_audit import FileAuditLog
+from .adapters.memory import MemoryAuditLog, MemorySessionStore
+from .adapters.rules_model import RulesLanguageModel
+from .adapters.sandbox_gateway import SandboxGateway
+from .adapters.sqlite_store import SqliteSessionStore
+from .conversation.state import Limits, Presets
+from .errors import ConfigurationError
+from .pci.logging import install_card_data_filter
+from .pci.vault import CardVault, decode_key, load_or_create_key_file
+from .ports import AuditLog, LanguageModel, PaymentGateway, SessionStore
+from .services import ConversationService, PaymentService
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    conversations: ConversationService
+    payments: PaymentService
+    store: SessionStore
+    gateway: PaymentGateway
+    model: LanguageModel
+    audit: AuditLog
+
+    @property
+    def sandbox(self) -> SandboxGateway | None:
+        """The sandbox gateway when it is the one in use (its test-only endpoints are served then)."""
+        return self.gateway if isinstance(self.gateway, SandboxGateway) else None
+
+
+def build(
+    settings: Settings | None = None,
+    *,
+    store: SessionStore | None = None,
+    gateway: PaymentGateway | None = None,
+    model: LanguageModel | None = None,
+    audit: AuditLog | None = None,
+    vault: CardVault | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Services:
+    """Wire the services from settings; any port may be handed in ready-made."""
+    settings = settings or Settings()
+    install_card_data_filter(logging.getLogger("paybot"))
+    store = store or _session_store(settings)
+    gateway = gateway or _gateway(settings)
+    model = model or _language_model(settings)
+    audit = audit or _audit_log(settings)
+    vault = vault or CardVault(_vault_key(settings))
+    payments = PaymentService(gateway)
+    limits = Limits(
+        max_amount=settings.max_amount,
+        ttl_seconds=settings.session_ttl_seconds,
+        max_field_attempts=settings.max_field_attempts,
+        max_payment_attempts=settings.max_payment_attempts,
+        max_turns=settings.max_turns_per_session,
+        accepted_brands=settings.accepted_brands,
+    )
+    conversations = ConversationService(
+        store=store,
+        payments=payments,
+        model=model,
+        audit=audit,
+        vault=vault,
+        limits=limits,
+        default_presets=Presets(currency=settings.currency, card_entry=settings.default_card_entry),
+        clock=clock,
+    )
+    return Services(settings, conversations, payments, store, gateway, model, audit)
+
+
+def _session_store(settings: Settings) -> SessionStore:
+    if settings.session_store == "memory":
+        return MemorySessionStore()
+    if settings.session_store == "sqlite":
+        return SqliteSessionStore(settings.data_dir / "sessions.sqlite3")
+    return _optional_adapter("dynamodb_store", "build_from_settings", settings)
+
+
+def _gateway(settings: Settings) -> PaymentGateway:
+    if settings.payment_gateway == "sandbox":
+        return SandboxGateway(settings.data_dir / "sandbox_gateway.sqlite3")
+    return _optional_adapter("stripe_gateway", "build_from_settings", settings)
+
+
+def _language_model(settings: Settings) -> LanguageModel:
+    if settings.language_model == "rules":
+        return RulesLanguageModel()
+    return _optional_adapter("bedrock_model", "build_from_settings", settings)
+
+
+def _audit_log(settings: Settings) -> AuditLog:
+    if settings.audit_log == "memory":
+        return MemoryAuditLog()
+    if settings.audit_log == "file":
+        return FileAuditLog(settings.data_dir / "audit.jsonl")
+    return _optional_adapter("s3_audit", "build_from_settings", settings)
+
+
+def _vault_key(settings: Settings) -> bytes:
+    if settings.vault_key is not None:
+        return decode_key(settings.vault_key.get_secret_value())
+    secret_id = getattr(settings, "vault_key_secret_id", None)
+    if secret_id:
+        return _optional_adapter("secrets", "vault_key_from_settings", settings)  # type: ignore[no-any-return]
+    return load_or_create_key_file(settings.vault_key_file)
+
+
+def _optional_adapter(module: str, factory: str, settings: Settings) -> Any:
+    """Cloud adapters are imported only when selected, so the embedded path never loads boto3 or stripe."""
+    import importlib
+
+    try:
+        adapter = importlib.import_module(f"paybot_core.adapters.{module}")
+    except ImportError as err:
+        raise ConfigurationError(
+            f"The {module} adapter is not available ({err}); install paybot-core with its extras."
+        ) from None
+    return getattr(adapter, factory)(settings)

@@ -1,0 +1,416 @@
+"""The dialog engine: a pure function from (state, event, clock) to (state, actions, notices).
+
+No I/O and no clock reads: the service executes the actions (vault, gateway) and feeds
+their results back as events; replies are phrased from the notices and the new state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from ..pci.cards import Brand, cvv_length
+from .events import (
+    Action,
+    CancelPayment,
+    CardTokenized,
+    Charge,
+    Event,
+    GatewayUnavailable,
+    KeepTypedCard,
+    NextActionCompleted,
+    Notice,
+    NoticeKind,
+    PaymentMethodProvided,
+    PaymentMethodRejected,
+    PaymentOutcome,
+    RefreshPayment,
+    Tick,
+    Tokenize,
+    TokenizationFailed,
+    UserTurn,
+    WipeVault,
+)
+from .state import CardEntry, CardSummary, Channel, Field, Limits, Phase, Presets, SessionState
+from .understanding import Intent, Understood
+
+TYPED_FIELDS_COMPLETE = frozenset({"number", "expiry", "cvv"})
+MAX_EXPIRY_YEARS_AHEAD = 20
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: SessionState
+    actions: tuple[Action, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+
+def new_session(
+    session_id: str, channel: Channel, presets: Presets, limits: Limits, now: float
+) -> SessionState:
+    """A fresh session with the merchant's presets already filled in."""
+    return SessionState(
+        session_id=session_id,
+        channel=channel,
+        presets=presets,
+        limits=limits,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + limits.ttl_seconds,
+        name=presets.customer_name,
+        amount=presets.amount,
+    )
+
+
+def step(state: SessionState, event: Event, now: float) -> Transition:
+    """Apply one event. Terminal sessions never change; idle sessions expire first."""
+    if state.phase in _TERMINAL_PHASES:
+        if isinstance(event, Tick):
+            return Transition(state)
+        return Transition(state, notices=(Notice(NoticeKind.ALREADY_CLOSED),))
+    if now >= state.expires_at:
+        return _expire(state)
+    match event:
+        case Tick():
+            return Transition(state)
+        case UserTurn(understood=understood):
+            return _on_user_turn(state, understood, now)
+        case PaymentMethodProvided():
+            return _on_payment_method(state, event, now)
+        case PaymentMethodRejected(code=code, message=message):
+            return _invalid(_Work(_touch(state, now)), Field.PAYMENT_METHOD, code, message).done()
+        case CardTokenized(payment_method_id=pm, card=card):
+            return _on_tokenized(state, pm, card)
+        case TokenizationFailed(code=code, message=message):
+            work = _Work(state.evolve(card=None, typed_card_fields=()))
+            work.act(WipeVault())
+            return _invalid(work, Field.CARD_NUMBER, code, message).done()
+        case PaymentOutcome():
+            return _on_payment_outcome(state, event)
+        case GatewayUnavailable(message=message):
+            return Transition(state, notices=(Notice(NoticeKind.GATEWAY_UNAVAILABLE, text=message),))
+        case NextActionCompleted():
+            if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
+                return Transition(_touch(state, now), actions=(RefreshPayment(state.payment.id),))
+            return Transition(state)
+    raise TypeError(f"unknown event {type(event).__name__}")  # pragma: no cover
+
+
+_TERMINAL_PHASES = frozenset({Phase.COMPLETED, Phase.FAILED, Phase.CANCELLED, Phase.EXPIRED})
+
+
+@dataclass
+class _Work:
+    """Accumulates one transition; local to a single `step` call."""
+
+    state: SessionState
+    actions: list[Action] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    changed: bool = False
+
+    def act(self, action: Action) -> None:
+        self.actions.append(action)
+
+    def notice(self, kind: NoticeKind, on: Field | None = None, code: str | None = None, text: str | None = None) -> None:
+        self.notices.append(Notice(kind, on, code, text))
+
+    def done(self) -> Transition:
+        return Transition(self.state, tuple(self.actions), tuple(self.notices))
+
+
+def _touch(state: SessionState, now: float) -> SessionState:
+    return state.evolve(updated_at=now, expires_at=now + state.limits.ttl_seconds)
+
+
+def _wipe_card(state: SessionState) -> SessionState:
+    return state.evolve(card=None, payment_method_id=None, typed_card_fields=())
+
+
+def _expire(state: SessionState) -> Transition:
+    actions: list[Action] = [WipeVault()]
+    if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
+        actions.append(CancelPayment(state.payment.id))
+    return Transition(
+        state.evolve(phase=Phase.EXPIRED, typed_card_fields=()), tuple(actions), (Notice(NoticeKind.EXPIRED),)
+    )
+
+
+def _cancel(state: SessionState) -> Transition:
+    actions: list[Action] = [WipeVault()]
+    if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
+        actions.append(CancelPayment(state.payment.id))
+    return Transition(
+        state.evolve(phase=Phase.CANCELLED, typed_card_fields=()), tuple(actions), (Notice(NoticeKind.CANCELLED),)
+    )
+
+
+def _restart(state: SessionState) -> Transition:
+    actions: list[Action] = [WipeVault()]
+    if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
+        actions.append(CancelPayment(state.payment.id))
+    fresh = _wipe_card(state).evolve(
+        phase=Phase.ACTIVE,
+        name=state.presets.customer_name,
+        amount=state.presets.amount,
+        payment=None,
+        field_attempts=(),
+        awaiting_change=False,
+    )
+    return Transition(fresh, tuple(actions), (Notice(NoticeKind.RESTARTED),))
+
+
+def _fail(work: _Work, kind: NoticeKind, on: Field | None = None) -> _Work:
+    work.state = work.state.evolve(phase=Phase.FAILED, typed_card_fields=())
+    work.act(WipeVault())
+    work.notice(kind, on)
+    return work
+
+
+def _invalid(work: _Work, on: Field, code: str, text: str | None = None) -> _Work:
+    """Count an invalid attempt on `on`; the last allowed one ends the session as failed."""
+    attempts = dict(work.state.field_attempts)
+    attempts[on.value] = attempts.get(on.value, 0) + 1
+    work.state = work.state.evolve(field_attempts=tuple(sorted(attempts.items())))
+    if attempts[on.value] >= work.state.limits.max_field_attempts:
+        return _fail(work, NoticeKind.TOO_MANY_ATTEMPTS, on)
+    work.notice(NoticeKind.INVALID, on, code, text)
+    return work
+
+
+# ---------------------------------------------------------------- user turns
+
+
+def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Transition:
+    state = _touch(state, now).evolve(turns=state.turns + 1)
+    if state.turns > state.limits.max_turns:
+        return _fail(_Work(state), NoticeKind.TOO_MANY_TURNS).done()
+    if understood.has(Intent.CANCEL):
+        return _cancel(state)
+    if understood.has(Intent.RESTART):
+        return _restart(state)
+    if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
+        return Transition(state, actions=(RefreshPayment(state.payment.id),))
+    if state.payment is not None and state.payment.status == "processing":
+        return Transition(state, actions=(RefreshPayment(state.payment.id),))
+    expecting = state.current_field
+    if understood.has(Intent.HELP) and not understood.fills_anything:
+        return Transition(state, notices=(Notice(NoticeKind.HELP, expecting),))
+
+    work = _Work(state)
+    if understood.card_typed_in_secure_form:
+        work.notice(NoticeKind.USE_SECURE_FORM)
+    _apply_name(work, understood, expecting)
+    _apply_amount(work, understood, expecting)
+    if state.card_entry is CardEntry.TYPED:
+        _apply_typed_card(work, understood, expecting, now)
+    _apply_change_requests(work, understood)
+    if work.state.phase is not Phase.ACTIVE:
+        return work.done()
+    if expecting is Field.CONFIRMATION and not work.changed and not work.notices:
+        _confirmation_answer(work, understood)
+    elif work.changed:
+        work.state = work.state.evolve(awaiting_change=False)
+    if not work.changed and not work.notices and not work.actions:
+        kind = NoticeKind.GREETING if understood.intents & {Intent.GREETING, Intent.PAY} else NoticeKind.NOT_UNDERSTOOD
+        work.notice(kind, expecting)
+    return work.done()
+
+
+def _apply_name(work: _Work, understood: Understood, expecting: Field | None) -> None:
+    fact = understood.name
+    if fact is None:
+        return
+    if fact.value is not None:
+        if fact.value != work.state.name:
+            work.state = work.state.evolve(name=fact.value)
+            work.notice(NoticeKind.ACCEPTED, Field.NAME)
+        work.changed = True
+    elif fact.problem and expecting is Field.NAME and not understood.card_typed_in_secure_form:
+        _invalid(work, Field.NAME, fact.problem)
+
+
+def _apply_amount(work: _Work, understood: Understood, expecting: Field | None) -> None:
+    fact = understood.amount
+    if fact is None or work.state.phase is not Phase.ACTIVE:
+        return
+    preset = work.state.presets.amount
+    if preset is not None:
+        if fact.minor != preset:
+            work.notice(NoticeKind.AMOUNT_LOCKED)
+        return
+    if fact.minor is None:
+        if expecting is Field.AMOUNT:
+            _invalid(work, Field.AMOUNT, fact.problem or "unreadable")
+        else:
+            work.notice(NoticeKind.INVALID, Field.AMOUNT, fact.problem)
+        return
+    if fact.minor > work.state.limits.max_amount:
+        if expecting is Field.AMOUNT:
+            _invalid(work, Field.AMOUNT, "over_max")
+        else:
+            work.notice(NoticeKind.INVALID, Field.AMOUNT, "over_max")
+        return
+    if fact.minor != work.state.amount:
+        work.state = work.state.evolve(amount=fact.minor)
+        work.notice(NoticeKind.ACCEPTED, Field.AMOUNT)
+    work.changed = True
+
+
+def check_expiry(month: int | None, year: int | None, now: float) -> str | None:
+    """None when valid: a real month, not past its last day, at most 20 years ahead."""
+    if month is None or year is None:
+        return "format"
+    if not 1 <= month <= 12:
+        return "bad_month"
+    today = datetime.fromtimestamp(now, UTC)
+    if (year, month) < (today.year, today.month):
+        return "expired"
+    if year > today.year + MAX_EXPIRY_YEARS_AHEAD:
+        return "too_far"
+    return None
+
+
+def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | None, now: float) -> None:
+    number, expiry, cvv = understood.card_number, understood.expiry, understood.cvv
+    if number is None and expiry is None and cvv is None:
+        return
+    keep: list[str] = []
+    state = work.state
+    brand: str | None = state.card.brand if state.card and "number" in state.typed_fields else None
+    if state.payment_method_id is not None and state.card is not None:
+        brand = state.card.brand
+    if number is not None:
+        if number.problem is not None or number.brand is None:
+            _invalid(work, Field.CARD_NUMBER, number.problem or "unknown_brand")
+            return
+        # A new card number replaces whatever card was there, and whatever was typed for it.
+        work.state = _wipe_card(work.state).evolve(card=CardSummary(brand=number.brand, last4=number.last4))
+        work.act(WipeVault())
+        brand = number.brand
+        keep.append("number")
+        work.notice(NoticeKind.ACCEPTED, Field.CARD_NUMBER)
+        work.changed = True
+    has_number = "number" in keep or "number" in work.state.typed_fields
+    if expiry is not None and work.state.phase is Phase.ACTIVE:
+        problem = "format" if expiry.unreadable else check_expiry(expiry.month, expiry.year, now)
+        if not has_number:
+            work.notice(NoticeKind.NUMBER_FIRST, Field.EXPIRY)
+        elif problem is not None:
+            _invalid(work, Field.EXPIRY, problem)
+        else:
+            card = work.state.card or CardSummary(brand=brand or "unknown", last4="")
+            work.state = work.state.evolve(card=CardSummary(card.brand, card.last4, expiry.month, expiry.year))
+            keep.append("expiry")
+            work.notice(NoticeKind.ACCEPTED, Field.EXPIRY)
+            work.changed = True
+    if cvv is not None and work.state.phase is Phase.ACTIVE:
+        if not has_number or brand is None:
+            work.notice(NoticeKind.NUMBER_FIRST, Field.CVV)
+        elif not cvv.all_digits or cvv.length != cvv_length(_brand(brand)):
+            _invalid(work, Field.CVV, "length", str(cvv_length(_brand(brand))))
+        else:
+            keep.append("cvv")
+            work.changed = True
+    if keep and work.state.phase is Phase.ACTIVE:
+        work.act(KeepTypedCard(tuple(keep)))
+        fields = work.state.typed_fields | set(keep)
+        work.state = work.state.evolve(typed_card_fields=tuple(sorted(fields)))
+        if fields >= TYPED_FIELDS_COMPLETE:
+            work.act(Tokenize())
+
+
+def _brand(value: str) -> Brand | None:
+    try:
+        return Brand(value)
+    except ValueError:
+        return None
+
+
+def _apply_change_requests(work: _Work, understood: Understood) -> None:
+    if work.state.phase is not Phase.ACTIVE:
+        return
+    state = work.state
+    if understood.has(Intent.CHANGE_CARD) and understood.card_number is None:
+        if state.card is not None or state.payment_method_id is not None or state.typed_card_fields:
+            work.state = _wipe_card(state)
+            work.act(WipeVault())
+            work.notice(NoticeKind.CARD_CLEARED)
+            work.changed = True
+    if understood.has(Intent.CHANGE_NAME) and understood.name is None and state.name is not None:
+        work.state = work.state.evolve(name=None)
+        work.changed = True
+    if understood.has(Intent.CHANGE_AMOUNT) and understood.amount is None:
+        if state.presets.amount is not None:
+            work.notice(NoticeKind.AMOUNT_LOCKED)
+        elif state.amount is not None:
+            work.state = work.state.evolve(amount=None)
+            work.changed = True
+
+
+def _confirmation_answer(work: _Work, understood: Understood) -> None:
+    state = work.state
+    if understood.has(Intent.AFFIRM):
+        assert state.amount is not None and state.payment_method_id is not None
+        key = f"{state.session_id}:payment:{state.payment_attempts + 1}"
+        work.act(Charge(key, state.amount, state.currency, state.payment_method_id))
+    elif understood.has(Intent.DENY):
+        work.state = state.evolve(awaiting_change=True)
+        work.notice(NoticeKind.ASK_WHAT_TO_CHANGE)
+    else:
+        work.notice(NoticeKind.NEED_YES_OR_NO)
+
+
+# ---------------------------------------------------------------- gateway results
+
+
+def _on_payment_method(state: SessionState, event: PaymentMethodProvided, now: float) -> Transition:
+    work = _Work(_touch(state, now))
+    if state.phase is Phase.REQUIRES_ACTION:
+        work.notice(NoticeKind.PAYMENT_NEEDS_AUTHENTICATION)
+        return work.done()
+    card = event.card
+    if card.brand not in state.limits.accepted_brands:
+        return _invalid(work, Field.PAYMENT_METHOD, "brand_not_accepted").done()
+    if card.exp_month is not None and check_expiry(card.exp_month, card.exp_year, now) is not None:
+        return _invalid(work, Field.PAYMENT_METHOD, "expired_card").done()
+    work.state = work.state.evolve(
+        payment_method_id=event.payment_method_id, card=card, typed_card_fields=(), awaiting_change=False
+    )
+    work.act(WipeVault())
+    work.notice(NoticeKind.ACCEPTED, Field.PAYMENT_METHOD)
+    return work.done()
+
+
+def _on_tokenized(state: SessionState, payment_method_id: str, card: CardSummary) -> Transition:
+    known = state.card
+    summary = CardSummary(
+        brand=card.brand or (known.brand if known else "unknown"),
+        last4=card.last4 or (known.last4 if known else ""),
+        exp_month=card.exp_month or (known.exp_month if known else None),
+        exp_year=card.exp_year or (known.exp_year if known else None),
+    )
+    new_state = state.evolve(payment_method_id=payment_method_id, card=summary, typed_card_fields=())
+    return Transition(new_state, (WipeVault(),))
+
+
+def _on_payment_outcome(state: SessionState, event: PaymentOutcome) -> Transition:
+    record = event.record
+    attempts = state.payment_attempts + (1 if event.new_attempt else 0)
+    work = _Work(state.evolve(payment=record, payment_attempts=attempts))
+    if record.status == "succeeded":
+        work.state = work.state.evolve(phase=Phase.COMPLETED, typed_card_fields=())
+        work.act(WipeVault())
+        work.notice(NoticeKind.PAYMENT_SUCCEEDED)
+    elif record.status == "requires_action":
+        work.state = work.state.evolve(phase=Phase.REQUIRES_ACTION)
+        work.notice(NoticeKind.PAYMENT_NEEDS_AUTHENTICATION)
+    elif record.status == "processing":
+        work.state = work.state.evolve(phase=Phase.ACTIVE)
+        work.notice(NoticeKind.PAYMENT_PROCESSING)
+    else:
+        work.state = _wipe_card(work.state).evolve(phase=Phase.ACTIVE)
+        work.act(WipeVault())
+        if attempts >= state.limits.max_payment_attempts:
+            return _fail(work, NoticeKind.TOO_MANY_PAYMENT_ATTEMPTS).done()
+        work.notice(NoticeKind.PAYMENT_FAILED, code=record.failure_code, text=record.failure_message)
+    return work.done()

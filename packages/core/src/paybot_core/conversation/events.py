@@ -1,0 +1,156 @@
+"""What drives the engine (events in) and what it asks the service to do (actions out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .state import CardSummary, Field, PaymentRecord
+from .understanding import Understood
+
+# ---------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class UserTurn:
+    understood: Understood
+
+
+@dataclass(frozen=True)
+class PaymentMethodProvided:
+    """A pm_... from the secure form, described by the gateway (masked facts only)."""
+
+    payment_method_id: str
+    card: CardSummary
+
+
+@dataclass(frozen=True)
+class PaymentMethodRejected:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CardTokenized:
+    payment_method_id: str
+    card: CardSummary
+
+
+@dataclass(frozen=True)
+class TokenizationFailed:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    record: PaymentRecord
+    new_attempt: bool  # a fresh charge (counts an attempt) rather than a re-read of one
+
+
+@dataclass(frozen=True)
+class GatewayUnavailable:
+    """The gateway could not give an answer; nothing is known to be charged."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class NextActionCompleted:
+    """The payer's browser says 3-D Secure is done; the engine asks the gateway, never trusts it."""
+
+
+@dataclass(frozen=True)
+class Tick:
+    """No input: only lets time act (expiry) when a session is read."""
+
+
+Event = (
+    UserTurn
+    | PaymentMethodProvided
+    | PaymentMethodRejected
+    | CardTokenized
+    | TokenizationFailed
+    | PaymentOutcome
+    | GatewayUnavailable
+    | NextActionCompleted
+    | Tick
+)
+
+# ---------------------------------------------------------------- actions
+
+
+@dataclass(frozen=True)
+class KeepTypedCard:
+    """Seal these typed fields from this message's capture into the vault, alongside earlier ones."""
+
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tokenize:
+    """All typed fields are in the vault: exchange them for a payment method, then wipe them."""
+
+
+@dataclass(frozen=True)
+class WipeVault:
+    pass
+
+
+@dataclass(frozen=True)
+class Charge:
+    idempotency_key: str
+    amount: int
+    currency: str
+    payment_method_id: str
+
+
+@dataclass(frozen=True)
+class RefreshPayment:
+    payment_intent_id: str
+
+
+@dataclass(frozen=True)
+class CancelPayment:
+    payment_intent_id: str
+
+
+Action = KeepTypedCard | Tokenize | WipeVault | Charge | RefreshPayment | CancelPayment
+
+# ---------------------------------------------------------------- notices (what the reply mentions)
+
+
+class NoticeKind(StrEnum):
+    GREETING = "greeting"
+    ACCEPTED = "accepted"  # detail: field
+    INVALID = "invalid"  # detail: field, code
+    AMOUNT_LOCKED = "amount_locked"
+    AMOUNT_OVER_MAX = "amount_over_max"
+    USE_SECURE_FORM = "use_secure_form"
+    HELP = "help"
+    NOT_UNDERSTOOD = "not_understood"
+    ASK_WHAT_TO_CHANGE = "ask_what_to_change"
+    NEED_YES_OR_NO = "need_yes_or_no"
+    CARD_CLEARED = "card_cleared"
+    NUMBER_FIRST = "number_first"
+    PAYMENT_SUCCEEDED = "payment_succeeded"
+    PAYMENT_FAILED = "payment_failed"  # detail: code, text
+    PAYMENT_NEEDS_AUTHENTICATION = "payment_needs_authentication"
+    PAYMENT_PROCESSING = "payment_processing"
+    GATEWAY_UNAVAILABLE = "gateway_unavailable"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"  # detail: field
+    TOO_MANY_PAYMENT_ATTEMPTS = "too_many_payment_attempts"
+    TOO_MANY_TURNS = "too_many_turns"
+    CANCELLED = "cancelled"
+    RESTARTED = "restarted"
+    EXPIRED = "expired"
+    ALREADY_CLOSED = "already_closed"
+    PAYMENT_METHOD_REJECTED = "payment_method_rejected"  # detail: code, text
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: NoticeKind
+    field: Field | None = None
+    code: str | None = None
+    text: str | None = None

@@ -1,0 +1,286 @@
+"""What the bot says: plain sentences from the engine's notices and the state after the turn.
+
+Only masked facts reach a reply (brand and last 4, never more). `Style.SPEECH` phrases the
+same content for a text-to-speech engine: amounts in words, digits spaced.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ..pci.cards import BRAND_DISPLAY, Brand, cvv_length
+from .events import Notice, NoticeKind
+from .parse import currency_exponent
+from .state import CardEntry, CardSummary, Field, Phase, SessionState, Status
+
+_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$", "jpy": "¥"}
+_CURRENCY_WORDS = {"usd": ("dollar", "dollars", "cent", "cents"), "eur": ("euro", "euros", "cent", "cents"),
+                   "gbp": ("pound", "pounds", "penny", "pence")}
+_FIELD_WORDS = {
+    Field.NAME: "name",
+    Field.AMOUNT: "amount",
+    Field.CARD_NUMBER: "card number",
+    Field.EXPIRY: "expiry date",
+    Field.CVV: "security code",
+    Field.PAYMENT_METHOD: "card details",
+    Field.CONFIRMATION: "confirmation",
+}
+_DECLINES = {
+    "card_declined": "Your card was declined.",
+    "insufficient_funds": "Your card was declined for insufficient funds.",
+    "expired_card": "Your card has expired.",
+    "incorrect_cvc": "The security code was incorrect.",
+    "incorrect_number": "The card number was incorrect.",
+    "processing_error": "The card could not be processed because of an error at the bank.",
+    "payment_intent_authentication_failure": "Your bank could not verify this payment.",
+    "authentication_required": "Your bank needs to verify this payment.",
+    "lost_card": "Your card was declined.",
+    "stolen_card": "Your card was declined.",
+    "fraudulent": "Your card was declined.",
+}
+_INVALID = {
+    (Field.NAME, "invalid_characters"): "A name can only have letters, spaces, apostrophes, hyphens and periods.",
+    (Field.NAME, "too_long"): "That name is longer than 100 characters.",
+    (Field.NAME, "too_short"): "A name needs at least two letters.",
+    (Field.AMOUNT, "not_positive"): "The amount must be more than zero.",
+    (Field.AMOUNT, "too_many_decimals"): "Amounts can have at most two decimal places.",
+    (Field.AMOUNT, "unreadable"): "I couldn't read that as an amount; try something like 50 or $50.00.",
+    (Field.CARD_NUMBER, "too_short"): "A card number has 13 to 19 digits.",
+    (Field.CARD_NUMBER, "too_long"): "A card number has 13 to 19 digits.",
+    (Field.CARD_NUMBER, "checksum"): "That card number isn't valid; please check the digits.",
+    (Field.CARD_NUMBER, "unknown_brand"): "I don't recognise that type of card.",
+    (Field.CARD_NUMBER, "wrong_length"): "That number has the wrong number of digits for its card type.",
+    (Field.EXPIRY, "format"): "Please give the expiry date as MM/YY, for example 08/29.",
+    (Field.EXPIRY, "bad_month"): "The month of an expiry date is between 01 and 12.",
+    (Field.EXPIRY, "expired"): "That expiry date has passed, so the card has expired.",
+    (Field.EXPIRY, "too_far"): "That expiry date is too far in the future.",
+    (Field.PAYMENT_METHOD, "expired_card"): "That card has expired.",
+}
+
+
+class Style(StrEnum):
+    TEXT = "text"
+    SPEECH = "speech"
+
+
+def format_amount(minor: int, currency: str, style: Style = Style.TEXT) -> str:
+    exponent = currency_exponent(currency)
+    major, cents = divmod(minor, 10**exponent) if exponent else (minor, 0)
+    if style is Style.SPEECH:
+        one, many, sub_one, sub_many = _CURRENCY_WORDS.get(currency, ("", currency.upper(), "", "hundredths"))
+        spoken = f"{major} {one if major == 1 else many}".strip()
+        if cents:
+            spoken += f" and {cents} {sub_one if cents == 1 else sub_many}"
+        return spoken
+    text = f"{major:,}" + (f".{cents:0{exponent}d}" if exponent else "")
+    symbol = _SYMBOLS.get(currency)
+    return f"{symbol}{text}" if symbol else f"{text} {currency.upper()}"
+
+
+def describe_card(card: CardSummary, style: Style = Style.TEXT) -> str:
+    try:
+        name = BRAND_DISPLAY[Brand(card.brand)]
+    except ValueError:
+        name = "card"
+    last4 = " ".join(card.last4) if style is Style.SPEECH else card.last4
+    return f"{name} ending {last4}"
+
+
+def accepted_brands_text(state: SessionState) -> str:
+    names = [BRAND_DISPLAY.get(Brand(b), b) if b in Brand.__members__.values() else b for b in state.limits.accepted_brands]
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else "no cards"
+
+
+def render(state: SessionState, notices: tuple[Notice, ...], style: Style = Style.TEXT, *, opening: bool = False) -> str:
+    """The reply text for this turn: what happened, then what is needed next."""
+    parts: list[str] = []
+    if opening:
+        parts.append(_opening(state, style))
+    for notice in notices:
+        sentence = _notice_text(state, notice, style)
+        if sentence:
+            parts.append(sentence)
+    if state.phase is Phase.ACTIVE:
+        parts.append(prompt(state, style))
+    return " ".join(p for p in parts if p)
+
+
+def _opening(state: SessionState, style: Style) -> str:
+    what = f" for {state.presets.reference}" if state.presets.reference else ""
+    if state.presets.amount is not None:
+        return f"Hi! I can help you pay {format_amount(state.presets.amount, state.currency, style)}{what}."
+    return f"Hi! I can help you make a payment{what}."
+
+
+def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
+    """The question for the current field."""
+    current = state.current_field
+    if current is Field.NAME:
+        return "What is the name on the card?"
+    if current is Field.AMOUNT:
+        return "How much would you like to pay?"
+    if current is Field.CARD_NUMBER:
+        return "Please enter your card number."
+    if current is Field.EXPIRY:
+        return "What is the card's expiry date (MM/YY)?"
+    if current is Field.CVV:
+        brand = Brand(state.card.brand) if state.card and state.card.brand in Brand.__members__.values() else None
+        where = "on the front" if brand is Brand.AMEX else "on the back"
+        return f"And the {cvv_length(brand)}-digit security code {where} of the card?"
+    if current is Field.PAYMENT_METHOD:
+        return "Please enter your card details in the secure card form."
+    if current is Field.CONFIRMATION:
+        return confirmation_question(state, style)
+    return ""
+
+
+def confirmation_question(state: SessionState, style: Style = Style.TEXT) -> str:
+    assert state.amount is not None and state.card is not None
+    ref = f" for {state.presets.reference}" if state.presets.reference else ""
+    return (
+        f"To confirm: {state.name} pays {format_amount(state.amount, state.currency, style)}{ref} "
+        f"with the {describe_card(state.card, style)}. Shall I make the payment? (yes or no)"
+    )
+
+
+def decline_text(code: str | None, message: str | None) -> str:
+    if code and code in _DECLINES:
+        return _DECLINES[code]
+    return message or "The payment did not go through."
+
+
+def _tries_left(state: SessionState, on: Field | None) -> str:
+    if on is None:
+        return ""
+    left = state.limits.max_field_attempts - state.attempts_on(on)
+    return f" ({left} {'try' if left == 1 else 'tries'} left.)" if 0 < left < state.limits.max_field_attempts else ""
+
+
+def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # noqa: PLR0911, C901
+    kind = notice.kind
+    if kind is NoticeKind.ACCEPTED:
+        if notice.field is Field.NAME and state.name:
+            return f"Thanks, {state.name}."
+        if notice.field is Field.AMOUNT and state.amount is not None:
+            return f"Got it: {format_amount(state.amount, state.currency, style)}."
+        if notice.field in (Field.CARD_NUMBER, Field.PAYMENT_METHOD) and state.card and state.card.last4:
+            return f"Thanks, I have your {describe_card(state.card, style)}."
+        return ""
+    if kind is NoticeKind.INVALID:
+        return _invalid_text(state, notice) + _tries_left(state, notice.field)
+    if kind is NoticeKind.AMOUNT_LOCKED:
+        fixed = format_amount(state.presets.amount or 0, state.currency, style)
+        return f"The amount of {fixed} was set by the merchant and can't be changed here."
+    if kind is NoticeKind.USE_SECURE_FORM:
+        return (
+            "For your security, please don't type card numbers into the chat; I haven't kept it. "
+            "Use the secure card form instead."
+        )
+    if kind is NoticeKind.HELP:
+        return _help_text(state, notice.field)
+    if kind is NoticeKind.NOT_UNDERSTOOD:
+        return "Sorry, I didn't catch that."
+    if kind is NoticeKind.GREETING:
+        return "Happy to help."
+    if kind is NoticeKind.ASK_WHAT_TO_CHANGE:
+        return "No problem. What would you like to change: the name, the amount or the card? You can also say cancel."
+    if kind is NoticeKind.NEED_YES_OR_NO:
+        return "I'll only make the payment with a clear yes. Say no to change something, or cancel to stop."
+    if kind is NoticeKind.CARD_CLEARED:
+        return "OK, let's use a different card."
+    if kind is NoticeKind.NUMBER_FIRST:
+        return "Let's start with the card number."
+    if kind is NoticeKind.PAYMENT_SUCCEEDED:
+        return _paid_text(state, style)
+    if kind is NoticeKind.PAYMENT_FAILED:
+        left = state.limits.max_payment_attempts - state.payment_attempts
+        return f"{decline_text(notice.code, notice.text)} Nothing was charged. Please try another card ({left} attempts left)."
+    if kind is NoticeKind.PAYMENT_NEEDS_AUTHENTICATION:
+        return "Your bank needs you to verify this payment. Please complete the verification step, then I'll check the result."
+    if kind is NoticeKind.PAYMENT_PROCESSING:
+        return "Your payment is still processing. Send any message to check on it."
+    if kind is NoticeKind.GATEWAY_UNAVAILABLE:
+        return (
+            "I couldn't reach the payment processor just now. Say yes to try again: "
+            "you will never be charged twice for this payment."
+        )
+    if kind is NoticeKind.TOO_MANY_ATTEMPTS:
+        what = _FIELD_WORDS.get(notice.field, "details") if notice.field else "details"
+        return (
+            f"Sorry, that's too many tries at the {what}, so I've closed this payment. Nothing was charged. "
+            "You can pay another way: call us and ask for an agent, or start a new payment."
+        )
+    if kind is NoticeKind.TOO_MANY_PAYMENT_ATTEMPTS:
+        return (
+            f"{decline_text(state.payment.failure_code if state.payment else None, None)} "
+            "That was the last payment attempt for this session, and nothing was charged. "
+            "Please pay another way: call us and ask for an agent."
+        )
+    if kind is NoticeKind.TOO_MANY_TURNS:
+        return "This conversation has gone on too long, so I've closed it. Nothing was charged. Please start a new payment."
+    if kind is NoticeKind.CANCELLED:
+        return "OK, I've cancelled this payment. Nothing was charged. To pay later, start a new payment."
+    if kind is NoticeKind.RESTARTED:
+        return "Let's start over."
+    if kind is NoticeKind.EXPIRED:
+        return (
+            "This payment session expired after being idle, and any card details were deleted. "
+            "Nothing was charged. Please start a new payment."
+        )
+    if kind is NoticeKind.ALREADY_CLOSED:
+        return _closed_text(state, style)
+    if kind is NoticeKind.PAYMENT_METHOD_REJECTED:
+        return notice.text or "I couldn't use that card; please enter it again."
+    return ""
+
+
+def _invalid_text(state: SessionState, notice: Notice) -> str:
+    on, code = notice.field, notice.code or ""
+    if on is Field.AMOUNT and code == "over_max":
+        return f"The most I can take in one payment is {format_amount(state.limits.max_amount, state.currency)}."
+    if on in (Field.CARD_NUMBER, Field.PAYMENT_METHOD) and code == "brand_not_accepted":
+        return f"Sorry, we accept {accepted_brands_text(state)} only."
+    if on is Field.CVV:
+        return f"The security code for this card is {notice.text or '3'} digits."
+    if on is not None and (on, code) in _INVALID:
+        return _INVALID[(on, code)]
+    if notice.text:
+        return notice.text
+    return f"That doesn't look like a valid {_FIELD_WORDS.get(on, 'answer') if on else 'answer'}."
+
+
+def _help_text(state: SessionState, on: Field | None) -> str:
+    secure = state.card_entry is CardEntry.SECURE
+    texts = {
+        Field.NAME: "I need the cardholder's name as it appears on the card, for example Jane Doe.",
+        Field.AMOUNT: "Tell me how much you want to pay, for example 50 or $50.00.",
+        Field.CARD_NUMBER: "Type the long number on the front of your card; spaces are fine. It is kept encrypted "
+        "and deleted as soon as the payment method is created.",
+        Field.EXPIRY: "The expiry date is printed on the card as month and year, for example 08/29.",
+        Field.CVV: "The security code is the short number on the card: 3 digits on the back, or 4 on the front "
+        "of an American Express card.",
+        Field.PAYMENT_METHOD: "Enter the card number, expiry date and security code in the secure form. They go "
+        "straight to the payment processor and never pass through this chat.",
+        Field.CONFIRMATION: "Say yes to make the payment, or no to change the name, amount or card.",
+    }
+    base = texts.get(on, "") if on else ""
+    if on is Field.PAYMENT_METHOD and not secure:
+        base = texts[Field.CARD_NUMBER]
+    return f"{base} You can say cancel at any time.".strip()
+
+
+def _paid_text(state: SessionState, style: Style) -> str:
+    payment = state.payment
+    assert payment is not None
+    card = f" with the {describe_card(state.card, style)}" if state.card else ""
+    amount = format_amount(payment.amount, payment.currency, style)
+    return f"Payment successful: {amount} paid{card}. Your confirmation reference is {payment.id}. Thank you!"
+
+
+def _closed_text(state: SessionState, style: Style) -> str:
+    if state.status is Status.COMPLETED and state.payment is not None:
+        return (
+            f"This payment is already complete (reference {state.payment.id}); nothing more will be charged. "
+            "To make another payment, start a new one."
+        )
+    return f"This payment session is {state.status.value} and nothing more can happen in it. Start a new payment to try again."

@@ -1,0 +1,225 @@
+"""The session as frozen dataclasses: what is stored between turns, and nothing card-secret.
+
+Typed card fields are never here in plain form: only the vault's ciphertext (`sealed_card`)
+and masked facts (`card`: brand, last 4, expiry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from pydantic import TypeAdapter
+
+
+class Status(StrEnum):
+    COLLECTING = "collecting"
+    AWAITING_PAYMENT_METHOD = "awaiting_payment_method"
+    CONFIRMING = "confirming"
+    REQUIRES_ACTION = "requires_action"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @property
+    def terminal(self) -> bool:
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset({Status.COMPLETED, Status.FAILED, Status.CANCELLED, Status.EXPIRED})
+
+
+class Field(StrEnum):
+    NAME = "name"
+    AMOUNT = "amount"
+    CARD_NUMBER = "card_number"
+    EXPIRY = "expiry"
+    CVV = "cvv"
+    PAYMENT_METHOD = "payment_method"
+    CONFIRMATION = "confirmation"
+
+
+TYPED_CARD_FIELDS = (Field.CARD_NUMBER, Field.EXPIRY, Field.CVV)
+
+
+class CardEntry(StrEnum):
+    SECURE = "secure"  # card details only through the secure form (a pm_... id)
+    TYPED = "typed"  # card number, expiry and CVV typed into the conversation
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    VOICE = "voice"
+    CLI = "cli"
+
+
+class Phase(StrEnum):
+    """Where the session is; `Status` and the current field are derived from it and the data."""
+
+    ACTIVE = "active"
+    REQUIRES_ACTION = "requires_action"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class CardSummary:
+    """Masked facts about a card: all that is ever shown or stored in plain form."""
+
+    brand: str
+    last4: str
+    exp_month: int | None = None
+    exp_year: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    """The latest payment attempt as the gateway reported it."""
+
+    id: str
+    status: str  # succeeded | failed | requires_action | processing
+    amount: int
+    currency: str
+    brand: str | None = None
+    last4: str | None = None
+    failure_code: str | None = None
+    failure_message: str | None = None
+    client_secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Presets:
+    """What the merchant fixed when the session was created; the payer cannot change these."""
+
+    amount: int | None = None
+    currency: str = "usd"
+    reference: str | None = None
+    description: str | None = None
+    customer_name: str | None = None
+    card_entry: CardEntry = CardEntry.SECURE
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Policy copied into the session at creation, so one session's rules never change mid-way."""
+
+    max_amount: int = 1_000_000
+    ttl_seconds: int = 900
+    max_field_attempts: int = 3
+    max_payment_attempts: int = 3
+    max_turns: int = 60
+    accepted_brands: tuple[str, ...] = ("visa", "mastercard", "amex", "discover")
+
+
+@dataclass(frozen=True)
+class SealedCardRef:
+    """The vault's ciphertext for the typed card fields collected so far."""
+
+    blob: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class SessionState:
+    session_id: str
+    channel: Channel
+    presets: Presets
+    limits: Limits
+    created_at: float
+    updated_at: float
+    expires_at: float
+    phase: Phase = Phase.ACTIVE
+    name: str | None = None
+    amount: int | None = None
+    card: CardSummary | None = None
+    payment_method_id: str | None = None
+    typed_card_fields: tuple[str, ...] = ()  # which of "number", "expiry", "cvv" the vault holds
+    sealed_card: SealedCardRef | None = None  # written by the service, never by the engine
+    payment: PaymentRecord | None = None
+    payment_attempts: int = 0
+    field_attempts: tuple[tuple[str, int], ...] = ()
+    turns: int = 0
+    awaiting_change: bool = False  # the payer said "no" at confirmation; we asked what to change
+    version: int = 0
+
+    @property
+    def currency(self) -> str:
+        return self.presets.currency
+
+    @property
+    def card_entry(self) -> CardEntry:
+        return self.presets.card_entry
+
+    @property
+    def typed_fields(self) -> frozenset[str]:
+        return frozenset(self.typed_card_fields)
+
+    def attempts_on(self, on: Field) -> int:
+        return dict(self.field_attempts).get(on.value, 0)
+
+    @property
+    def current_field(self) -> Field | None:
+        """What the bot asks for now; None in a terminal status and while awaiting 3-D Secure."""
+        if self.phase is not Phase.ACTIVE:
+            return None
+        if self.name is None:
+            return Field.NAME
+        if self.amount is None:
+            return Field.AMOUNT
+        if self.payment_method_id is None:
+            if self.card_entry is CardEntry.SECURE:
+                return Field.PAYMENT_METHOD
+            have = self.typed_fields
+            if "number" not in have:
+                return Field.CARD_NUMBER
+            if "expiry" not in have:
+                return Field.EXPIRY
+            return Field.CVV
+        return Field.CONFIRMATION
+
+    @property
+    def status(self) -> Status:
+        if self.phase is not Phase.ACTIVE:
+            return Status(self.phase.value)
+        current = self.current_field
+        if current is Field.PAYMENT_METHOD:
+            return Status.AWAITING_PAYMENT_METHOD
+        if current is Field.CONFIRMATION:
+            return Status.CONFIRMING
+        return Status.COLLECTING
+
+    def evolve(self, **changes: Any) -> SessionState:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A session as the store returns it: its state and the version to save against."""
+
+    state: SessionState
+    version: int = field(default=0)
+
+
+_ADAPTER: TypeAdapter[SessionState] = TypeAdapter(SessionState)
+
+
+def state_to_json(state: SessionState) -> bytes:
+    """Serialise for a store. Holds masked facts and ciphertext only."""
+    return _ADAPTER.dump_json(state)
+
+
+def state_from_json(data: bytes | str) -> SessionState:
+    return _ADAPTER.validate_json(data)
+
+
+def state_to_dict(state: SessionState) -> dict[str, Any]:
+    result: dict[str, Any] = _ADAPTER.dump_python(state, mode="json")
+    return result
+
+
+def state_from_dict(data: dict[str, Any]) -> SessionState:
+    return _ADAPTER.validate_python(data)

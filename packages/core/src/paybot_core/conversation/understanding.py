@@ -1,0 +1,87 @@
+"""What one message means, as the engine consumes it: intents and candidate field values.
+
+Produced by a `LanguageModel` (rules or Bedrock) from redacted text, plus the PCI guard's
+masked facts about typed card material. Nothing here holds a card number or a CVV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .state import Field
+
+
+class Intent(StrEnum):
+    CANCEL = "cancel"
+    RESTART = "restart"
+    HELP = "help"
+    AFFIRM = "affirm"
+    DENY = "deny"
+    CHANGE_CARD = "change_card"
+    CHANGE_NAME = "change_name"
+    CHANGE_AMOUNT = "change_amount"
+    GREETING = "greeting"
+    PAY = "pay"  # states the wish to pay; fills nothing
+
+
+@dataclass(frozen=True)
+class NameFact:
+    value: str | None = None
+    problem: str | None = None  # invalid_characters | too_long | too_short
+
+
+@dataclass(frozen=True)
+class AmountFact:
+    minor: int | None = None
+    problem: str | None = None  # not_positive | too_many_decimals | unreadable
+
+
+@dataclass(frozen=True)
+class CardNumberFact:
+    brand: str | None
+    last4: str
+    problem: str | None  # a CardNumberProblem value, or None when valid
+
+
+@dataclass(frozen=True)
+class ExpiryFact:
+    month: int | None
+    year: int | None
+    unreadable: bool = False
+
+
+@dataclass(frozen=True)
+class CvvFact:
+    length: int
+    all_digits: bool = True
+
+
+@dataclass(frozen=True)
+class Understood:
+    intents: frozenset[Intent] = frozenset()
+    name: NameFact | None = None
+    amount: AmountFact | None = None
+    card_number: CardNumberFact | None = None
+    expiry: ExpiryFact | None = None
+    cvv: CvvFact | None = None
+    card_typed_in_secure_form: bool = False
+
+    def has(self, intent: Intent) -> bool:
+        return intent in self.intents
+
+    @property
+    def fills_anything(self) -> bool:
+        return any(
+            fact is not None for fact in (self.name, self.amount, self.card_number, self.expiry, self.cvv)
+        )
+
+
+@dataclass(frozen=True)
+class UnderstandingContext:
+    """What a language model may know about the conversation: no card data, no secrets."""
+
+    expecting: Field | None
+    currency: str
+    amount_preset: bool
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,71 @@
+"""Errors raised by paybot's core. Messages are written for people and never carry card data."""
+
+from __future__ import annotations
+
+
+class PaybotError(Exception):
+    """Base class of every error paybot raises on purpose."""
+
+
+class ConfigurationError(PaybotError):
+    """A setting is missing or inconsistent; raised at start-up."""
+
+
+class SessionNotFoundError(PaybotError):
+    """No session with that id (it never existed, or it was purged)."""
+
+    def __init__(self, session_id: str) -> None:
+        super().__init__("No payment session with that id.")
+        self.session_id = session_id
+
+
+class VersionConflictError(PaybotError):
+    """Someone else saved the session first; re-read it and apply the turn again."""
+
+
+class SessionExistsError(PaybotError):
+    """A session with that id already exists."""
+
+
+class StoreUnavailableError(PaybotError):
+    """The session store could not be reached or answered with an error."""
+
+
+class TooManyConflictsError(PaybotError):
+    """A turn kept losing the race to save; the caller may retry it."""
+
+
+class GatewayError(PaybotError):
+    """The payment gateway failed in a way that is not a decline (network, 5xx, bad config).
+
+    `retryable` says whether repeating the same request with the same idempotency key is safe.
+    """
+
+    def __init__(self, message: str, *, code: str = "processing_error", retryable: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.retryable = retryable
+
+
+class PaymentMethodError(PaybotError):
+    """A payment method id is unknown to the gateway or cannot be used."""
+
+    def __init__(self, message: str, *, code: str = "invalid_payment_method") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class VaultError(PaybotError):
+    """Sealed card data could not be opened (wrong key, wrong session, tampered or expired)."""
+
+
+class CardDataLeakError(PaybotError):
+    """Card data was about to cross a boundary it must never cross (e.g. a model request)."""
+
+
+class CardValidationError(PaybotError):
+    """The gateway refused the card details as malformed (Stripe's 402 card_error on tokenization)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

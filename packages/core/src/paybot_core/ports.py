@@ -1,0 +1,97 @@
+"""The core's ports: small protocols that adapters implement (embedded, AWS, Stripe)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from .conversation.state import CardSummary, PaymentRecord, SessionState
+from .conversation.understanding import Understood, UnderstandingContext
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """Raw card data on its way to the gateway's tokenization; exists for one call only."""
+
+    number: str
+    exp_month: int
+    exp_year: int
+    cvc: str
+
+    def __repr__(self) -> str:
+        return f"CardDetails(number=****{self.number[-4:]}, exp=**/**, cvc=***)"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    idempotency_key: str
+    amount: int
+    currency: str
+    payment_method_id: str
+    session_id: str
+    channel: str = "web"
+    description: str | None = None
+    reference: str | None = None
+
+    @property
+    def moto(self) -> bool:
+        """Phone payments are mail-order/telephone-order: exempt from 3-D Secure."""
+        return self.channel == "voice"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One masked record for the audit trail. Values are masked facts, never card data."""
+
+    kind: str
+    session_id: str
+    at: float
+    details: dict[str, str | int | float | bool | None] = field(default_factory=dict)
+
+
+class SessionStore(Protocol):
+    """Sessions with optimistic concurrency: every save names the version it read."""
+
+    def create(self, state: SessionState) -> SessionState: ...
+
+    def load(self, session_id: str) -> SessionState | None:
+        """The state with `version` set to the stored version, or None."""
+        ...
+
+    def save(self, state: SessionState, expected_version: int) -> SessionState:
+        """Write if the stored version is still `expected_version`; else VersionConflictError."""
+        ...
+
+    def expired_session_ids(self, now: float, limit: int = 100) -> Sequence[str]:
+        """Sessions past their expiry that are not yet in a terminal status (for the sweeper)."""
+        ...
+
+
+class PaymentGateway(Protocol):
+    """Stripe-shaped payments: payment methods and PaymentIntents with idempotency keys."""
+
+    def create_payment_method(self, card: CardDetails, *, idempotency_key: str) -> tuple[str, CardSummary]: ...
+
+    def describe_payment_method(self, payment_method_id: str) -> CardSummary: ...
+
+    def confirm_payment(self, request: PaymentRequest) -> PaymentRecord: ...
+
+    def retrieve_payment(self, payment_intent_id: str) -> PaymentRecord: ...
+
+    def cancel_payment(self, payment_intent_id: str) -> PaymentRecord: ...
+
+
+@runtime_checkable
+class LanguageModel(Protocol):
+    """Understands redacted text and, optionally, rephrases a reply from masked facts."""
+
+    def understand(self, text: str, context: UnderstandingContext) -> Understood: ...
+
+    def phrase(self, draft: str, facts: dict[str, str]) -> str: ...
+
+
+class AuditLog(Protocol):
+    def append(self, event: AuditEvent) -> None: ...

@@ -1,0 +1,364 @@
+"""The services: one turn from raw text to reply, and the payment steps it asks for.
+
+`ConversationService.handle` is the only path a message takes:
+guard (redact, capture card material) -> load -> understand -> step -> act -> save -> reply.
+The raw message is touched by nothing but the PCI guard.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import string
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .conversation import engine
+from .conversation.events import (
+    Action,
+    CancelPayment,
+    CardTokenized,
+    Charge,
+    Event,
+    GatewayUnavailable,
+    KeepTypedCard,
+    NextActionCompleted,
+    Notice,
+    NoticeKind,
+    PaymentMethodProvided,
+    PaymentMethodRejected,
+    PaymentOutcome,
+    RefreshPayment,
+    Tick,
+    Tokenize,
+    TokenizationFailed,
+    UserTurn,
+    WipeVault,
+)
+from .conversation.replies import Style, render
+from .conversation.state import CardEntry, Channel, Field, Limits, Phase, Presets, SealedCardRef, SessionState
+from .conversation.understanding import CardNumberFact, CvvFact, ExpiryFact, Understood, UnderstandingContext
+from .errors import (
+    CardValidationError,
+    GatewayError,
+    PaymentMethodError,
+    SessionNotFoundError,
+    TooManyConflictsError,
+    VaultError,
+    VersionConflictError,
+)
+from .pci.capture import CardCapture, Expecting, capture_card_material
+from .pci.cards import Brand
+from .pci.vault import CardVault, SealedCard
+from .ports import AuditEvent, AuditLog, CardDetails, LanguageModel, PaymentGateway, PaymentRequest, SessionStore
+
+log = logging.getLogger("paybot.service")
+
+MAX_CONFLICT_RETRIES = 8
+_EXPECTING = {Field.CARD_NUMBER: Expecting.CARD_NUMBER, Field.EXPIRY: Expecting.EXPIRY, Field.CVV: Expecting.CVV}
+_ID_ALPHABET = string.ascii_letters
+
+
+def new_session_id() -> str:
+    """Letters only: an id can never look like a card number to a data-loss scanner."""
+    return "ses_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(24))
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One input from a channel. `message` is raw and may hold card data: only the guard reads it."""
+
+    message: str | None = None
+    payment_method_id: str | None = None
+    next_action_completed: bool = False
+
+    def __repr__(self) -> str:
+        return f"Turn(message=<{len(self.message or '')} chars>, payment_method_id={self.payment_method_id!r})"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    state: SessionState
+
+
+class PaymentService:
+    """Runs the engine's payment actions against the gateway and turns results into events."""
+
+    def __init__(self, gateway: PaymentGateway) -> None:
+        self.gateway = gateway
+
+    def describe(self, payment_method_id: str) -> Event:
+        try:
+            return PaymentMethodProvided(payment_method_id, self.gateway.describe_payment_method(payment_method_id))
+        except PaymentMethodError as err:
+            return PaymentMethodRejected(err.code, str(err))
+        except GatewayError as err:
+            return GatewayUnavailable(str(err))
+
+    def tokenize(self, session_id: str, card: CardDetails) -> Event:
+        try:
+            pm_id, summary = self.gateway.create_payment_method(
+                card, idempotency_key=f"{session_id}:tokenize:{secrets.token_hex(8)}"
+            )
+        except CardValidationError as err:
+            return TokenizationFailed(err.code, str(err))
+        except GatewayError as err:
+            return TokenizationFailed(err.code, "I couldn't check that card with the payment processor just now.")
+        return CardTokenized(pm_id, summary)
+
+    def charge(self, state: SessionState, action: Charge) -> Event:
+        request = PaymentRequest(
+            idempotency_key=action.idempotency_key,
+            amount=action.amount,
+            currency=action.currency,
+            payment_method_id=action.payment_method_id,
+            session_id=state.session_id,
+            channel=state.channel.value,
+            description=state.presets.description,
+            reference=state.presets.reference,
+        )
+        try:
+            return PaymentOutcome(self.gateway.confirm_payment(request), new_attempt=True)
+        except PaymentMethodError as err:
+            return PaymentMethodRejected(err.code, str(err))
+        except GatewayError as err:
+            log.warning("payment gateway failed for session %s: %s", state.session_id, err)
+            return GatewayUnavailable(str(err))
+
+    def refresh(self, payment_intent_id: str) -> Event:
+        try:
+            return PaymentOutcome(self.gateway.retrieve_payment(payment_intent_id), new_attempt=False)
+        except GatewayError as err:
+            return GatewayUnavailable(str(err))
+
+    def cancel(self, payment_intent_id: str) -> None:
+        try:
+            self.gateway.cancel_payment(payment_intent_id)
+        except GatewayError as err:  # the session ends either way; the intent expires at the gateway
+            log.warning("could not cancel payment intent %s: %s", payment_intent_id, err)
+
+
+class ConversationService:
+    def __init__(
+        self,
+        *,
+        store: SessionStore,
+        payments: PaymentService,
+        model: LanguageModel,
+        audit: AuditLog,
+        vault: CardVault,
+        limits: Limits,
+        default_presets: Presets,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.payments = payments
+        self.model = model
+        self.audit = audit
+        self.vault = vault
+        self.limits = limits
+        self.default_presets = default_presets
+        self.clock = clock
+
+    # ------------------------------------------------------------- public
+
+    def start(self, presets: Presets | None = None, channel: Channel = Channel.WEB, style: Style = Style.TEXT) -> Reply:
+        now = self.clock()
+        state = engine.new_session(new_session_id(), channel, presets or self.default_presets, self.limits, now)
+        state = self.store.create(state)
+        self._audit("session_started", state, now, amount=state.amount, card_entry=state.card_entry.value,
+                    reference=state.presets.reference)
+        return Reply(render(state, (), style, opening=True), state)
+
+    def handle(self, session_id: str, turn: Turn, style: Style = Style.TEXT) -> Reply:
+        """Apply one turn; retried from a fresh read when another request saved first."""
+        for _ in range(MAX_CONFLICT_RETRIES):
+            stored = self._load(session_id)
+            capture = CardCapture()
+            try:
+                state, notices, capture = self._apply(stored, turn)
+                if state != stored:
+                    state = self.store.save(state, expected_version=stored.version)
+            except VersionConflictError:
+                continue
+            finally:
+                capture.wipe()
+            self._audit_turn(stored, state, notices)
+            return Reply(self.model.phrase(render(state, notices, style), _facts(state)), state)
+        raise TooManyConflictsError("This session is busy with another request; please try again.")
+
+    def get(self, session_id: str, style: Style = Style.TEXT) -> Reply:
+        """The session as it stands; lets time act (expiry wipes the vault) but takes no input."""
+        for _ in range(MAX_CONFLICT_RETRIES):
+            stored = self._load(session_id)
+            state, notices = self._run(stored, deque([Tick()]), CardCapture())
+            try:
+                if state != stored:
+                    state = self.store.save(state, expected_version=stored.version)
+                    self._audit_turn(stored, state, notices)
+            except VersionConflictError:
+                continue
+            if state.phase in (Phase.COMPLETED, Phase.FAILED, Phase.CANCELLED) and not notices:
+                notices = (Notice(NoticeKind.ALREADY_CLOSED),)
+            if state.phase is Phase.EXPIRED and not notices:
+                notices = (Notice(NoticeKind.EXPIRED),)
+            return Reply(render(state, notices, style), state)
+        raise TooManyConflictsError("This session is busy with another request; please try again.")
+
+    def sweep_expired(self, limit: int = 100) -> int:
+        """Expire idle sessions (wiping their vault data) that nobody has touched since. Returns how many."""
+        swept = 0
+        for session_id in self.store.expired_session_ids(self.clock(), limit):
+            try:
+                before = self.store.load(session_id)
+                self.get(session_id)
+            except (SessionNotFoundError, TooManyConflictsError):
+                continue
+            swept += before is not None
+        return swept
+
+    # ------------------------------------------------------------- one turn
+
+    def _load(self, session_id: str) -> SessionState:
+        state = self.store.load(session_id)
+        if state is None:
+            raise SessionNotFoundError(session_id)
+        return state
+
+    def _apply(self, stored: SessionState, turn: Turn) -> tuple[SessionState, tuple[Notice, ...], CardCapture]:
+        events: deque[Event] = deque()
+        capture = CardCapture()
+        if turn.payment_method_id:
+            events.append(self.payments.describe(turn.payment_method_id))
+        if turn.next_action_completed:
+            events.append(NextActionCompleted())
+        if turn.message and turn.message.strip():
+            redacted, capture = self._guard(turn.message, stored)
+            events.append(UserTurn(self._understand(redacted, capture, stored)))
+        state, notices = self._run(stored, events, capture)
+        return state, notices, capture
+
+    def _guard(self, message: str, state: SessionState) -> tuple[str, CardCapture]:
+        current = state.current_field
+        expecting = _EXPECTING.get(current, Expecting.OTHER) if current else Expecting.OTHER
+        return capture_card_material(
+            message,
+            expecting,
+            typed_entry=state.card_entry is CardEntry.TYPED and state.phase is Phase.ACTIVE,
+            accepted_brands=frozenset(Brand(b) for b in state.limits.accepted_brands),
+        )
+
+    def _understand(self, redacted: str, capture: CardCapture, state: SessionState) -> Understood:
+        context = UnderstandingContext(
+            expecting=state.current_field, currency=state.currency, amount_preset=state.presets.amount is not None
+        )
+        understood = self.model.understand(redacted, context)
+        check = capture.number_check
+        return Understood(
+            intents=understood.intents,
+            name=understood.name,
+            amount=understood.amount,
+            card_number=CardNumberFact(check.brand.value if check.brand else None, check.last4,
+                                       check.problem.value if check.problem else None) if check else None,
+            expiry=ExpiryFact(capture.exp_month, capture.exp_year, capture.expiry_unreadable)
+            if capture.has_expiry or capture.expiry_unreadable else None,
+            cvv=CvvFact(len(capture.cvv), capture.cvv.isdigit()) if capture.cvv else None,
+            card_typed_in_secure_form=capture.typed_number_seen and check is None,
+        )
+
+    def _run(self, state: SessionState, events: deque[Event], capture: CardCapture) -> tuple[SessionState, tuple[Notice, ...]]:
+        notices: list[Notice] = []
+        while events:
+            now = self.clock()
+            transition = engine.step(state, events.popleft(), now)
+            state = transition.state
+            notices.extend(transition.notices)
+            for action in transition.actions:
+                state, follow_up = self._act(state, action, capture, now)
+                if follow_up is not None:
+                    events.append(follow_up)
+        return state, tuple(notices)
+
+    def _act(self, state: SessionState, action: Action, capture: CardCapture, now: float) -> tuple[SessionState, Event | None]:
+        match action:
+            case KeepTypedCard(fields=fields):
+                return self._seal(state, fields, capture, now), None
+            case Tokenize():
+                return self._tokenize(state, now)
+            case WipeVault():
+                return state.evolve(sealed_card=None), None
+            case Charge():
+                return state, self.payments.charge(state, action)
+            case RefreshPayment(payment_intent_id=intent_id):
+                return state, self.payments.refresh(intent_id)
+            case CancelPayment(payment_intent_id=intent_id):
+                self.payments.cancel(intent_id)
+                return state, None
+        raise TypeError(f"unknown action {type(action).__name__}")  # pragma: no cover
+
+    def _open_vault(self, state: SessionState, now: float) -> dict[str, str]:
+        if state.sealed_card is None:
+            return {}
+        sealed = SealedCard(state.sealed_card.blob, state.sealed_card.expires_at)
+        return self.vault.open(state.session_id, sealed, now)
+
+    def _seal(self, state: SessionState, fields: tuple[str, ...], capture: CardCapture, now: float) -> SessionState:
+        try:
+            held = self._open_vault(state, now)
+        except VaultError:
+            held = {}
+        if "number" in fields and capture.number:
+            held = {"number": capture.number}  # a new number starts a new card
+        if "expiry" in fields and capture.exp_month is not None and capture.exp_year is not None:
+            held["exp_month"], held["exp_year"] = str(capture.exp_month), str(capture.exp_year)
+        if "cvv" in fields and capture.cvv:
+            held["cvv"] = capture.cvv
+        expires_at = now + state.limits.ttl_seconds
+        sealed = self.vault.seal(state.session_id, held, expires_at)
+        held.clear()
+        return state.evolve(sealed_card=SealedCardRef(sealed.blob, sealed.expires_at))
+
+    def _tokenize(self, state: SessionState, now: float) -> tuple[SessionState, Event]:
+        try:
+            held = self._open_vault(state, now)
+            card = CardDetails(held["number"], int(held["exp_month"]), int(held["exp_year"]), held["cvv"])
+        except (VaultError, KeyError):
+            return state.evolve(sealed_card=None), TokenizationFailed("vault", "Please enter the card details again.")
+        finally:
+            held = {}
+        event = self.payments.tokenize(state.session_id, card)
+        del card
+        return state.evolve(sealed_card=None), event  # the CVV is never kept past tokenization
+
+    # ------------------------------------------------------------- audit
+
+    def _audit_turn(self, before: SessionState, after: SessionState, notices: tuple[Notice, ...]) -> None:
+        payment = after.payment
+        self._audit(
+            "turn",
+            after,
+            after.updated_at,
+            status_before=before.status.value,
+            status=after.status.value,
+            field=after.current_field.value if after.current_field else None,
+            notices=",".join(sorted({n.kind.value for n in notices})),
+            card=f"{after.card.brand} {after.card.last4}" if after.card and after.card.last4 else None,
+            amount=after.amount,
+            payment_id=payment.id if payment else None,
+            payment_status=payment.status if payment else None,
+            failure_code=payment.failure_code if payment else None,
+        )
+
+    def _audit(self, kind: str, state: SessionState, at: float, **details: str | int | float | bool | None) -> None:
+        self.audit.append(AuditEvent(kind, state.session_id, at, {"channel": state.channel.value, **details}))
+
+
+def _facts(state: SessionState) -> dict[str, str]:
+    """Masked facts a language model may use to phrase a reply."""
+    facts = {"status": state.status.value, "field": state.current_field.value if state.current_field else ""}
+    if state.card and state.card.last4:
+        facts["card"] = f"{state.card.brand} ending {state.card.last4}"
+    return facts
