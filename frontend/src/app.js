@@ -138,11 +138,33 @@ function renderSummary(response) {
 
 // ---- secure card form -----------------------------------------------------------------------
 
+// Stripe mode without a publishable key is a server set-up mistake; the sandbox form would
+// only send cards to an endpoint a Stripe server does not have, so show the problem instead.
+const unavailableCardUi = {
+  mode: "unavailable",
+  fields: {},
+  show() {
+    $("sandbox-fields").hidden = true;
+    $("stripe-element").hidden = true;
+    throw new Error("Card payments are not set up on this server yet. Please contact the merchant.");
+  },
+  focus() {},
+  clear() {},
+  createPaymentMethod() {
+    throw new CardFormError("Card payments are not set up on this server yet.", null);
+  },
+  handleNextAction() {
+    return "Card payments are not set up on this server yet.";
+  },
+};
+
 async function cardUiFor(entry) {
-  const stripe = entry.mode === "stripe" && entry.publishableKey;
-  const key = stripe ? `stripe:${entry.publishableKey}` : "sandbox";
+  const stripe = entry.mode === "stripe";
+  const key = stripe ? `stripe:${entry.publishableKey || ""}` : "sandbox";
   if (state.cardUiKey !== key) {
-    if (stripe) {
+    if (stripe && !entry.publishableKey) {
+      state.cardUi = unavailableCardUi;
+    } else if (stripe) {
       // Loaded only in stripe mode, so the sandbox page never fetches it.
       const { stripeCardForm } = await import("./stripe.js");
       state.cardUi = stripeCardForm(document, entry.publishableKey);

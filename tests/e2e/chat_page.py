@@ -29,6 +29,7 @@ def spaced(number: str) -> str:
 
 @dataclass
 class SentRequest:
+    url: str
     method: str
     path: str
     body: str | None
@@ -43,7 +44,7 @@ class RequestLog:
 
     def record(self, request: Request) -> None:
         path = re.sub(r"^https?://[^/]+", "", request.url)
-        self.requests.append(SentRequest(request.method, path, request.post_data))
+        self.requests.append(SentRequest(request.url, request.method, path, request.post_data))
 
     def to(self, path_prefix: str) -> list[SentRequest]:
         return [r for r in self.requests if r.path.split("?")[0].startswith(path_prefix)]

@@ -109,8 +109,8 @@ def requests(page: Page) -> RequestLog:
 
 
 @pytest.fixture
-def chat(page: Page, requests: RequestLog, request: pytest.FixtureRequest) -> Iterator[ChatPage]:
-    """The chat page, opened; fails the test on any script error, CSP violation or JS dialog."""
+def unopened_chat(page: Page, requests: RequestLog, request: pytest.FixtureRequest) -> Iterator[ChatPage]:
+    """The chat page, not opened yet; fails the test on any script error, CSP violation or JS dialog."""
     problems: list[str] = []
     dialogs: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -121,11 +121,16 @@ def chat(page: Page, requests: RequestLog, request: pytest.FixtureRequest) -> It
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    chat = ChatPage(page, requests, ARTIFACTS / request.node.name, dialogs)
-    chat.open()
-    yield chat
+    yield ChatPage(page, requests, ARTIFACTS / request.node.name, dialogs)
     assert problems == [], problems
     assert dialogs == [], f"a JavaScript dialog opened: {dialogs}"
+
+
+@pytest.fixture
+def chat(unopened_chat: ChatPage) -> ChatPage:
+    """The chat page, opened on a new session."""
+    unopened_chat.open()
+    return unopened_chat
 
 
 def _console_problem(kind: str, text: str, problems: list[str]) -> None:

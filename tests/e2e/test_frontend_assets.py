@@ -7,6 +7,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -21,14 +22,15 @@ SOURCE = ROOT / "frontend" / "src"
 
 def _load_bench():
     spec = importlib.util.spec_from_file_location("page_weight", ROOT / "bench" / "page_weight.py")
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 class Client:
-    """Requests straight into the ASGI app through httpx (starlette's TestClient warns)."""
+    """Requests straight into the ASGI app through httpx (starlette's TestClient warns here)."""
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
@@ -39,7 +41,9 @@ class Client:
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
                 return await client.get(path)
 
-        return asyncio.run(fetch())
+        # In a thread of its own: Playwright's sync API may hold this thread's event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(lambda: asyncio.run(fetch())).result()
 
 
 @pytest.fixture

@@ -253,7 +253,11 @@ class ConversationService:
 
     def _understand(self, redacted: str, capture: CardCapture, state: SessionState) -> Understood:
         context = UnderstandingContext(
-            expecting=state.current_field, currency=state.currency, amount_preset=state.presets.amount is not None
+            expecting=state.current_field,
+            currency=state.currency,
+            amount_preset=state.presets.amount is not None,
+            session_id=state.session_id,
+            channel=state.channel.value,
         )
         understood = self.model.understand(redacted, context)
         check = capture.number_check
@@ -358,7 +362,12 @@ class ConversationService:
 
 def _facts(state: SessionState) -> dict[str, str]:
     """Masked facts a language model may use to phrase a reply."""
-    facts = {"status": state.status.value, "field": state.current_field.value if state.current_field else ""}
+    facts = {
+        "session_id": state.session_id,
+        "channel": state.channel.value,
+        "status": state.status.value,
+        "field": state.current_field.value if state.current_field else "",
+    }
     if state.card and state.card.last4:
         facts["card"] = f"{state.card.brand} ending {state.card.last4}"
     return facts

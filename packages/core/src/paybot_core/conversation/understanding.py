@@ -84,4 +84,6 @@ class UnderstandingContext:
     expecting: Field | None
     currency: str
     amount_preset: bool
+    session_id: str = ""  # for usage accounting only; never sent to a model
+    channel: str = "web"
     extra: dict[str, str] = field(default_factory=dict)
