@@ -1,0 +1,1 @@
+"""paybot's Pulumi program: one stack per environment (see docs/deploy.md)."""

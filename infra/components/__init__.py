@@ -1,0 +1,33 @@
+"""paybot's ComponentResources, one per part of a stack."""
+
+from infra.components.audit_bucket import AuditBucket, AuditBucketArgs
+from infra.components.frontend import Frontend, FrontendArgs
+from infra.components.function import PaybotFunction, PaybotFunctionArgs
+from infra.components.key import DataKey, DataKeyArgs
+from infra.components.observability import Observability, ObservabilityArgs, WatchedFunction
+from infra.components.phone_channel import PhoneChannel, PhoneChannelArgs
+from infra.components.secrets import Secrets, SecretsArgs
+from infra.components.session_table import SessionTable, SessionTableArgs
+from infra.components.web_chat import WebChat, WebChatArgs
+
+__all__ = [
+    "AuditBucket",
+    "AuditBucketArgs",
+    "DataKey",
+    "DataKeyArgs",
+    "Frontend",
+    "FrontendArgs",
+    "Observability",
+    "ObservabilityArgs",
+    "PaybotFunction",
+    "PaybotFunctionArgs",
+    "PhoneChannel",
+    "PhoneChannelArgs",
+    "Secrets",
+    "SecretsArgs",
+    "SessionTable",
+    "SessionTableArgs",
+    "WatchedFunction",
+    "WebChat",
+    "WebChatArgs",
+]

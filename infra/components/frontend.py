@@ -1,0 +1,240 @@
+"""Frontend: the chat page on a private S3 bucket behind CloudFront, with security headers.
+
+CloudFront also routes the chat API's paths to the HTTP API, so the page and the API share
+one origin: the page's fetches stay `connect-src 'self'` and need no CORS.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from infra.components.bucket import deny_insecure_transport, private_bucket_controls
+
+# AWS-managed policy ids (stable, documented in the CloudFront developer guide).
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+API_PATHS = ("/v1/*", "/chat", "/healthz")
+STRIPE_JS = "https://js.stripe.com"
+
+
+def content_security_policy(frame_ancestors: Sequence[str]) -> str:
+    """The page's CSP: scripts only from itself and Stripe.js, no inline script, no plugins.
+
+    Stripe.js opens its card and 3-D Secure frames from js.stripe.com and hooks.stripe.com and
+    calls api.stripe.com, per Stripe's published CSP requirements; nothing else is allowed.
+    """
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", STRIPE_JS],
+        "frame-src": [STRIPE_JS, "https://hooks.stripe.com"],
+        "connect-src": ["'self'", "https://api.stripe.com"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": list(frame_ancestors),
+    }
+    return "; ".join(f"{key} {' '.join(values)}" for key, values in directives.items())
+
+
+def static_files(static_dir: Path) -> list[tuple[str, Path]]:
+    """The built assets to upload as (object key, path), sorted; empty when none are built yet."""
+    if not static_dir.is_dir():
+        return []
+    return sorted(
+        (p.relative_to(static_dir).as_posix(), p)
+        for p in static_dir.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+
+
+def _frame_option(frame_ancestors: Sequence[str]) -> str | None:
+    # X-Frame-Options only knows DENY and SAMEORIGIN; for an allow-list, CSP alone governs.
+    if list(frame_ancestors) == ["'none'"]:
+        return "DENY"
+    if list(frame_ancestors) == ["'self'"]:
+        return "SAMEORIGIN"
+    return None
+
+
+@dataclass
+class FrontendArgs:
+    """Inputs of a Frontend."""
+
+    static_dir: Path
+    api_url: pulumi.Input[str]
+    frame_ancestors: Sequence[str] = ("'self'",)
+    price_class: str = "PriceClass_100"
+
+
+class Frontend(pulumi.ComponentResource):
+    """Bucket readable only by this distribution (origin access control), never publicly."""
+
+    def __init__(self, name: str, args: FrontendArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("paybot:infra:Frontend", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.bucket = aws.s3.Bucket(f"{name}-bucket", force_destroy=True, opts=child)
+        _, public_block = private_bucket_controls(name, self.bucket, self)
+        self.encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-sse",
+            bucket=self.bucket.bucket,
+            # SSE-S3: CloudFront's OAC can read it without a KMS grant; the assets are public pages.
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    ),
+                )
+            ],
+            opts=child,
+        )
+        self.oac = aws.cloudfront.OriginAccessControl(
+            f"{name}-oac",
+            description="paybot frontend bucket",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+            opts=child,
+        )
+        self.headers = aws.cloudfront.ResponseHeadersPolicy(
+            f"{name}-headers",
+            comment="paybot security headers",
+            security_headers_config=self._security_headers(args.frame_ancestors),
+            opts=child,
+        )
+        api_host = pulumi.Output.from_input(args.api_url).apply(
+            lambda url: url.removeprefix("https://").removeprefix("http://").rstrip("/")
+        )
+        self.distribution = aws.cloudfront.Distribution(
+            f"{name}-cdn",
+            enabled=True,
+            comment="paybot web chat",
+            default_root_object="index.html",
+            price_class=args.price_class,
+            http_version="http2and3",
+            is_ipv6_enabled=True,
+            origins=[
+                aws.cloudfront.DistributionOriginArgs(
+                    origin_id="static",
+                    domain_name=self.bucket.bucket_regional_domain_name,
+                    origin_access_control_id=self.oac.id,
+                ),
+                aws.cloudfront.DistributionOriginArgs(
+                    origin_id="api",
+                    domain_name=api_host,
+                    custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
+                        http_port=80,
+                        https_port=443,
+                        origin_protocol_policy="https-only",
+                        origin_ssl_protocols=["TLSv1.2"],
+                    ),
+                ),
+            ],
+            default_cache_behavior=aws.cloudfront.DistributionDefaultCacheBehaviorArgs(
+                target_origin_id="static",
+                viewer_protocol_policy="redirect-to-https",
+                allowed_methods=["GET", "HEAD"],
+                cached_methods=["GET", "HEAD"],
+                compress=True,
+                cache_policy_id=CACHING_OPTIMIZED,
+                response_headers_policy_id=self.headers.id,
+            ),
+            ordered_cache_behaviors=[
+                aws.cloudfront.DistributionOrderedCacheBehaviorArgs(
+                    path_pattern=path,
+                    target_origin_id="api",
+                    viewer_protocol_policy="https-only",
+                    allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                    cached_methods=["GET", "HEAD"],
+                    compress=True,
+                    # Conversation turns are never cached; the API sees the viewer's headers.
+                    cache_policy_id=CACHING_DISABLED,
+                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+                    response_headers_policy_id=self.headers.id,
+                )
+                for path in API_PATHS
+            ],
+            restrictions=aws.cloudfront.DistributionRestrictionsArgs(
+                geo_restriction=aws.cloudfront.DistributionRestrictionsGeoRestrictionArgs(
+                    restriction_type="none"
+                )
+            ),
+            viewer_certificate=aws.cloudfront.DistributionViewerCertificateArgs(
+                cloudfront_default_certificate=True
+            ),
+            opts=child,
+        )
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=self.bucket.bucket,
+            policy=pulumi.Output.json_dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        deny_insecure_transport(self.bucket.arn),
+                        {
+                            "Sid": "ThisDistributionReads",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudfront.amazonaws.com"},
+                            "Action": "s3:GetObject",
+                            "Resource": pulumi.Output.concat(self.bucket.arn, "/*"),
+                            "Condition": {"StringEquals": {"AWS:SourceArn": self.distribution.arn}},
+                        },
+                    ],
+                }
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_block]),
+        )
+        files = static_files(args.static_dir)
+        if not files:
+            pulumi.log.warn(f"no built frontend in {args.static_dir}: the distribution serves no page yet")
+        self.objects = [
+            aws.s3.BucketObjectv2(
+                f"{name}-asset-{key}",
+                bucket=self.bucket.bucket,
+                key=key,
+                source=pulumi.FileAsset(str(path)),
+                content_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                # The page must pick up a new build at once; hashed assets may be cached a day.
+                cache_control="no-cache" if key.endswith(".html") else "public, max-age=86400",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.encryption]),
+            )
+            for key, path in files
+        ]
+        self.url = pulumi.Output.concat("https://", self.distribution.domain_name)
+        self.register_outputs({"url": self.url, "bucket": self.bucket.bucket})
+
+    @staticmethod
+    def _security_headers(
+        frame_ancestors: Sequence[str],
+    ) -> aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs:
+        frame_option = _frame_option(frame_ancestors)
+        return aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs(
+            content_security_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicyArgs(
+                content_security_policy=content_security_policy(frame_ancestors), override=True
+            ),
+            content_type_options=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentTypeOptionsArgs(
+                override=True
+            ),
+            referrer_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigReferrerPolicyArgs(
+                referrer_policy="strict-origin-when-cross-origin", override=True
+            ),
+            strict_transport_security=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurityArgs(
+                access_control_max_age_sec=31_536_000, include_subdomains=True, override=True
+            ),
+            frame_options=(
+                aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigFrameOptionsArgs(
+                    frame_option=frame_option, override=True
+                )
+                if frame_option
+                else None
+            ),
+        )

@@ -1,0 +1,46 @@
+"""SessionTable: the DynamoDB table that holds conversation sessions between turns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+PARTITION_KEY = "sessionId"
+TTL_ATTRIBUTE = "ttl"
+
+
+@dataclass
+class SessionTableArgs:
+    """Inputs of a SessionTable."""
+
+    kms_key_arn: pulumi.Input[str]
+    point_in_time_recovery: bool = False
+    deletion_protection: bool = False
+
+
+class SessionTable(pulumi.ComponentResource):
+    """On-demand table keyed by `sessionId`, expiring items through the `ttl` attribute."""
+
+    def __init__(self, name: str, args: SessionTableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("paybot:infra:SessionTable", name, None, opts)
+        self.table = aws.dynamodb.Table(
+            f"{name}-table",
+            billing_mode="PAY_PER_REQUEST",
+            hash_key=PARTITION_KEY,
+            attributes=[aws.dynamodb.TableAttributeArgs(name=PARTITION_KEY, type="S")],
+            # Expired sessions vanish on their own; the app also refuses them before DynamoDB does.
+            ttl=aws.dynamodb.TableTtlArgs(attribute_name=TTL_ATTRIBUTE, enabled=True),
+            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
+                enabled=True, kms_key_arn=args.kms_key_arn
+            ),
+            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(
+                enabled=args.point_in_time_recovery
+            ),
+            deletion_protection_enabled=args.deletion_protection,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.name = self.table.name
+        self.arn = self.table.arn
+        self.register_outputs({"name": self.name, "arn": self.arn})

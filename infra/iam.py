@@ -1,0 +1,108 @@
+"""Least-privilege IAM statements for paybot's Lambdas.
+
+Every statement names its resources; none uses `"Resource": "*"` (the tests hold the
+program to that). Statements are plain dicts whose values may be Outputs; `policy_document`
+turns a list of them into the JSON the Role policy takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+
+from infra.config import INFERENCE_PROFILE_PREFIXES
+
+Statement = dict[str, Any]
+
+LAMBDA_ASSUME_ROLE = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+
+
+def policy_document(statements: Sequence[Statement]) -> pulumi.Output[str]:
+    """The IAM policy JSON for these statements (Outputs inside are resolved)."""
+    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def bedrock_model_arns(
+    model_id: str, routed_regions: Sequence[str], home_region: str, account_id: str, partition: str = "aws"
+) -> list[str]:
+    """ARNs a Bedrock call with `model_id` is authorised against.
+
+    A cross-region inference profile (`us.amazon.nova-micro-v1:0`) needs the profile's ARN
+    in the calling region and the foundation model's ARN in every region it routes to,
+    because Bedrock authorises the call again where it lands.
+    """
+    prefix, _, base = model_id.partition(".")
+    if prefix in INFERENCE_PROFILE_PREFIXES and base:
+        profile = f"arn:{partition}:bedrock:{home_region}:{account_id}:inference-profile/{model_id}"
+        models = [f"arn:{partition}:bedrock:{region}::foundation-model/{base}" for region in routed_regions]
+        arns = [profile, *models]
+    else:
+        arns = [f"arn:{partition}:bedrock:{region}::foundation-model/{model_id}" for region in routed_regions]
+    return sorted(set(arns))
+
+
+def bedrock_statement(resources: pulumi.Input[list[str]]) -> Statement:
+    """Invoke only the configured model (Converse and InvokeModel share these actions)."""
+    return {
+        "Sid": "InvokeConfiguredModel",
+        "Effect": "Allow",
+        "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+        "Resource": resources,
+    }
+
+
+def dynamodb_statement(table_arn: pulumi.Input[str]) -> Statement:
+    """Read and write session items of one table; no scans, no table administration."""
+    return {
+        "Sid": "SessionTable",
+        "Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        "Resource": [table_arn],
+    }
+
+
+def audit_write_statement(bucket_arn: pulumi.Input[str]) -> Statement:
+    """Append audit events: write objects, never read, list or delete them."""
+    return {
+        "Sid": "AppendAuditEvents",
+        "Effect": "Allow",
+        "Action": ["s3:PutObject"],
+        "Resource": [pulumi.Output.concat(bucket_arn, "/*")],
+    }
+
+
+def kms_statement(key_arn: pulumi.Input[str]) -> Statement:
+    """Use the stack's data key for the table, the audit bucket and the secrets."""
+    return {
+        "Sid": "DataKey",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+        "Resource": [key_arn],
+    }
+
+
+def secrets_statement(secret_arns: Sequence[pulumi.Input[str]]) -> Statement:
+    """Read exactly the secrets this function uses."""
+    return {
+        "Sid": "ReadOwnSecrets",
+        "Effect": "Allow",
+        "Action": ["secretsmanager:GetSecretValue"],
+        "Resource": list(secret_arns),
+    }
+
+
+def logs_statement(log_group_arn: pulumi.Input[str]) -> Statement:
+    """Write to the function's own log group (AWSLambdaBasicExecutionRole would allow all)."""
+    return {
+        "Sid": "OwnLogGroup",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [pulumi.Output.concat(log_group_arn, ":*")],
+    }

@@ -1,0 +1,255 @@
+"""The whole stack: wires the components together and exports what `pulumi up` prints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from infra import iam
+from infra.components import (
+    AuditBucket,
+    AuditBucketArgs,
+    DataKey,
+    DataKeyArgs,
+    Frontend,
+    FrontendArgs,
+    Observability,
+    ObservabilityArgs,
+    PaybotFunction,
+    PaybotFunctionArgs,
+    PhoneChannel,
+    PhoneChannelArgs,
+    Secrets,
+    SecretsArgs,
+    SessionTable,
+    SessionTableArgs,
+    WatchedFunction,
+    WebChat,
+    WebChatArgs,
+)
+from infra.config import InfraConfig
+
+WEB_HANDLER = "paybot_channels.web.lambda_handler.handler"
+PHONE_HANDLER = "paybot_channels.connect.handler.handler"
+
+
+@dataclass
+class DataPlane:
+    """Where the Lambdas keep state: the names and ARNs their settings and policies refer to."""
+
+    key_arn: pulumi.Output[str]
+    table_name: pulumi.Output[str]
+    table_arn: pulumi.Output[str]
+    bucket_name: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
+    secret_arns: Mapping[str, pulumi.Output[str]]
+
+
+def common_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input[str]]:
+    """Settings both Lambdas read (PAYBOT_*). Secrets appear only as their ids, never values."""
+    return {
+        "PAYBOT_SESSION_STORE": "dynamodb",
+        "PAYBOT_DYNAMODB_TABLE": data.table_name,
+        "PAYBOT_AUDIT_LOG": "s3",
+        "PAYBOT_AUDIT_BUCKET": data.bucket_name,
+        "PAYBOT_AUDIT_KMS_KEY_ID": data.key_arn,
+        "PAYBOT_PAYMENT_GATEWAY": cfg.payment_gateway,
+        "PAYBOT_STRIPE_SECRET_ID": data.secret_arns["stripe-secret-key"],
+        "PAYBOT_VAULT_KEY_SECRET_ID": data.secret_arns["vault-key"],
+        "PAYBOT_DATA_DIR": "/tmp/paybot",
+    }
+
+
+def web_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input[str]]:
+    """The web chat Lambda's settings."""
+    return {
+        **common_environment(cfg, data),
+        "PAYBOT_LANGUAGE_MODEL": cfg.language_model,
+        "PAYBOT_BEDROCK_MODEL_ID": cfg.bedrock_model_id,
+        "PAYBOT_STRIPE_WEBHOOK_SECRET_ID": data.secret_arns["stripe-webhook-secret"],
+        "PAYBOT_STRIPE_PUBLISHABLE_KEY": cfg.stripe_publishable_key,
+        # pydantic-settings parses list settings from JSON.
+        "PAYBOT_CORS_ORIGINS": json.dumps(list(cfg.cors_origins)),
+    }
+
+
+def phone_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input[str]]:
+    """The phone Lambda's settings: no language model on the keypad path (Connect's 8 s budget)."""
+    return {
+        **common_environment(cfg, data),
+        "PAYBOT_LANGUAGE_MODEL": "rules",
+        "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID": data.secret_arns["connect-private-key"],
+    }
+
+
+def data_statements(data: DataPlane, secrets: list[str]) -> list[iam.Statement]:
+    """What a function needs on the data plane: its table, audit writes, its key and secrets."""
+    return [
+        iam.dynamodb_statement(data.table_arn),
+        iam.audit_write_statement(data.bucket_arn),
+        iam.kms_statement(data.key_arn),
+        iam.secrets_statement([data.secret_arns[name] for name in secrets]),
+    ]
+
+
+def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
+    """Declare every resource of the stack and export its outputs; returns the exports."""
+    identity = aws.get_caller_identity_output()
+    prefix = f"{cfg.project}-{cfg.stack}"
+
+    key = DataKey(f"{prefix}-data", DataKeyArgs(account_id=identity.account_id, region=cfg.region))
+    table = SessionTable(
+        f"{prefix}-sessions",
+        SessionTableArgs(
+            kms_key_arn=key.arn,
+            point_in_time_recovery=cfg.point_in_time_recovery,
+            deletion_protection=cfg.deletion_protection,
+        ),
+    )
+    audit = AuditBucket(
+        f"{prefix}-audit",
+        AuditBucketArgs(kms_key_arn=key.arn, retention_days=cfg.audit_retention_days),
+    )
+    secrets = Secrets(
+        f"{prefix}-secrets",
+        SecretsArgs(
+            prefix=f"{cfg.project}/{cfg.stack}",
+            kms_key_arn=key.arn,
+            recovery_window_days=cfg.secret_recovery_window_days,
+        ),
+    )
+    data = DataPlane(
+        key_arn=key.arn,
+        table_name=table.name,
+        table_arn=table.arn,
+        bucket_name=audit.name,
+        bucket_arn=audit.arn,
+        secret_arns=secrets.arns,
+    )
+
+    watched = {"web": WatchedFunction(cfg.name("web"), cfg.web_timeout_seconds)}
+    if cfg.connect.enabled:
+        watched["phone"] = WatchedFunction(cfg.name("phone"), cfg.phone_timeout_seconds)
+    observability = Observability(
+        f"{prefix}-observability",
+        ObservabilityArgs(
+            prefix=prefix,
+            region=cfg.region,
+            functions=watched,
+            kms_key_arn=key.arn,
+            log_retention_days=cfg.log_retention_days,
+            alarm_email=cfg.alarm_email,
+            bedrock_model_id=cfg.bedrock_model_id if cfg.uses_bedrock else None,
+            bedrock_tokens_per_hour_alarm=cfg.bedrock_tokens_per_hour_alarm,
+            payment_failures_alarm=cfg.payment_failures_alarm,
+            payment_failure_pattern=cfg.payment_failure_pattern,
+        ),
+    )
+
+    web_statements = data_statements(data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key"])
+    if cfg.uses_bedrock:
+        model_arns = identity.account_id.apply(
+            lambda account: iam.bedrock_model_arns(
+                cfg.bedrock_model_id, cfg.bedrock_regions, cfg.region, account
+            )
+        )
+        web_statements.append(iam.bedrock_statement(model_arns))
+    web = WebChat(
+        f"{prefix}-web",
+        WebChatArgs(
+            function=PaybotFunctionArgs(
+                function_name=watched["web"].function_name,
+                handler=WEB_HANDLER,
+                code_path=cfg.web_zip,
+                log_group_name=observability.log_groups["web"].name,
+                log_group_arn=observability.log_groups["web"].arn,
+                statements=web_statements,
+                environment=web_environment(cfg, data),
+                runtime=cfg.lambda_runtime,
+                architecture=cfg.lambda_architecture,
+                memory_mb=cfg.web_memory_mb,
+                timeout_seconds=cfg.web_timeout_seconds,
+                description="paybot web chat API",
+            ),
+            cors_origins=cfg.cors_origins,
+            access_log_group_arn=observability.api_access_logs.arn,
+            throttle_rate_limit=cfg.throttle_rate_limit,
+            throttle_burst_limit=cfg.throttle_burst_limit,
+        ),
+    )
+    frontend = Frontend(
+        f"{prefix}-frontend",
+        FrontendArgs(
+            static_dir=cfg.static_dir,
+            api_url=web.api_url,
+            frame_ancestors=cfg.frame_ancestors,
+            price_class=cfg.frontend_price_class,
+        ),
+    )
+
+    exports: dict[str, pulumi.Output[object] | object] = {
+        "apiUrl": web.api_url,
+        "frontendUrl": frontend.url,
+        "webFunction": web.function_name,
+        "sessionTable": table.name,
+        "auditBucket": audit.name,
+        "secretNames": secrets.names,
+        "alarmTopicArn": observability.topic_arn,
+    }
+    if cfg.connect.enabled:
+        exports.update(_phone(cfg, prefix, data, observability))
+    for name, value in exports.items():
+        pulumi.export(name, value)
+    return exports
+
+
+def _phone(
+    cfg: InfraConfig, prefix: str, data: DataPlane, observability: Observability
+) -> dict[str, pulumi.Output[object] | object]:
+    function = PaybotFunction(
+        f"{prefix}-phone",
+        PaybotFunctionArgs(
+            function_name=cfg.name("phone"),
+            handler=PHONE_HANDLER,
+            code_path=cfg.connect_zip,
+            log_group_name=observability.log_groups["phone"].name,
+            log_group_arn=observability.log_groups["phone"].arn,
+            statements=data_statements(data, ["stripe-secret-key", "vault-key", "connect-private-key"]),
+            environment=phone_environment(cfg, data),
+            runtime=cfg.lambda_runtime,
+            architecture=cfg.lambda_architecture,
+            memory_mb=cfg.phone_memory_mb,
+            timeout_seconds=cfg.phone_timeout_seconds,
+            description="paybot phone channel (Amazon Connect)",
+        ),
+    )
+    flow_path = cfg.connect.flow_path
+    if not flow_path.exists():
+        raise FileNotFoundError(
+            f"contact flow {flow_path} is missing; set paybot:connectEnabled false to skip"
+        )
+    phone = PhoneChannel(
+        f"{prefix}-connect",
+        PhoneChannelArgs(
+            function_arn=function.arn,
+            function_name=function.name,
+            flow_template=flow_path.read_text(encoding="utf-8"),
+            flow_name=f"paybot {cfg.stack} payments",
+            instance_id=cfg.connect.instance_id,
+            instance_alias=cfg.connect.instance_alias,
+            flow_parameters=cfg.connect.flow_parameters,
+            claim_phone_number=cfg.connect.claim_phone_number,
+            phone_country_code=cfg.connect.phone_country_code,
+            phone_type=cfg.connect.phone_type,
+        ),
+    )
+    return {
+        "phoneFunction": function.name,
+        "connectInstanceId": phone.instance_id,
+        "phoneFlowId": phone.flow_id,
+        "phoneNumber": phone.phone_number,
+    }

@@ -1,0 +1,134 @@
+"""Pulumi runtime mocks that answer like AWS would and remember every resource declared."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+@dataclass
+class Declared:
+    """One resource as the program declared it (inputs) and as the mock answered (outputs)."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    out = dict(inputs)
+    physical = str(inputs.get("name") or name)
+    service = typ.split(":")[1].split("/")[0]
+    out.setdefault("arn", f"arn:aws:{service}:{REGION}:{ACCOUNT}:{physical}")
+    out.setdefault("name", physical)
+    resource_id = f"{name}-id"
+    if typ == "aws:s3/bucket:Bucket":
+        out["bucket"] = inputs.get("bucket") or name
+        out["arn"] = f"arn:aws:s3:::{out['bucket']}"
+        out["bucketRegionalDomainName"] = f"{out['bucket']}.s3.{REGION}.amazonaws.com"
+        resource_id = out["bucket"]
+    elif typ == "aws:lambda/function:Function":
+        out["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{physical}"
+    elif typ == "aws:apigatewayv2/api:Api":
+        out["apiEndpoint"] = f"https://{name}.execute-api.{REGION}.amazonaws.com"
+        out["executionArn"] = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{name}"
+    elif typ == "aws:cloudfront/distribution:Distribution":
+        out["domainName"] = f"{name}.cloudfront.net"
+    elif typ == "aws:kms/key:Key":
+        out["keyId"] = f"{name}-key-id"
+        out["arn"] = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{name}-key-id"
+    elif typ == "aws:connect/instance:Instance":
+        out["arn"] = f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/{name}-id"
+    elif typ == "aws:connect/contactFlow:ContactFlow":
+        out["contactFlowId"] = f"{name}-flow-id"
+    elif typ == "aws:connect/phoneNumber:PhoneNumber":
+        out["phoneNumber"] = "+15555550100"
+    elif typ == "aws:cloudwatch/logGroup:LogGroup":
+        out["arn"] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{physical}"
+    elif typ == "aws:secretsmanager/secret:Secret":
+        out["arn"] = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{physical}-AbCdEf"
+    return resource_id, out
+
+
+class Recorder(pulumi.runtime.Mocks):
+    """Mocks that keep every declared resource, keyed by its logical name."""
+
+    def __init__(self) -> None:
+        self.declared: dict[str, Declared] = {}
+        self.calls: list[str] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        resource_id, outputs = _outputs(args.typ, args.name, inputs)
+        self.declared[args.name] = Declared(args.typ, args.name, inputs, outputs)
+        return resource_id, outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        self.calls.append(args.token)
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/test", "userId": "test"}
+        if args.token == "aws:connect/getInstance:getInstance":
+            instance_id = args.args.get("instanceId")
+            return {
+                "arn": f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/{instance_id}",
+                "instanceId": instance_id,
+            }
+        return {}
+
+    def of_type(self, typ: str) -> list[Declared]:
+        """Declared resources of one Pulumi type, sorted by name."""
+        return sorted((d for d in self.declared.values() if d.type == typ), key=lambda d: d.name)
+
+    def one(self, typ: str) -> Declared:
+        """The single declared resource of a type."""
+        found = self.of_type(typ)
+        assert len(found) == 1, f"expected one {typ}, found {[d.name for d in found]}"
+        return found[0]
+
+
+def use_mocks(stack: str = "dev", config: dict[str, str] | None = None) -> Recorder:
+    """Install fresh mocks (and stack config) for the test about to run."""
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, project="paybot", stack=stack, preview=False)
+    pulumi.runtime.set_all_config(config or {}, [])
+    return recorder
+
+
+def settled(check: Callable[[], None]) -> pulumi.Output[None]:
+    """An Output that runs `check` once every resource declared from now on has registered.
+
+    Call it before declaring resources; return its result from the @pulumi.runtime.test
+    function, so a failing assertion inside fails the test.
+    """
+    seen: list[pulumi.Resource] = []
+
+    def capture(args: pulumi.ResourceTransformationArgs) -> None:
+        seen.append(args.resource)
+
+    pulumi.runtime.register_stack_transformation(capture)
+
+    def later() -> pulumi.Output[None]:
+        return pulumi.Output.all(*[r.urn for r in seen]).apply(lambda _: check())
+
+    return pulumi.Output.from_input(None).apply(lambda _: later())
+
+
+def stack_config(stack: str, **overrides: Any) -> dict[str, str]:
+    """The committed Pulumi.<stack>.yaml settings as Pulumi hands them to the program."""
+    document = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
+    settings: dict[str, Any] = dict(document.get("config", {}))
+    settings["paybot:connectFlowPath"] = str(FIXTURES / "flow.json")
+    settings.update({f"paybot:{k}": v for k, v in overrides.items()})
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in settings.items()}
