@@ -130,8 +130,11 @@ def test_stripe_mode_drives_stripe_js_and_sends_only_the_payment_method_id(unope
     chat.screenshots("stripe-form")
     chat.card_submit.click()
     chat.expect_field("confirmation")
-    chat.say("yes")
+    # One message, two bot answers: "your bank wants to confirm", then, after Stripe's part, "paid".
+    chat.input.fill("yes")
+    chat.input.press("Enter")
     chat.expect_status("completed")
+    expect(chat.bot_messages).to_have_count(4)
     expect(chat.outcome).to_contain_text("$50.00 paid with Visa ending 3155")
 
     calls = page.evaluate("window.__stripeCalls")
