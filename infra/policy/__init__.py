@@ -1,0 +1,1 @@
+"""paybot's policy pack: `pulumi preview --policy-pack infra/policy`."""
