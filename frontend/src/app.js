@@ -310,8 +310,9 @@ async function completeNextAction(response) {
   return api.sendNextActionCompleted(state.sessionId);
 }
 
+// Runs one exchange with the server; true when it went through.
 async function turn(call) {
-  if (state.busy) return;
+  if (state.busy) return false;
   setBusy(true);
   try {
     let response = await call();
@@ -324,11 +325,13 @@ async function turn(call) {
       response = await completeNextAction(response);
       await render(response);
     }
+    return true;
   } catch (err) {
     if (err instanceof CardFormError) showCardError(err);
     else if (err.status === 404) showSessionGone();
     else if (err.status === 429) showNotice("That was a lot of messages at once. Wait a moment, then try again.");
     else showNotice(err.message || "Something went wrong. Try again.");
+    return false;
   } finally {
     setBusy(false);
   }
@@ -353,7 +356,10 @@ ui.chatForm.addEventListener("submit", (event) => {
   showNotice("");
   ui.chatInput.value = "";
   addMessage("user", text);
-  turn(() => api.sendMessage(state.sessionId, text));
+  turn(() => api.sendMessage(state.sessionId, text)).then((sent) => {
+    // Not delivered: give the words back so the payer can send them again.
+    if (!sent && !ui.chatInput.value && !ui.chatInput.disabled) ui.chatInput.value = text;
+  });
 });
 
 ui.cardForm.addEventListener("submit", (event) => {

@@ -245,3 +245,16 @@ def test_reload_resumes_the_session(chat: ChatPage, page: Page) -> None:
     expect(chat.summary_name).to_have_text("Mary-Jane O'Brien")
     expect(chat.summary_amount).to_have_text("$12.34")
     expect(chat.card_form).to_be_visible()
+
+
+def test_a_message_that_could_not_be_sent_is_given_back(chat: ChatPage, page: Page) -> None:
+    page.route("**/v1/chat", lambda route: route.abort("connectionrefused"))
+    chat.input.fill("Jane Doe")
+    chat.input.press("Enter")
+    expect(chat.notice).to_contain_text("Can't reach paybot")
+    expect(chat.input).to_have_value("Jane Doe")
+    chat.expect_field("name")
+    page.unroute("**/v1/chat")
+    chat.input.press("Enter")
+    chat.expect_field("amount")
+    expect(chat.summary_name).to_have_text("Jane Doe")

@@ -265,7 +265,7 @@ if (problem) showNotice(problem);
 return api.sendNextActionCompleted(state.sessionId);
 }
 async function turn(call) {
-if (state.busy) return;
+if (state.busy) return false;
 setBusy(true);
 try {
 let response = await call();
@@ -278,11 +278,13 @@ break;
 response = await completeNextAction(response);
 await render(response);
 }
+return true;
 } catch (err) {
 if (err instanceof CardFormError) showCardError(err);
 else if (err.status === 404) showSessionGone();
 else if (err.status === 429) showNotice("That was a lot of messages at once. Wait a moment, then try again.");
 else showNotice(err.message || "Something went wrong. Try again.");
+return false;
 } finally {
 setBusy(false);
 }
@@ -303,7 +305,9 @@ return;
 showNotice("");
 ui.chatInput.value = "";
 addMessage("user", text);
-turn(() => api.sendMessage(state.sessionId, text));
+turn(() => api.sendMessage(state.sessionId, text)).then((sent) => {
+if (!sent && !ui.chatInput.value && !ui.chatInput.disabled) ui.chatInput.value = text;
+});
 });
 ui.cardForm.addEventListener("submit", (event) => {
 event.preventDefault();
