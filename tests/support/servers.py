@@ -69,9 +69,18 @@ def paybot_server(
     full_env = {**os.environ, "PAYBOT_DATA_DIR": str(data_dir), **(env or {})}
     command = [str(PAYBOT), "serve", "--host", "127.0.0.1", "--port", str(port)]
     if not PAYBOT.exists():  # running from an interpreter without the console script
-        command = [sys.executable, "-m", "paybot_channels.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command = [
+            sys.executable,
+            "-m",
+            "paybot_channels.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ]
     with log_path.open("ab") as log:
-        process = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base_url}/healthz", process)

@@ -22,7 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--log-level", default=None, help="override PAYBOT_LOG_LEVEL")
 
     chat = commands.add_parser("chat", help="pay in the terminal (typed card entry, sandbox gateway)")
-    chat.add_argument("--amount", type=int, default=None, help="preset amount in cents (the payer cannot change it)")
+    chat.add_argument(
+        "--amount", type=int, default=None, help="preset amount in cents (the payer cannot change it)"
+    )
     chat.add_argument("--reference", default=None, help="invoice or account reference")
 
     _add_call_command(commands)
@@ -65,12 +67,22 @@ def _serve(host: str, port: int, log_level: str | None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = build(settings)
     app = create_app(services)
-    config = uvicorn.Config(app, host=host, port=port, log_level=level.lower(), log_config=None,
-                            access_log=level == "DEBUG", server_header=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=level.lower(),
+        log_config=None,
+        access_log=level == "DEBUG",
+        server_header=False,
+    )
     server = uvicorn.Server(config)
     install_card_data_filter(*(logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access")))
-    print(f"paybot serving on http://{host}:{port} (gateway: {settings.payment_gateway}, "
-          f"store: {settings.session_store}, data: {settings.data_dir})", flush=True)
+    print(
+        f"paybot serving on http://{host}:{port} (gateway: {settings.payment_gateway}, "
+        f"store: {settings.session_store}, data: {settings.data_dir})",
+        flush=True,
+    )
     server.run()
     return 0
 

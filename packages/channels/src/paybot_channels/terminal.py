@@ -10,14 +10,18 @@ from paybot_core.settings import Settings
 
 def run_chat(*, amount: int | None = None, reference: str | None = None) -> int:
     """Exit code 0 when the payment completed, 1 otherwise."""
-    settings = Settings(allow_typed_card_entry=True, default_card_entry=CardEntry.TYPED, payment_gateway="sandbox")
+    settings = Settings(
+        allow_typed_card_entry=True, default_card_entry=CardEntry.TYPED, payment_gateway="sandbox"
+    )
     services = build(settings)
     conversations = services.conversations
     reply = conversations.start(
         Presets(amount=amount, currency=settings.currency, reference=reference, card_entry=CardEntry.TYPED),
         Channel.CLI,
     )
-    print("paybot (sandbox: use Stripe test cards such as 4242 4242 4242 4242; type 'cancel' to stop)")
+    # Even as a hint, a full card number is never printed: say how to type the test card instead.
+    print("paybot sandbox: pay with Stripe's test card (4242 typed four times, any future expiry, any CVC).")
+    print("Type 'help' for the current step or 'cancel' to stop.")
     print(f"bot> {reply.text}")
     while not reply.state.status.terminal:
         try:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .adapters.account_directory import JsonAccountDirectory
 from .adapters.file_audit import FileAuditLog
 from .adapters.memory import MemoryAuditLog, MemorySessionStore
 from .adapters.rules_model import RulesLanguageModel
@@ -21,7 +22,7 @@ from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
 from .pci.logging import install_card_data_filter
 from .pci.vault import CardVault, decode_key, load_or_create_key_file
-from .ports import AuditLog, LanguageModel, PaymentGateway, SessionStore
+from .ports import AccountDirectory, AuditLog, LanguageModel, PaymentGateway, SessionStore
 from .services import ConversationService, PaymentService
 from .settings import Settings
 
@@ -35,6 +36,7 @@ class Services:
     gateway: PaymentGateway
     model: LanguageModel
     audit: AuditLog
+    accounts: AccountDirectory
 
     @property
     def sandbox(self) -> SandboxGateway | None:
@@ -50,6 +52,7 @@ def build(
     model: LanguageModel | None = None,
     audit: AuditLog | None = None,
     vault: CardVault | None = None,
+    accounts: AccountDirectory | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Wire the services from settings; any port may be handed in ready-made."""
@@ -79,7 +82,8 @@ def build(
         default_presets=Presets(currency=settings.currency, card_entry=settings.default_card_entry),
         clock=clock,
     )
-    return Services(settings, conversations, payments, store, gateway, model, audit)
+    accounts = accounts or JsonAccountDirectory.from_file(settings.accounts_file)
+    return Services(settings, conversations, payments, store, gateway, model, audit, accounts)
 
 
 def _session_store(settings: Settings) -> SessionStore:
@@ -87,19 +91,22 @@ def _session_store(settings: Settings) -> SessionStore:
         return MemorySessionStore()
     if settings.session_store == "sqlite":
         return SqliteSessionStore(settings.data_dir / "sessions.sqlite3")
-    return _optional_adapter("dynamodb_store", "build_from_settings", settings)
+    store: SessionStore = _optional_adapter("dynamodb_store", "build_from_settings", settings)
+    return store
 
 
 def _gateway(settings: Settings) -> PaymentGateway:
     if settings.payment_gateway == "sandbox":
         return SandboxGateway(settings.data_dir / "sandbox_gateway.sqlite3")
-    return _optional_adapter("stripe_gateway", "build_from_settings", settings)
+    gateway: PaymentGateway = _optional_adapter("stripe_gateway", "build_from_settings", settings)
+    return gateway
 
 
 def _language_model(settings: Settings) -> LanguageModel:
     if settings.language_model == "rules":
         return RulesLanguageModel()
-    return _optional_adapter("bedrock_model", "build_from_settings", settings)
+    model: LanguageModel = _optional_adapter("bedrock_model", "build_from_settings", settings)
+    return model
 
 
 def _audit_log(settings: Settings) -> AuditLog:
@@ -107,7 +114,8 @@ def _audit_log(settings: Settings) -> AuditLog:
         return MemoryAuditLog()
     if settings.audit_log == "file":
         return FileAuditLog(settings.data_dir / "audit.jsonl")
-    return _optional_adapter("s3_audit", "build_from_settings", settings)
+    audit: AuditLog = _optional_adapter("s3_audit", "build_from_settings", settings)
+    return audit
 
 
 def _vault_key(settings: Settings) -> bytes:

@@ -69,3 +69,11 @@ class CardValidationError(PaybotError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class WebhookSignatureError(PaybotError):
+    """A webhook's signature did not verify against its raw body (forged, altered, stale or wrong secret)."""
+
+
+class SecretUnavailableError(ConfigurationError):
+    """A named secret could not be read from the secret store."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from .conversation.state import CardSummary, PaymentRecord, SessionState
-from .conversation.understanding import Understood, UnderstandingContext
+from .conversation.understanding import UnderstandingContext, Understood
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,9 @@ class SessionStore(Protocol):
 class PaymentGateway(Protocol):
     """Stripe-shaped payments: payment methods and PaymentIntents with idempotency keys."""
 
-    def create_payment_method(self, card: CardDetails, *, idempotency_key: str) -> tuple[str, CardSummary]: ...
+    def create_payment_method(
+        self, card: CardDetails, *, idempotency_key: str
+    ) -> tuple[str, CardSummary]: ...
 
     def describe_payment_method(self, payment_method_id: str) -> CardSummary: ...
 
@@ -95,3 +97,25 @@ class LanguageModel(Protocol):
 
 class AuditLog(Protocol):
     def append(self, event: AuditEvent) -> None: ...
+
+
+@dataclass(frozen=True)
+class AccountDue:
+    """What a merchant's customer owes: the phone channel's preset for a payment session."""
+
+    reference: str
+    customer_name: str
+    amount: int  # minor units
+    currency: str
+
+
+class AccountDirectory(Protocol):
+    """The merchant's lookup of what is due, by the caller's number or an account reference."""
+
+    def find_by_phone(self, phone: str) -> AccountDue | None:
+        """The account registered for this E.164 number, or None."""
+        ...
+
+    def find_by_reference(self, reference: str) -> AccountDue | None:
+        """The account with this reference (as typed, or its digits only from a keypad), or None."""
+        ...

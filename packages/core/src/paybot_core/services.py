@@ -32,14 +32,14 @@ from .conversation.events import (
     PaymentOutcome,
     RefreshPayment,
     Tick,
-    Tokenize,
     TokenizationFailed,
+    Tokenize,
     UserTurn,
     WipeVault,
 )
 from .conversation.replies import Style, render
 from .conversation.state import CardEntry, Channel, Field, Limits, Phase, Presets, SealedCardRef, SessionState
-from .conversation.understanding import CardNumberFact, CvvFact, ExpiryFact, Understood, UnderstandingContext
+from .conversation.understanding import CardNumberFact, CvvFact, ExpiryFact, UnderstandingContext, Understood
 from .errors import (
     CardValidationError,
     GatewayError,
@@ -52,12 +52,24 @@ from .errors import (
 from .pci.capture import CardCapture, Expecting, capture_card_material
 from .pci.cards import Brand
 from .pci.vault import CardVault, SealedCard
-from .ports import AuditEvent, AuditLog, CardDetails, LanguageModel, PaymentGateway, PaymentRequest, SessionStore
+from .ports import (
+    AuditEvent,
+    AuditLog,
+    CardDetails,
+    LanguageModel,
+    PaymentGateway,
+    PaymentRequest,
+    SessionStore,
+)
 
 log = logging.getLogger("paybot.service")
 
 MAX_CONFLICT_RETRIES = 8
-_EXPECTING = {Field.CARD_NUMBER: Expecting.CARD_NUMBER, Field.EXPIRY: Expecting.EXPIRY, Field.CVV: Expecting.CVV}
+_EXPECTING = {
+    Field.CARD_NUMBER: Expecting.CARD_NUMBER,
+    Field.EXPIRY: Expecting.EXPIRY,
+    Field.CVV: Expecting.CVV,
+}
 _ID_ALPHABET = string.ascii_letters
 
 
@@ -75,7 +87,9 @@ class Turn:
     next_action_completed: bool = False
 
     def __repr__(self) -> str:
-        return f"Turn(message=<{len(self.message or '')} chars>, payment_method_id={self.payment_method_id!r})"
+        return (
+            f"Turn(message=<{len(self.message or '')} chars>, payment_method_id={self.payment_method_id!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,9 @@ class PaymentService:
 
     def describe(self, payment_method_id: str) -> Event:
         try:
-            return PaymentMethodProvided(payment_method_id, self.gateway.describe_payment_method(payment_method_id))
+            return PaymentMethodProvided(
+                payment_method_id, self.gateway.describe_payment_method(payment_method_id)
+            )
         except PaymentMethodError as err:
             return PaymentMethodRejected(err.code, str(err))
         except GatewayError as err:
@@ -106,7 +122,9 @@ class PaymentService:
         except CardValidationError as err:
             return TokenizationFailed(err.code, str(err))
         except GatewayError as err:
-            return TokenizationFailed(err.code, "I couldn't check that card with the payment processor just now.")
+            return TokenizationFailed(
+                err.code, "I couldn't check that card with the payment processor just now."
+            )
         return CardTokenized(pm_id, summary)
 
     def charge(self, state: SessionState, action: Charge) -> Event:
@@ -121,12 +139,24 @@ class PaymentService:
             reference=state.presets.reference,
         )
         try:
-            return PaymentOutcome(self.gateway.confirm_payment(request), new_attempt=True)
+            record = self.gateway.confirm_payment(request)
         except PaymentMethodError as err:
             return PaymentMethodRejected(err.code, str(err))
         except GatewayError as err:
             log.warning("payment gateway failed for session %s: %s", state.session_id, err)
             return GatewayUnavailable(str(err))
+        # One line per charge outcome, masked; the deployed alarms count "payment_failed".
+        log.info(
+            "payment_%s session=%s intent=%s amount=%s %s code=%s channel=%s",
+            record.status,
+            state.session_id,
+            record.id,
+            record.amount,
+            record.currency,
+            record.failure_code or "-",
+            state.channel.value,
+        )
+        return PaymentOutcome(record, new_attempt=True)
 
     def refresh(self, payment_intent_id: str) -> Event:
         try:
@@ -165,12 +195,22 @@ class ConversationService:
 
     # ------------------------------------------------------------- public
 
-    def start(self, presets: Presets | None = None, channel: Channel = Channel.WEB, style: Style = Style.TEXT) -> Reply:
+    def start(
+        self, presets: Presets | None = None, channel: Channel = Channel.WEB, style: Style = Style.TEXT
+    ) -> Reply:
         now = self.clock()
-        state = engine.new_session(new_session_id(), channel, presets or self.default_presets, self.limits, now)
+        state = engine.new_session(
+            new_session_id(), channel, presets or self.default_presets, self.limits, now
+        )
         state = self.store.create(state)
-        self._audit("session_started", state, now, amount=state.amount, card_entry=state.card_entry.value,
-                    reference=state.presets.reference)
+        self._audit(
+            "session_started",
+            state,
+            now,
+            amount=state.amount,
+            card_entry=state.card_entry.value,
+            reference=state.presets.reference,
+        )
         return Reply(render(state, (), style, opening=True), state)
 
     def handle(self, session_id: str, turn: Turn, style: Style = Style.TEXT) -> Reply:
@@ -208,6 +248,38 @@ class ConversationService:
             return Reply(render(state, notices, style), state)
         raise TooManyConflictsError("This session is busy with another request; please try again.")
 
+    def reconcile_payment(self, session_id: str, payment_intent_id: str) -> Reply:
+        """Bring a session up to date with the gateway's word on one of its payments (a verified webhook).
+
+        The gateway is asked again rather than trusting the event's copy, so late or out-of-order
+        deliveries cannot move a session backwards. Only the session's own latest attempt, or one it
+        lost track of (no record yet, or a later attempt after a decline), is applied; a terminal
+        session never changes. Raises GatewayError when the gateway cannot be asked (the sender retries).
+        """
+        for _ in range(MAX_CONFLICT_RETRIES):
+            stored = self._load(session_id)
+            known = stored.payment
+            if stored.status.terminal or (
+                known is not None and known.id != payment_intent_id and known.status != "failed"
+            ):
+                return Reply(render(stored, ()), stored)
+            event = self.payments.refresh(payment_intent_id)
+            if isinstance(event, GatewayUnavailable):
+                raise GatewayError(event.message, retryable=True)
+            if isinstance(event, PaymentOutcome) and event.record == known:
+                return Reply(render(stored, ()), stored)
+            state, notices = self._run(stored, deque([event]), CardCapture())
+            try:
+                if state != stored:
+                    state = self.store.save(state, expected_version=stored.version)
+            except VersionConflictError:
+                continue
+            self._audit("payment_reconciled", state, self.clock(), payment_id=payment_intent_id,
+                        payment_status=state.payment.status if state.payment else None,
+                        status=state.status.value)
+            return Reply(render(state, notices), state)
+        raise TooManyConflictsError("This session is busy with another request; please try again.")
+
     def sweep_expired(self, limit: int = 100) -> int:
         """Expire idle sessions (wiping their vault data) that nobody has touched since. Returns how many."""
         swept = 0
@@ -228,7 +300,9 @@ class ConversationService:
             raise SessionNotFoundError(session_id)
         return state
 
-    def _apply(self, stored: SessionState, turn: Turn) -> tuple[SessionState, tuple[Notice, ...], CardCapture]:
+    def _apply(
+        self, stored: SessionState, turn: Turn
+    ) -> tuple[SessionState, tuple[Notice, ...], CardCapture]:
         events: deque[Event] = deque()
         capture = CardCapture()
         if turn.payment_method_id:
@@ -265,15 +339,23 @@ class ConversationService:
             intents=understood.intents,
             name=understood.name,
             amount=understood.amount,
-            card_number=CardNumberFact(check.brand.value if check.brand else None, check.last4,
-                                       check.problem.value if check.problem else None) if check else None,
+            card_number=CardNumberFact(
+                check.brand.value if check.brand else None,
+                check.last4,
+                check.problem.value if check.problem else None,
+            )
+            if check
+            else None,
             expiry=ExpiryFact(capture.exp_month, capture.exp_year, capture.expiry_unreadable)
-            if capture.has_expiry or capture.expiry_unreadable else None,
+            if capture.has_expiry or capture.expiry_unreadable
+            else None,
             cvv=CvvFact(len(capture.cvv), capture.cvv.isdigit()) if capture.cvv else None,
             card_typed_in_secure_form=capture.typed_number_seen and check is None,
         )
 
-    def _run(self, state: SessionState, events: deque[Event], capture: CardCapture) -> tuple[SessionState, tuple[Notice, ...]]:
+    def _run(
+        self, state: SessionState, events: deque[Event], capture: CardCapture
+    ) -> tuple[SessionState, tuple[Notice, ...]]:
         notices: list[Notice] = []
         while events:
             now = self.clock()
@@ -286,7 +368,9 @@ class ConversationService:
                     events.append(follow_up)
         return state, tuple(notices)
 
-    def _act(self, state: SessionState, action: Action, capture: CardCapture, now: float) -> tuple[SessionState, Event | None]:
+    def _act(
+        self, state: SessionState, action: Action, capture: CardCapture, now: float
+    ) -> tuple[SessionState, Event | None]:
         match action:
             case KeepTypedCard(fields=fields):
                 return self._seal(state, fields, capture, now), None
@@ -309,7 +393,9 @@ class ConversationService:
         sealed = SealedCard(state.sealed_card.blob, state.sealed_card.expires_at)
         return self.vault.open(state.session_id, sealed, now)
 
-    def _seal(self, state: SessionState, fields: tuple[str, ...], capture: CardCapture, now: float) -> SessionState:
+    def _seal(
+        self, state: SessionState, fields: tuple[str, ...], capture: CardCapture, now: float
+    ) -> SessionState:
         try:
             held = self._open_vault(state, now)
         except VaultError:
@@ -330,7 +416,9 @@ class ConversationService:
             held = self._open_vault(state, now)
             card = CardDetails(held["number"], int(held["exp_month"]), int(held["exp_year"]), held["cvv"])
         except (VaultError, KeyError):
-            return state.evolve(sealed_card=None), TokenizationFailed("vault", "Please enter the card details again.")
+            return state.evolve(sealed_card=None), TokenizationFailed(
+                "vault", "Please enter the card details again."
+            )
         finally:
             held = {}
         event = self.payments.tokenize(state.session_id, card)
@@ -356,7 +444,9 @@ class ConversationService:
             failure_code=payment.failure_code if payment else None,
         )
 
-    def _audit(self, kind: str, state: SessionState, at: float, **details: str | int | float | bool | None) -> None:
+    def _audit(
+        self, kind: str, state: SessionState, at: float, **details: str | int | float | bool | None
+    ) -> None:
         self.audit.append(AuditEvent(kind, state.session_id, at, {"channel": state.channel.value, **details}))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -12,8 +13,12 @@ from .conversation.state import CardEntry
 
 
 def _split_csv(value: object) -> object:
+    """Lists from the environment: a JSON list (as the Pulumi program writes them) or comma-separated."""
     if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
     return value
 
 
@@ -23,8 +28,12 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAYBOT_", frozen=True, extra="ignore")
 
     data_dir: Path = Field(Path(".paybot"), description="Where the embedded stores keep their files.")
-    allow_typed_card_entry: bool = Field(False, description="Allow sessions where card details are typed into the chat.")
-    default_card_entry: CardEntry = Field(CardEntry.SECURE, description="Card entry of sessions that do not ask.")
+    allow_typed_card_entry: bool = Field(
+        False, description="Allow sessions where card details are typed into the chat."
+    )
+    default_card_entry: CardEntry = Field(
+        CardEntry.SECURE, description="Card entry of sessions that do not ask."
+    )
     currency: str = Field("usd", pattern=r"^[a-z]{3}$", description="Default ISO 4217 currency, lower case.")
     max_amount: int = Field(1_000_000, gt=0, description="Largest amount in minor units (cents).")
     session_ttl_seconds: int = Field(900, gt=0, le=86_400, description="Idle time before a session expires.")
@@ -38,12 +47,75 @@ class Settings(BaseSettings):
     session_store: Literal["sqlite", "dynamodb", "memory"] = "sqlite"
     audit_log: Literal["file", "s3", "memory"] = "file"
 
-    vault_key: SecretStr | None = Field(None, description="Base64 32-byte AES key; generated into data_dir when unset.")
+    vault_key: SecretStr | None = Field(
+        None, description="Base64 32-byte AES key; generated into data_dir when unset."
+    )
     merchant_api_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     frame_ancestors: str = "'none'"
     stripe_publishable_key: str | None = None
     log_level: str = "INFO"
+
+    # --- phone channel (Amazon Connect) and the merchant's account lookup ---
+    accounts_file: Path | None = Field(
+        None, description="JSON table of accounts due; the demo table shipped in the package when unset."
+    )
+    connect_private_key_secret_id: str | None = Field(
+        None, description="Secrets Manager id of the PEM RSA key that opens Connect's encrypted input."
+    )
+    connect_allow_plaintext_input: bool = Field(
+        False, description="Accept unencrypted keypad input (the local call simulator only)."
+    )
+
+    # --- AWS and Stripe adapters. Endpoints come from boto3's standard AWS_ENDPOINT_URL_<SERVICE>
+    # variables and the region from AWS_REGION / AWS_DEFAULT_REGION: nothing here names a local server.
+    # Secrets are named by their Secrets Manager id; the *_SECRET_KEY / *_WEBHOOK_SECRET values are for
+    # local use only. See docs/aws.md.
+    dynamodb_table: str | None = Field(None, description="Table: key sessionId (S), TTL ttl.")
+    session_kms_key_id: str | None = Field(None, description="KMS key of per-session data keys.")
+    session_retention_seconds: int = Field(86_400, ge=0, description="Item kept past expiry.")
+    audit_bucket: str | None = Field(None, description="S3 bucket of the audit log.")
+    audit_kms_key_id: str | None = Field(None, description="SSE-KMS key (default aws/s3).")
+    audit_hmac_secret_id: str | None = Field(None, description="HMAC key of audit object keys.")
+    bedrock_model_id: str = Field("us.amazon.nova-micro-v1:0", description="Model or inference profile.")
+    bedrock_timeout_seconds: float = Field(2.5, gt=0, le=30, description="Hard timeout of one Bedrock call.")
+    bedrock_phrasing: bool = Field(False, description="Let Bedrock rephrase replies (never on the phone).")
+    stripe_secret_key: SecretStr | None = Field(None, description="Stripe secret key, for local use.")
+    stripe_secret_id: str | None = Field(None, description="Secrets Manager id of the Stripe secret key.")
+    stripe_webhook_secret: SecretStr | None = Field(None, description="Webhook secret, local use.")
+    stripe_webhook_secret_id: str | None = Field(None, description="Id of the webhook secret.")
+    stripe_timeout_seconds: float = Field(3.0, gt=0, le=7.5, description="Timeout of one Stripe request.")
+    stripe_api_base: str | None = Field(None, description="Emulator base URL.")
+    vault_key_secret_id: str | None = Field(None, description="Secrets Manager id of the vault key (base64).")
+    secrets_cache_ttl_seconds: int = Field(300, ge=0, le=86_400, description="Secrets cache TTL.")
+
+    @model_validator(mode="after")
+    def _adapters_configured(self) -> Settings:
+        problems = []
+        if self.session_store == "dynamodb":
+            if not self.dynamodb_table:
+                problems.append("PAYBOT_SESSION_STORE=dynamodb needs PAYBOT_DYNAMODB_TABLE")
+            if not self.session_kms_key_id:
+                problems.append(
+                    "PAYBOT_SESSION_STORE=dynamodb needs PAYBOT_SESSION_KMS_KEY_ID (typed card data is "
+                    "envelope-encrypted)"
+                )
+        if self.audit_log == "s3" and not self.audit_bucket:
+            problems.append("PAYBOT_AUDIT_LOG=s3 needs PAYBOT_AUDIT_BUCKET")
+        if self.payment_gateway == "stripe" and not (self.stripe_secret_key or self.stripe_secret_id):
+            problems.append(
+                "PAYBOT_PAYMENT_GATEWAY=stripe needs PAYBOT_STRIPE_SECRET_ID (or PAYBOT_STRIPE_SECRET_KEY "
+                "for local use)"
+            )
+        if self.stripe_secret_key and self.stripe_secret_id:
+            problems.append("set PAYBOT_STRIPE_SECRET_KEY or PAYBOT_STRIPE_SECRET_ID, not both")
+        if self.stripe_webhook_secret and self.stripe_webhook_secret_id:
+            problems.append("set PAYBOT_STRIPE_WEBHOOK_SECRET or PAYBOT_STRIPE_WEBHOOK_SECRET_ID, not both")
+        if self.vault_key and self.vault_key_secret_id:
+            problems.append("set PAYBOT_VAULT_KEY or PAYBOT_VAULT_KEY_SECRET_ID, not both")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @field_validator("accepted_brands", "merchant_api_keys", "cors_origins", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query
 from fastapi.middleware.cors import CORSMiddleware
@@ -38,7 +38,9 @@ from .schemas import (
 
 log = logging.getLogger("paybot.web")
 SWEEP_INTERVAL_SECONDS = 60.0
-_ERRORS = {code: {"model": ErrorBody} for code in (400, 404, 409, 413, 429, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 404, 409, 413, 429, 503)
+}
 
 ServicesDep = Annotated[Services, Depends(deps.services)]
 SandboxDep = Annotated[SandboxGateway, Depends(deps.sandbox)]
@@ -57,7 +59,7 @@ def create_app(services: Services, *, sweep_expired: bool = True) -> FastAPI:
     app = FastAPI(
         title="paybot chat API",
         version="1",
-        summary="Collect a card payment in a conversation, without card data reaching logs, stores or a model.",
+        summary="Collect a card payment in a conversation; card data never reaches logs, stores or a model.",
         lifespan=lifespan,
     )
     app.state.services = services
@@ -86,7 +88,7 @@ async def _sweep_forever(services: Services) -> None:
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
-def _add_routes(app: FastAPI) -> None:  # noqa: C901
+def _add_routes(app: FastAPI) -> None:
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
@@ -105,9 +107,13 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901
         settings = services.settings
         card_entry = CardEntry(body.card_entry) if body.card_entry else settings.default_card_entry
         if card_entry is CardEntry.TYPED and not settings.allow_typed_card_entry:
-            raise ApiError(400, "invalid_request", "Typed card entry is disabled on this server; use the secure form.")
+            raise ApiError(
+                400, "invalid_request", "Typed card entry is disabled on this server; use the secure form."
+            )
         if body.amount is not None and body.amount > settings.max_amount:
-            raise ApiError(400, "invalid_request", f"amount must be at most {settings.max_amount} (minor units).")
+            raise ApiError(
+                400, "invalid_request", f"amount must be at most {settings.max_amount} (minor units)."
+            )
         presets = Presets(
             amount=body.amount,
             currency=body.currency or settings.currency,
@@ -120,7 +126,9 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901
 
     def chat(body: ChatRequest, services: ServicesDep) -> ChatResponse:
         if not body.has_input():
-            raise ApiError(400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod).")
+            raise ApiError(
+                400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod)."
+            )
         conversations = services.conversations
         if body.session_id is None:
             session_id = conversations.start(None, Channel.WEB).state.session_id
@@ -129,19 +137,44 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901
         turn = Turn(body.message, body.payment_method, body.next_action_completed)
         return chat_response(conversations.handle(session_id, turn), services.settings)
 
-    app.post("/v1/chat", response_model=ChatResponse, response_model_by_alias=True, responses=_ERRORS,
-             tags=["chat"])(chat)
-    app.post("/chat", response_model=ChatResponse, response_model_by_alias=True, responses=_ERRORS, tags=["chat"],
-             deprecated=True, summary="Alias of POST /v1/chat for clients of the original API")(chat)
+    app.post(
+        "/v1/chat",
+        response_model=ChatResponse,
+        response_model_by_alias=True,
+        responses=_ERRORS,
+        tags=["chat"],
+    )(chat)
+    app.post(
+        "/chat",
+        response_model=ChatResponse,
+        response_model_by_alias=True,
+        responses=_ERRORS,
+        tags=["chat"],
+        deprecated=True,
+        summary="Alias of POST /v1/chat for clients of the original API",
+    )(chat)
 
-    @app.get("/v1/sessions/{session_id}", response_model=ChatResponse, response_model_by_alias=True,
-             responses=_ERRORS, tags=["chat"])
+    @app.get(
+        "/v1/sessions/{session_id}",
+        response_model=ChatResponse,
+        response_model_by_alias=True,
+        responses=_ERRORS,
+        tags=["chat"],
+    )
     def get_session(session_id: str, services: ServicesDep) -> ChatResponse:
         return chat_response(services.conversations.get(session_id), services.settings)
 
-    @app.post("/v1/sandbox/payment_methods", status_code=201, response_model=SandboxPaymentMethod,
-              response_model_by_alias=True, responses={**_ERRORS, 402: {"model": ErrorBody}}, tags=["sandbox"])
-    def sandbox_payment_method(body: SandboxCardRequest, gateway: SandboxDep) -> SandboxPaymentMethod | JSONResponse:
+    @app.post(
+        "/v1/sandbox/payment_methods",
+        status_code=201,
+        response_model=SandboxPaymentMethod,
+        response_model_by_alias=True,
+        responses={**_ERRORS, 402: {"model": ErrorBody}},
+        tags=["sandbox"],
+    )
+    def sandbox_payment_method(
+        body: SandboxCardRequest, gateway: SandboxDep
+    ) -> SandboxPaymentMethod | JSONResponse:
         number = "".join(ch for ch in body.number if ch not in " -")
         year = body.exp_year + 2000 if 0 <= body.exp_year < 100 else body.exp_year
         card = CardDetails(number, body.exp_month, year, body.cvc)
@@ -151,21 +184,48 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901
             return JSONResponse({"error": {"code": err.code, "message": str(err)}}, status_code=402)
         finally:
             del card
-        return SandboxPaymentMethod(id=pm_id, brand=summary.brand, last4=summary.last4,
-                                    exp_month=summary.exp_month or 0, exp_year=summary.exp_year or 0)
+        return SandboxPaymentMethod(
+            id=pm_id,
+            brand=summary.brand,
+            last4=summary.last4,
+            exp_month=summary.exp_month or 0,
+            exp_year=summary.exp_year or 0,
+        )
 
-    @app.get("/v1/sandbox/payment_intents", response_model=SandboxIntentList, response_model_by_alias=True,
-             responses=_ERRORS, tags=["sandbox"])
-    def sandbox_payment_intents(session_id: Annotated[str, _query_alias("sessionId")], gateway: SandboxDep) -> SandboxIntentList:
-        return SandboxIntentList(data=[
-            SandboxIntentOut(id=i.id, status=i.status, amount=i.amount, currency=i.currency, last4=i.last4,
-                             failure_code=i.failure_code)
-            for i in gateway.list_intents(session_id)
-        ])
+    @app.get(
+        "/v1/sandbox/payment_intents",
+        response_model=SandboxIntentList,
+        response_model_by_alias=True,
+        responses=_ERRORS,
+        tags=["sandbox"],
+    )
+    def sandbox_payment_intents(
+        session_id: Annotated[str, _query_alias("sessionId")], gateway: SandboxDep
+    ) -> SandboxIntentList:
+        return SandboxIntentList(
+            data=[
+                SandboxIntentOut(
+                    id=i.id,
+                    status=i.status,
+                    amount=i.amount,
+                    currency=i.currency,
+                    last4=i.last4,
+                    failure_code=i.failure_code,
+                )
+                for i in gateway.list_intents(session_id)
+            ]
+        )
 
-    @app.post("/v1/sandbox/payment_intents/{intent_id}/authenticate", response_model=SandboxIntentOut,
-              response_model_by_alias=True, responses=_ERRORS, tags=["sandbox"])
-    def sandbox_authenticate(intent_id: str, body: SandboxAuthenticateRequest, gateway: SandboxDep) -> SandboxIntentOut:
+    @app.post(
+        "/v1/sandbox/payment_intents/{intent_id}/authenticate",
+        response_model=SandboxIntentOut,
+        response_model_by_alias=True,
+        responses=_ERRORS,
+        tags=["sandbox"],
+    )
+    def sandbox_authenticate(
+        intent_id: str, body: SandboxAuthenticateRequest, gateway: SandboxDep
+    ) -> SandboxIntentOut:
         try:
             gateway.authenticate(intent_id, approve=body.outcome == "approve")
         except GatewayError:
@@ -173,10 +233,15 @@ def _add_routes(app: FastAPI) -> None:  # noqa: C901
         intent = gateway.intent(intent_id)
         if intent is None:
             raise ApiError(404, "not_found", "No such payment intent.")
-        return SandboxIntentOut(id=intent.id, status=intent.status, amount=intent.amount, currency=intent.currency,
-                                last4=intent.last4, failure_code=intent.failure_code)
+        return SandboxIntentOut(
+            id=intent.id,
+            status=intent.status,
+            amount=intent.amount,
+            currency=intent.currency,
+            last4=intent.last4,
+            failure_code=intent.failure_code,
+        )
 
 
 def _query_alias(alias: str) -> object:
     return Query(alias=alias, min_length=1, max_length=64)
-

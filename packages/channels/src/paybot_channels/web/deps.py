@@ -35,4 +35,6 @@ def require_merchant_key(request: Request) -> None:
     if scheme.lower() != "bearer" or not any(
         hmac.compare_digest(presented, key.get_secret_value().encode()) for key in keys
     ):
-        raise ApiError(401, "unauthorized", "A valid merchant API key is required.", {"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401, "unauthorized", "A valid merchant API key is required.", {"WWW-Authenticate": "Bearer"}
+        )

@@ -42,7 +42,9 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
@@ -88,7 +90,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _store(_: Request, exc: StoreUnavailableError) -> JSONResponse:
         log.error("session store unavailable: %s", exc)
         return error_response(
-            503, "store_unavailable", "Sessions are unavailable right now; nothing was charged. Please try again.",
+            503,
+            "store_unavailable",
+            "Sessions are unavailable right now; nothing was charged. Please try again.",
             {"Retry-After": "5"},
         )
 
@@ -100,4 +104,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return error_response(500, "internal_error", "Something went wrong on our side; nothing was charged twice.")
+        return error_response(
+            500, "internal_error", "Something went wrong on our side; nothing was charged twice."
+        )

@@ -54,8 +54,21 @@ class BodySizeLimit:
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
-            {"error": {"code": "payload_too_large", "message": f"Request bodies are limited to {self.max_bytes // 1024} KiB."}}
+            {
+                "error": {
+                    "code": "payload_too_large",
+                    "message": f"Request bodies are limited to {self.max_bytes // 1024} KiB.",
+                }
+            }
         ).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

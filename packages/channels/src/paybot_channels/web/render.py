@@ -26,18 +26,35 @@ def chat_response(reply: Reply, settings: Settings) -> ChatResponse:
 def _collected(state: SessionState) -> Collected:
     card = None
     if state.card is not None and state.card.last4:
-        card = CardOut(brand=state.card.brand, last4=state.card.last4, exp_month=state.card.exp_month,
-                       exp_year=state.card.exp_year)
-    return Collected(name=state.name, amount=state.amount, currency=state.currency, reference=state.presets.reference,
-                     card=card)
+        card = CardOut(
+            brand=state.card.brand,
+            last4=state.card.last4,
+            exp_month=state.card.exp_month,
+            exp_year=state.card.exp_year,
+        )
+    return Collected(
+        name=state.name,
+        amount=state.amount,
+        currency=state.currency,
+        reference=state.presets.reference,
+        card=card,
+    )
 
 
 def _payment(state: SessionState) -> PaymentOut | None:
     p = state.payment
     if p is None:
         return None
-    return PaymentOut(id=p.id, status=p.status, amount=p.amount, currency=p.currency, brand=p.brand, last4=p.last4,
-                      failure_code=p.failure_code, failure_message=p.failure_message)
+    return PaymentOut(
+        id=p.id,
+        status=p.status,
+        amount=p.amount,
+        currency=p.currency,
+        brand=p.brand,
+        last4=p.last4,
+        failure_code=p.failure_code,
+        failure_message=p.failure_message,
+    )
 
 
 def _card_entry(state: SessionState, settings: Settings) -> CardEntryOut | None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_serializer,
+)
 
 from paybot_core.conversation.parse import validate_name
 
@@ -19,11 +29,15 @@ class _Body(BaseModel):
 
 
 class CreateSessionRequest(_Body):
-    amount: StrictInt | None = Field(None, gt=0, description="Preset amount in minor units; the payer cannot change it.")
+    amount: StrictInt | None = Field(
+        None, gt=0, description="Preset amount in minor units; the payer cannot change it."
+    )
     currency: Annotated[str, StringConstraints(pattern=r"^[a-z]{3}$")] | None = None
     reference: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     description: Annotated[str, StringConstraints(max_length=200)] | None = None
-    customer_name: Annotated[str, StringConstraints(max_length=100)] | None = Field(None, alias="customerName")
+    customer_name: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+        None, alias="customerName"
+    )
     card_entry: Literal["secure", "typed"] | None = Field(None, alias="cardEntry")
 
     @field_validator("customer_name")
@@ -42,7 +56,9 @@ class ChatRequest(_Body):
     message: str | None = Field(None, description="1 to 2000 characters after trimming.")
     payment_method: PaymentMethodId | None = Field(None, alias="paymentMethod")
     next_action_completed: StrictBool = Field(
-        False, alias="nextActionCompleted", description="The payer finished 3-D Secure; the server re-reads the payment."
+        False,
+        alias="nextActionCompleted",
+        description="The payer finished 3-D Secure; the server re-reads the payment.",
     )
 
     @field_validator("message")
@@ -53,17 +69,30 @@ class ChatRequest(_Body):
         return value
 
     def has_input(self) -> bool:
-        return bool((self.message or "").strip()) or self.payment_method is not None or self.next_action_completed
+        return (
+            bool((self.message or "").strip())
+            or self.payment_method is not None
+            or self.next_action_completed
+        )
 
 
-class CardOut(BaseModel):
+class _OnlyKnown(BaseModel):
+    """Serialises without the keys whose value is unknown (None): the spec's "keys absent otherwise"."""
+
+    @model_serializer(mode="wrap")
+    def _drop_unknown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {key: value for key, value in data.items() if value is not None}
+
+
+class CardOut(_OnlyKnown):
     brand: str
     last4: str
     exp_month: int | None = Field(None, serialization_alias="expMonth")
     exp_year: int | None = Field(None, serialization_alias="expYear")
 
 
-class Collected(BaseModel):
+class Collected(_OnlyKnown):
     name: str | None = None
     amount: int | None = None
     currency: str | None = None
@@ -93,7 +122,14 @@ class NextActionOut(BaseModel):
 
 
 Status = Literal[
-    "collecting", "awaiting_payment_method", "confirming", "requires_action", "completed", "failed", "cancelled", "expired"
+    "collecting",
+    "awaiting_payment_method",
+    "confirming",
+    "requires_action",
+    "completed",
+    "failed",
+    "cancelled",
+    "expired",
 ]
 CurrentField = Literal["name", "amount", "card_number", "expiry", "cvv", "payment_method", "confirmation"]
 

@@ -55,7 +55,7 @@ def verify_chain(records: Iterable[dict[str, Any]]) -> int:
     """Number of records verified; raises ValueError at the first broken link."""
     previous = GENESIS
     count = 0
-    for count, record in enumerate(records, start=1):  # noqa: B007
+    for count, record in enumerate(records, start=1):
         body = {k: v for k, v in record.items() if k != "hash"}
         if record.get("prev") != previous:
             raise ValueError(f"audit record {count} does not follow the previous one")

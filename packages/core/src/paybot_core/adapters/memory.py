@@ -16,7 +16,7 @@ from .audit_chain import AuditChain
 
 
 class MemorySessionStore:
-    """Sessions in a dict, serialised exactly as the persistent stores do (so nothing unserialisable hides)."""
+    """Sessions in a dict, serialised as the persistent stores do, so nothing unserialisable hides."""
 
     def __init__(self) -> None:
         self._rows: dict[str, tuple[int, bytes]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..conversation.parse import understand_text
-from ..conversation.understanding import Understood, UnderstandingContext
+from ..conversation.understanding import UnderstandingContext, Understood
 
 
 class RulesLanguageModel:

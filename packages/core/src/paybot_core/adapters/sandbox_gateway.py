@@ -100,7 +100,9 @@ class SandboxGateway:
 
     # ------------------------------------------------------------- payment methods
 
-    def create_payment_method(self, card: CardDetails, *, idempotency_key: str | None = None) -> tuple[str, CardSummary]:
+    def create_payment_method(
+        self, card: CardDetails, *, idempotency_key: str | None = None
+    ) -> tuple[str, CardSummary]:
         check = check_card_number(card.number, frozenset(Brand))  # the processor takes every brand it knows
         if not check.ok or check.brand is None:
             raise CardValidationError("incorrect_number", "Your card number is incorrect.")
@@ -123,7 +125,16 @@ class SandboxGateway:
             pm_id = new_id("pm")
             self._conn.execute(
                 "INSERT INTO payment_methods VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (pm_id, idempotency_key, summary.brand, summary.last4, card.exp_month, card.exp_year, outcome, self._now()),
+                (
+                    pm_id,
+                    idempotency_key,
+                    summary.brand,
+                    summary.last4,
+                    card.exp_month,
+                    card.exp_year,
+                    outcome,
+                    self._now(),
+                ),
             )
         return pm_id, summary
 
@@ -158,11 +169,31 @@ class SandboxGateway:
             secret = f"{intent_id}_secret_{new_id('s')[2:]}"
             self._conn.execute(
                 "INSERT INTO payment_intents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (intent_id, request.idempotency_key, request.session_id, request.amount, request.currency,
-                 request.payment_method_id, status, failure, secret, int(request.moto), self._now()),
+                (
+                    intent_id,
+                    request.idempotency_key,
+                    request.session_id,
+                    request.amount,
+                    request.currency,
+                    request.payment_method_id,
+                    status,
+                    failure,
+                    secret,
+                    int(request.moto),
+                    self._now(),
+                ),
             )
-            intent = SandboxIntent(intent_id, request.session_id, request.amount, request.currency, status, failure,
-                                   last4, brand, secret)
+            intent = SandboxIntent(
+                intent_id,
+                request.session_id,
+                request.amount,
+                request.currency,
+                status,
+                failure,
+                last4,
+                brand,
+                secret,
+            )
         return _record(intent)
 
     def retrieve_payment(self, payment_intent_id: str) -> PaymentRecord:
@@ -174,7 +205,8 @@ class SandboxGateway:
     def cancel_payment(self, payment_intent_id: str) -> PaymentRecord:
         with self._lock, self._transaction():
             self._conn.execute(
-                "UPDATE payment_intents SET status = 'canceled' WHERE id = ? AND status IN ('requires_action', 'requires_payment_method')",
+                "UPDATE payment_intents SET status = 'canceled' "
+                "WHERE id = ? AND status IN ('requires_action', 'requires_payment_method')",
                 (payment_intent_id,),
             )
         return self.retrieve_payment(payment_intent_id)
@@ -186,10 +218,14 @@ class SandboxGateway:
             if intent is None:
                 raise GatewayError("No such payment intent.", code="resource_missing")
             if intent.status == "requires_action":
-                status, failure = ("succeeded", None) if approve else (
-                    "requires_payment_method", "payment_intent_authentication_failure")
+                status, failure = (
+                    ("succeeded", None)
+                    if approve
+                    else ("requires_payment_method", "payment_intent_authentication_failure")
+                )
                 self._conn.execute(
-                    "UPDATE payment_intents SET status = ?, failure_code = ? WHERE id = ?", (status, failure, intent.id)
+                    "UPDATE payment_intents SET status = ?, failure_code = ? WHERE id = ?",
+                    (status, failure, intent.id),
                 )
         return self.retrieve_payment(payment_intent_id)
 
@@ -205,13 +241,16 @@ class SandboxGateway:
         return _Immediate(self._conn)
 
     def _intent_by_key(self, key: str) -> SandboxIntent | None:
-        row = self._conn.execute("SELECT id FROM payment_intents WHERE idempotency_key = ?", (key,)).fetchone()
+        row = self._conn.execute(
+            "SELECT id FROM payment_intents WHERE idempotency_key = ?", (key,)
+        ).fetchone()
         return self.intent(row[0]) if row else None
 
     def intent(self, intent_id: str) -> SandboxIntent | None:
         """The stored intent with its card's masked facts, or None."""
         row = self._conn.execute(
-            "SELECT pi.id, pi.session_id, pi.amount, pi.currency, pi.status, pi.failure_code, pm.last4, pm.brand, "
+            "SELECT pi.id, pi.session_id, pi.amount, pi.currency, pi.status, pi.failure_code, pm.last4, "
+            "pm.brand, "
             "pi.client_secret FROM payment_intents pi JOIN payment_methods pm ON pm.id = pi.payment_method "
             "WHERE pi.id = ?",
             (intent_id,),
@@ -220,7 +259,7 @@ class SandboxGateway:
 
 
 class _Immediate:
-    """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front so check-then-insert is atomic across processes."""
+    """BEGIN IMMEDIATE ... COMMIT: the write lock first, so check-then-insert is atomic across processes."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn

@@ -69,7 +69,11 @@ class SqliteSessionStore:
 
     def load(self, session_id: str) -> SessionState | None:
         try:
-            row = self._conn().execute("SELECT state FROM sessions WHERE session_id = ?", (session_id,)).fetchone()
+            row = (
+                self._conn()
+                .execute("SELECT state FROM sessions WHERE session_id = ?", (session_id,))
+                .fetchone()
+            )
         except sqlite3.Error as err:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
         return state_from_json(row[0]) if row else None
@@ -78,8 +82,15 @@ class SqliteSessionStore:
         stored = state.evolve(version=expected_version + 1)
         try:
             cursor = self._conn().execute(
-                "UPDATE sessions SET version = ?, sweep_at = ?, state = ? WHERE session_id = ? AND version = ?",
-                (stored.version, _sweep_at(stored), state_to_json(stored).decode(), state.session_id, expected_version),
+                "UPDATE sessions SET version = ?, sweep_at = ?, state = ? "
+                "WHERE session_id = ? AND version = ?",
+                (
+                    stored.version,
+                    _sweep_at(stored),
+                    state_to_json(stored).decode(),
+                    state.session_id,
+                    expected_version,
+                ),
             )
         except sqlite3.Error as err:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
@@ -88,9 +99,14 @@ class SqliteSessionStore:
         return stored
 
     def expired_session_ids(self, now: float, limit: int = 100) -> Sequence[str]:
-        rows = self._conn().execute(
-            "SELECT session_id FROM sessions WHERE sweep_at IS NOT NULL AND sweep_at <= ? LIMIT ?", (now, limit)
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT session_id FROM sessions WHERE sweep_at IS NOT NULL AND sweep_at <= ? LIMIT ?",
+                (now, limit),
+            )
+            .fetchall()
+        )
         return [r[0] for r in rows]
 
     def close(self) -> None:

@@ -26,8 +26,8 @@ from .events import (
     PaymentOutcome,
     RefreshPayment,
     Tick,
-    Tokenize,
     TokenizationFailed,
+    Tokenize,
     UserTurn,
     WipeVault,
 )
@@ -111,7 +111,9 @@ class _Work:
     def act(self, action: Action) -> None:
         self.actions.append(action)
 
-    def notice(self, kind: NoticeKind, on: Field | None = None, code: str | None = None, text: str | None = None) -> None:
+    def notice(
+        self, kind: NoticeKind, on: Field | None = None, code: str | None = None, text: str | None = None
+    ) -> None:
         self.notices.append(Notice(kind, on, code, text))
 
     def done(self) -> Transition:
@@ -140,7 +142,9 @@ def _cancel(state: SessionState) -> Transition:
     if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
         actions.append(CancelPayment(state.payment.id))
     return Transition(
-        state.evolve(phase=Phase.CANCELLED, typed_card_fields=()), tuple(actions), (Notice(NoticeKind.CANCELLED),)
+        state.evolve(phase=Phase.CANCELLED, typed_card_fields=()),
+        tuple(actions),
+        (Notice(NoticeKind.CANCELLED),),
     )
 
 
@@ -211,7 +215,11 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
     elif work.changed:
         work.state = work.state.evolve(awaiting_change=False)
     if not work.changed and not work.notices and not work.actions:
-        kind = NoticeKind.GREETING if understood.intents & {Intent.GREETING, Intent.PAY} else NoticeKind.NOT_UNDERSTOOD
+        kind = (
+            NoticeKind.GREETING
+            if understood.intents & {Intent.GREETING, Intent.PAY}
+            else NoticeKind.NOT_UNDERSTOOD
+        )
         work.notice(kind, expecting)
     return work.done()
 
@@ -299,7 +307,9 @@ def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | No
             _invalid(work, Field.EXPIRY, problem)
         else:
             card = work.state.card or CardSummary(brand=brand or "unknown", last4="")
-            work.state = work.state.evolve(card=CardSummary(card.brand, card.last4, expiry.month, expiry.year))
+            work.state = work.state.evolve(
+                card=CardSummary(card.brand, card.last4, expiry.month, expiry.year)
+            )
             keep.append("expiry")
             work.notice(NoticeKind.ACCEPTED, Field.EXPIRY)
             work.changed = True
@@ -330,12 +340,12 @@ def _apply_change_requests(work: _Work, understood: Understood) -> None:
     if work.state.phase is not Phase.ACTIVE:
         return
     state = work.state
-    if understood.has(Intent.CHANGE_CARD) and understood.card_number is None:
-        if state.card is not None or state.payment_method_id is not None or state.typed_card_fields:
-            work.state = _wipe_card(state)
-            work.act(WipeVault())
-            work.notice(NoticeKind.CARD_CLEARED)
-            work.changed = True
+    has_card = state.card is not None or state.payment_method_id is not None or bool(state.typed_card_fields)
+    if understood.has(Intent.CHANGE_CARD) and understood.card_number is None and has_card:
+        work.state = _wipe_card(state)
+        work.act(WipeVault())
+        work.notice(NoticeKind.CARD_CLEARED)
+        work.changed = True
     if understood.has(Intent.CHANGE_NAME) and understood.name is None and state.name is not None:
         work.state = work.state.evolve(name=None)
         work.changed = True

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import vocabulary as vocab
 from .state import Field
-from .understanding import AmountFact, Intent, NameFact, Understood, UnderstandingContext
+from .understanding import AmountFact, Intent, NameFact, UnderstandingContext, Understood
 
 MAX_NAME_LENGTH = 100
 MIN_NAME_LENGTH = 2
@@ -40,11 +40,13 @@ _AMOUNT_CODE_BEFORE = re.compile(rf"(?<![\w])(?:{_CODES})\s*({_NUMBER})(?![\w])"
 _AMOUNT_WORD_AFTER = re.compile(rf"(?<![\w.,])({_NUMBER})\s*(?:{_CODES}|cents?)(?![\w])", re.IGNORECASE)
 _AMOUNT_CUE = re.compile(
     rf"\b(?:pay(?:ing)?|amount(?:\s+(?:is|of|to))?|make\s+it|change\s+(?:it|the\s+amount)\s+to|total(?:\s+is)?|"
-    rf"owe|for|is)\s+({_NUMBER})(?![\w/%])",
+    rf"owe)\s+({_NUMBER})(?![\w/%])",
     re.IGNORECASE,
 )
 _BARE_AMOUNT = re.compile(rf"\s*({_NUMBER})\s*", re.IGNORECASE)
 _CENTS = re.compile(r"cents?\b", re.IGNORECASE)
+# What the PCI guard leaves where card material was; not words of the payer's.
+_PLACEHOLDERS = re.compile(r"\[(?:card number|expiry|security code|redacted card number)\]")
 
 
 def normalise(text: str) -> str:
@@ -105,7 +107,9 @@ def detect_intents(text: str, tokens: list[str]) -> frozenset[Intent]:
     elif _only(tokens, vocab.DENY_STRONG, vocab.DENY_WEAK):
         found.add(Intent.DENY)
     found |= _change_intents(tokens)
-    if tokens[0] in vocab.GREETINGS or (len(tokens) > 1 and " ".join(tokens[:2]) in {"good morning", "good evening"}):
+    if tokens[0] in vocab.GREETINGS or (
+        len(tokens) > 1 and " ".join(tokens[:2]) in {"good morning", "good evening"}
+    ):
         found.add(Intent.GREETING)
     if any(t in vocab.PAY_WORDS for t in tokens):
         found.add(Intent.PAY)
@@ -149,7 +153,7 @@ def parse_name(text: str, tokens: list[str], *, expecting_name: bool) -> NameFac
             return validate_name(candidate)
     if not expecting_name:
         return None
-    body = _strip_greeting(text).strip(" ,.!?;:")
+    body = _strip_greeting(_PLACEHOLDERS.sub(" ", text)).strip(" ,.!?;:")
     if not body:
         return None
     parts = body.split()

@@ -14,8 +14,11 @@ from .parse import currency_exponent
 from .state import CardEntry, CardSummary, Field, Phase, SessionState, Status
 
 _SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$", "jpy": "¥"}
-_CURRENCY_WORDS = {"usd": ("dollar", "dollars", "cent", "cents"), "eur": ("euro", "euros", "cent", "cents"),
-                   "gbp": ("pound", "pounds", "penny", "pence")}
+_CURRENCY_WORDS = {
+    "usd": ("dollar", "dollars", "cent", "cents"),
+    "eur": ("euro", "euros", "cent", "cents"),
+    "gbp": ("pound", "pounds", "penny", "pence"),
+}
 _FIELD_WORDS = {
     Field.NAME: "name",
     Field.AMOUNT: "amount",
@@ -39,7 +42,10 @@ _DECLINES = {
     "fraudulent": "Your card was declined.",
 }
 _INVALID = {
-    (Field.NAME, "invalid_characters"): "A name can only have letters, spaces, apostrophes, hyphens and periods.",
+    (
+        Field.NAME,
+        "invalid_characters",
+    ): "A name can only have letters, spaces, apostrophes, hyphens and periods.",
     (Field.NAME, "too_long"): "That name is longer than 100 characters.",
     (Field.NAME, "too_short"): "A name needs at least two letters.",
     (Field.AMOUNT, "not_positive"): "The amount must be more than zero.",
@@ -58,6 +64,16 @@ _INVALID = {
 }
 
 
+# Where the written wording shows a format, speech says how to key it in instead.
+_SPEECH_INVALID = {
+    (Field.CARD_NUMBER, "too_short"): "A card number has thirteen to nineteen digits.",
+    (Field.CARD_NUMBER, "too_long"): "A card number has thirteen to nineteen digits.",
+    (Field.EXPIRY, "format"): "Please key in the expiry date as four digits, month then year: for example, "
+    "zero eight two nine for August twenty twenty-nine.",
+    (Field.EXPIRY, "bad_month"): "The month of an expiry date is between zero one and twelve.",
+}
+
+
 class Style(StrEnum):
     TEXT = "text"
     SPEECH = "speech"
@@ -68,13 +84,54 @@ def format_amount(minor: int, currency: str, style: Style = Style.TEXT) -> str:
     major, cents = divmod(minor, 10**exponent) if exponent else (minor, 0)
     if style is Style.SPEECH:
         one, many, sub_one, sub_many = _CURRENCY_WORDS.get(currency, ("", currency.upper(), "", "hundredths"))
-        spoken = f"{major} {one if major == 1 else many}".strip()
+        spoken = f"{number_words(major)} {one if major == 1 else many}".strip()
         if cents:
-            spoken += f" and {cents} {sub_one if cents == 1 else sub_many}"
+            spoken += f" and {number_words(cents)} {sub_one if cents == 1 else sub_many}"
         return spoken
     text = f"{major:,}" + (f".{cents:0{exponent}d}" if exponent else "")
     symbol = _SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{text} {currency.upper()}"
+
+
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)  # fmt: skip
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"), (1_000, "thousand"))
+
+
+def number_words(number: int) -> str:
+    """English words for a whole number, as a text-to-speech engine reads them best: 1250 -> one
+    thousand two hundred fifty."""
+    if number < 0:
+        return "minus " + number_words(-number)
+    if number < 20:
+        return _ONES[number]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        return f"{_ONES[hundreds]} hundred" + (f" {number_words(rest)}" if rest else "")
+    for scale, word in _SCALES:
+        if number >= scale:
+            high, rest = divmod(number, scale)
+            return f"{number_words(high)} {word}" + (f" {number_words(rest)}" if rest else "")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def spell_digits(text: str) -> str:
+    """Digits spaced so that they are read one by one ("DEMO-1001" -> "DEMO 1 0 0 1")."""
+    out: list[str] = []
+    for char in text:
+        if char.isdigit():
+            out.append(f" {char} ")
+        elif char in "-_/":
+            out.append(" ")
+        else:
+            out.append(char)
+    return " ".join("".join(out).split())
 
 
 def describe_card(card: CardSummary, style: Style = Style.TEXT) -> str:
@@ -87,11 +144,21 @@ def describe_card(card: CardSummary, style: Style = Style.TEXT) -> str:
 
 
 def accepted_brands_text(state: SessionState) -> str:
-    names = [BRAND_DISPLAY.get(Brand(b), b) if b in Brand.__members__.values() else b for b in state.limits.accepted_brands]
+    names = [
+        BRAND_DISPLAY.get(Brand(b), b) if b in Brand.__members__.values() else b
+        for b in state.limits.accepted_brands
+    ]
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1] if names else "no cards"
 
 
-def render(state: SessionState, notices: tuple[Notice, ...], style: Style = Style.TEXT, *, opening: bool = False) -> str:
+def notice_text(state: SessionState, notice: Notice, style: Style = Style.TEXT) -> str:
+    """One notice's sentence on its own (channels that ask for fields themselves, like the keypad)."""
+    return _notice_text(state, notice, style)
+
+
+def render(
+    state: SessionState, notices: tuple[Notice, ...], style: Style = Style.TEXT, *, opening: bool = False
+) -> str:
     """The reply text for this turn: what happened, then what is needed next."""
     parts: list[str] = []
     if opening:
@@ -105,8 +172,13 @@ def render(state: SessionState, notices: tuple[Notice, ...], style: Style = Styl
     return " ".join(p for p in parts if p)
 
 
+def _reference(state: SessionState, style: Style) -> str:
+    reference = state.presets.reference or ""
+    return spell_digits(reference) if style is Style.SPEECH else reference
+
+
 def _opening(state: SessionState, style: Style) -> str:
-    what = f" for {state.presets.reference}" if state.presets.reference else ""
+    what = f" for {_reference(state, style)}" if state.presets.reference else ""
     if state.presets.amount is not None:
         return f"Hi! I can help you pay {format_amount(state.presets.amount, state.currency, style)}{what}."
     return f"Hi! I can help you make a payment{what}."
@@ -124,7 +196,9 @@ def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
     if current is Field.EXPIRY:
         return "What is the card's expiry date (MM/YY)?"
     if current is Field.CVV:
-        brand = Brand(state.card.brand) if state.card and state.card.brand in Brand.__members__.values() else None
+        brand = (
+            Brand(state.card.brand) if state.card and state.card.brand in Brand.__members__.values() else None
+        )
         where = "on the front" if brand is Brand.AMEX else "on the back"
         return f"And the {cvv_length(brand)}-digit security code {where} of the card?"
     if current is Field.PAYMENT_METHOD:
@@ -136,7 +210,7 @@ def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
 
 def confirmation_question(state: SessionState, style: Style = Style.TEXT) -> str:
     assert state.amount is not None and state.card is not None
-    ref = f" for {state.presets.reference}" if state.presets.reference else ""
+    ref = f" for {_reference(state, style)}" if state.presets.reference else ""
     return (
         f"To confirm: {state.name} pays {format_amount(state.amount, state.currency, style)}{ref} "
         f"with the {describe_card(state.card, style)}. Shall I make the payment? (yes or no)"
@@ -149,14 +223,18 @@ def decline_text(code: str | None, message: str | None) -> str:
     return message or "The payment did not go through."
 
 
-def _tries_left(state: SessionState, on: Field | None) -> str:
+def _tries_left(state: SessionState, on: Field | None, style: Style = Style.TEXT) -> str:
     if on is None:
         return ""
     left = state.limits.max_field_attempts - state.attempts_on(on)
-    return f" ({left} {'try' if left == 1 else 'tries'} left.)" if 0 < left < state.limits.max_field_attempts else ""
+    if not 0 < left < state.limits.max_field_attempts:
+        return ""
+    if style is Style.SPEECH:
+        return f" You have {number_words(left)} {'try' if left == 1 else 'tries'} left."
+    return f" ({left} {'try' if left == 1 else 'tries'} left.)"
 
 
-def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # noqa: PLR0911, C901
+def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:
     kind = notice.kind
     if kind is NoticeKind.ACCEPTED:
         if notice.field is Field.NAME and state.name:
@@ -167,7 +245,7 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # n
             return f"Thanks, I have your {describe_card(state.card, style)}."
         return ""
     if kind is NoticeKind.INVALID:
-        return _invalid_text(state, notice) + _tries_left(state, notice.field)
+        return _invalid_text(state, notice, style) + _tries_left(state, notice.field, style)
     if kind is NoticeKind.AMOUNT_LOCKED:
         fixed = format_amount(state.presets.amount or 0, state.currency, style)
         return f"The amount of {fixed} was set by the merchant and can't be changed here."
@@ -183,7 +261,10 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # n
     if kind is NoticeKind.GREETING:
         return "Happy to help."
     if kind is NoticeKind.ASK_WHAT_TO_CHANGE:
-        return "No problem. What would you like to change: the name, the amount or the card? You can also say cancel."
+        return (
+            "No problem. What would you like to change: the name, the amount or the card? "
+            "You can also say cancel."
+        )
     if kind is NoticeKind.NEED_YES_OR_NO:
         return "I'll only make the payment with a clear yes. Say no to change something, or cancel to stop."
     if kind is NoticeKind.CARD_CLEARED:
@@ -194,11 +275,23 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # n
         return _paid_text(state, style)
     if kind is NoticeKind.PAYMENT_FAILED:
         left = state.limits.max_payment_attempts - state.payment_attempts
-        return f"{decline_text(notice.code, notice.text)} Nothing was charged. Please try another card ({left} attempts left)."
+        reason = decline_text(notice.code, notice.text)
+        if style is Style.SPEECH:
+            more = f"{number_words(left)} more {'attempt' if left == 1 else 'attempts'}"
+            return f"{reason} Nothing was charged. You can try another card: you have {more}."
+        return f"{reason} Nothing was charged. Please try another card ({left} attempts left)."
     if kind is NoticeKind.PAYMENT_NEEDS_AUTHENTICATION:
-        return "Your bank needs you to verify this payment. Please complete the verification step, then I'll check the result."
+        return (
+            "Your bank needs you to verify this payment. "
+            "Please complete the verification step, then I'll check the result."
+        )
     if kind is NoticeKind.PAYMENT_PROCESSING:
         return "Your payment is still processing. Send any message to check on it."
+    if kind is NoticeKind.GATEWAY_UNAVAILABLE and style is Style.SPEECH:
+        return (
+            "I couldn't reach the payment processor just now. You can try again: "
+            "you will never be charged twice for this payment."
+        )
     if kind is NoticeKind.GATEWAY_UNAVAILABLE:
         return (
             "I couldn't reach the payment processor just now. Say yes to try again: "
@@ -206,6 +299,11 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # n
         )
     if kind is NoticeKind.TOO_MANY_ATTEMPTS:
         what = _FIELD_WORDS.get(notice.field, "details") if notice.field else "details"
+        if style is Style.SPEECH:
+            return (
+                f"Sorry, that's too many tries at the {what}, so I've closed this payment. "
+                "Nothing was charged. An agent can help you pay another way."
+            )
         return (
             f"Sorry, that's too many tries at the {what}, so I've closed this payment. Nothing was charged. "
             "You can pay another way: call us and ask for an agent, or start a new payment."
@@ -214,10 +312,17 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # n
         return (
             f"{decline_text(state.payment.failure_code if state.payment else None, None)} "
             "That was the last payment attempt for this session, and nothing was charged. "
-            "Please pay another way: call us and ask for an agent."
+            + (
+                "An agent can help you pay another way."
+                if style is Style.SPEECH
+                else "Please pay another way: call us and ask for an agent."
+            )
         )
     if kind is NoticeKind.TOO_MANY_TURNS:
-        return "This conversation has gone on too long, so I've closed it. Nothing was charged. Please start a new payment."
+        return (
+            "This conversation has gone on too long, so I've closed it. "
+            "Nothing was charged. Please start a new payment."
+        )
     if kind is NoticeKind.CANCELLED:
         return "OK, I've cancelled this payment. Nothing was charged. To pay later, start a new payment."
     if kind is NoticeKind.RESTARTED:
@@ -234,10 +339,14 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:  # n
     return ""
 
 
-def _invalid_text(state: SessionState, notice: Notice) -> str:
+def _invalid_text(state: SessionState, notice: Notice, style: Style = Style.TEXT) -> str:
     on, code = notice.field, notice.code or ""
+    if style is Style.SPEECH and on is not None and (on, code) in _SPEECH_INVALID:
+        return _SPEECH_INVALID[(on, code)]
     if on is Field.AMOUNT and code == "over_max":
-        return f"The most I can take in one payment is {format_amount(state.limits.max_amount, state.currency)}."
+        return (
+            f"The most I can take in one payment is {format_amount(state.limits.max_amount, state.currency)}."
+        )
     if on in (Field.CARD_NUMBER, Field.PAYMENT_METHOD) and code == "brand_not_accepted":
         return f"Sorry, we accept {accepted_brands_text(state)} only."
     if on is Field.CVV:
@@ -254,13 +363,13 @@ def _help_text(state: SessionState, on: Field | None) -> str:
     texts = {
         Field.NAME: "I need the cardholder's name as it appears on the card, for example Jane Doe.",
         Field.AMOUNT: "Tell me how much you want to pay, for example 50 or $50.00.",
-        Field.CARD_NUMBER: "Type the long number on the front of your card; spaces are fine. It is kept encrypted "
-        "and deleted as soon as the payment method is created.",
+        Field.CARD_NUMBER: "Type the long number on the front of your card; spaces are fine. "
+        "It is kept encrypted and deleted as soon as the payment method is created.",
         Field.EXPIRY: "The expiry date is printed on the card as month and year, for example 08/29.",
-        Field.CVV: "The security code is the short number on the card: 3 digits on the back, or 4 on the front "
-        "of an American Express card.",
-        Field.PAYMENT_METHOD: "Enter the card number, expiry date and security code in the secure form. They go "
-        "straight to the payment processor and never pass through this chat.",
+        Field.CVV: "The security code is the short number on the card: "
+        "3 digits on the back, or 4 on the front of an American Express card.",
+        Field.PAYMENT_METHOD: "Enter the card number, expiry date and security code in the secure form. "
+        "They go straight to the payment processor and never pass through this chat.",
         Field.CONFIRMATION: "Say yes to make the payment, or no to change the name, amount or card.",
     }
     base = texts.get(on, "") if on else ""
@@ -274,7 +383,17 @@ def _paid_text(state: SessionState, style: Style) -> str:
     assert payment is not None
     card = f" with the {describe_card(state.card, style)}" if state.card else ""
     amount = format_amount(payment.amount, payment.currency, style)
+    if style is Style.SPEECH:
+        return (
+            f"Payment successful: {amount} paid{card}. "
+            f"Your confirmation code is {spoken_code(payment.id)}. Thank you!"
+        )
     return f"Payment successful: {amount} paid{card}. Your confirmation reference is {payment.id}. Thank you!"
+
+
+def spoken_code(payment_id: str) -> str:
+    """The last six characters of a payment id, one by one: short enough to write down on a call."""
+    return " ".join(payment_id[-6:].upper())
 
 
 def _closed_text(state: SessionState, style: Style) -> str:
@@ -283,4 +402,7 @@ def _closed_text(state: SessionState, style: Style) -> str:
             f"This payment is already complete (reference {state.payment.id}); nothing more will be charged. "
             "To make another payment, start a new one."
         )
-    return f"This payment session is {state.status.value} and nothing more can happen in it. Start a new payment to try again."
+    return (
+        f"This payment session is {state.status.value} and nothing more can happen in it. "
+        "Start a new payment to try again."
+    )

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .cards import CardNumberCheck, check_card_number, DEFAULT_ACCEPTED_BRANDS, Brand, luhn_valid
+from .cards import DEFAULT_ACCEPTED_BRANDS, Brand, CardNumberCheck, check_card_number, luhn_valid
 
 PAN_PLACEHOLDER = "[card number]"
 EXPIRY_PLACEHOLDER = "[expiry]"
@@ -191,7 +191,9 @@ def _take_expiry(text: str, expecting: Expecting, capture: CardCapture) -> str:
         return text[: match.start()] + EXPIRY_PLACEHOLDER + text[match.end() :]
     if expecting is Expecting.EXPIRY:
         stripped = text.strip()
-        mmyy = re.fullmatch(r"(\d{2})\s?(\d{2}|\d{4})", stripped) or re.fullmatch(r"(\d)\s(\d{2}|\d{4})", stripped)
+        mmyy = re.fullmatch(r"(\d{2})\s?(\d{2}|\d{4})", stripped) or re.fullmatch(
+            r"(\d)\s(\d{2}|\d{4})", stripped
+        )
         if mmyy:
             capture.exp_month, capture.exp_year = int(mmyy.group(1)), _year(mmyy.group(2))
             return EXPIRY_PLACEHOLDER

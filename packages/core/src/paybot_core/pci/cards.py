@@ -150,5 +150,6 @@ def check_card_number(digits: str, accepted: frozenset[Brand] = DEFAULT_ACCEPTED
 
 def mask(brand: Brand | str | None, last4: str) -> str:
     """The only way a card is ever shown: brand and last four digits."""
-    name = BRAND_DISPLAY.get(Brand(brand), str(brand)) if brand in Brand.__members__.values() else "Card"
+    known = {b.value: b for b in Brand}
+    name = BRAND_DISPLAY[known[str(brand)]] if str(brand) in known else "Card"
     return f"{name} ending {last4[-4:]}"

@@ -72,7 +72,9 @@ def _associated_data(session_id: str, expires_at: float) -> bytes:
 def decode_key(encoded: str) -> bytes:
     """A base64 (standard or url-safe) 32-byte key."""
     try:
-        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_" if "-" in encoded or "_" in encoded else None)
+        key = base64.b64decode(
+            encoded + "=" * (-len(encoded) % 4), altchars=b"-_" if "-" in encoded or "_" in encoded else None
+        )
     except ValueError:
         raise ConfigurationError("PAYBOT_VAULT_KEY is not valid base64.") from None
     if len(key) != KEY_BYTES:

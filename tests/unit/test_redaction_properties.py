@@ -1,0 +1,97 @@
+"""Properties: no valid card number survives redaction, wherever it sits; masks show at most 4 digits."""
+
+from __future__ import annotations
+
+import logging
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paybot_core.pci.capture import Expecting, capture_card_material
+from paybot_core.pci.cards import luhn_valid, mask
+from paybot_core.pci.logging import CardDataFilter
+from paybot_core.pci.redact import find_card_numbers, redact_text
+
+PREFIXES = ["4", "51", "55", "2221", "34", "37", "6011", "65", "36", "3528"]
+
+
+@st.composite
+def card_numbers(draw: st.DrawFn) -> str:
+    prefix = draw(st.sampled_from(PREFIXES))
+    length = draw(st.integers(min_value=13, max_value=19))
+    body = prefix + "".join(
+        draw(
+            st.lists(
+                st.sampled_from("0123456789"),
+                min_size=length - len(prefix) - 1,
+                max_size=length - len(prefix) - 1,
+            )
+        )
+    )
+    for check in "0123456789":
+        if luhn_valid(body + check):
+            return body + check
+    raise AssertionError("unreachable: one check digit always fits")
+
+
+@st.composite
+def formatted(draw: st.DrawFn, number: str) -> str:
+    separator = draw(st.sampled_from(["", " ", "-", "  "]))
+    group = draw(st.sampled_from([4, 3, 5]))
+    return separator.join(number[i : i + group] for i in range(0, len(number), group))
+
+
+words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Nd")), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    number=card_numbers(),
+    before=words,
+    after=words,
+    expecting=st.sampled_from(list(Expecting)),
+    typed=st.booleans(),
+)
+def test_a_card_number_anywhere_never_survives_capture(
+    data: st.DataObject, number: str, before: str, after: str, expecting: Expecting, typed: bool
+) -> None:
+    shown = data.draw(formatted(number))
+    text = f"{before} {shown} {after}"
+    redacted, _ = capture_card_material(text, expecting, typed_entry=typed)
+    assert number not in "".join(ch for ch in redacted if ch.isdigit())
+    assert not find_card_numbers(redacted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), number=card_numbers(), before=words, after=words)
+def test_redact_text_removes_every_card_number(
+    data: st.DataObject, number: str, before: str, after: str
+) -> None:
+    text = f"{before}{data.draw(formatted(number))} {after}"
+    assert not find_card_numbers(redact_text(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=card_numbers(), brand=st.sampled_from(["visa", "amex", "mastercard", "other"]))
+def test_mask_never_shows_more_than_the_last_four(number: str, brand: str) -> None:
+    masked = mask(brand, number)
+    digits = "".join(ch for ch in masked if ch.isdigit())
+    assert digits == number[-4:]
+
+
+@settings(max_examples=100, deadline=None)
+@given(number=card_numbers())
+def test_log_filter_redacts_messages_arguments_and_exceptions(number: str) -> None:
+    try:
+        raise ValueError(f"bad card {number}")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "paybot", logging.ERROR, __file__, 1, "card %s given", (number,), sys.exc_info()
+        )
+    CardDataFilter().filter(record)
+    rendered = logging.Formatter().format(record)
+    assert number not in rendered
+    assert not find_card_numbers(rendered)

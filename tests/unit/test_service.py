@@ -1,0 +1,133 @@
+"""ConversationService: what reaches the store, the vault and the audit log across whole turns."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
+from paybot_core.adapters.sandbox_gateway import SandboxGateway
+from paybot_core.bootstrap import Services
+from paybot_core.conversation.state import CardEntry, Presets, Status, state_to_json
+from paybot_core.pci.redact import find_card_numbers
+from paybot_core.services import Turn
+
+TYPED = Presets(amount=5000, card_entry=CardEntry.TYPED)
+
+
+def raw_rows(services: Services) -> str:
+    store = services.store
+    assert isinstance(store, MemorySessionStore)
+    return "".join(raw.decode() for _, raw in store._rows.values())
+
+
+def test_typed_card_is_sealed_between_turns_and_wiped_at_tokenization(services: Services) -> None:
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    conv.handle(sid, Turn("Jane Doe"))
+    after_number = conv.handle(sid, Turn("4242 4242 4242 4242")).state
+    assert after_number.sealed_card is not None
+    assert "4242424242424242" not in raw_rows(services)
+    conv.handle(sid, Turn("12/29"))
+    done = conv.handle(sid, Turn("123")).state
+    assert done.status is Status.CONFIRMING and done.sealed_card is None and done.typed_card_fields == ()
+    assert done.payment_method_id and done.payment_method_id.startswith("pm_")
+
+
+def test_no_card_data_in_store_or_audit_after_a_whole_conversation(services: Services) -> None:
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    replies = [
+        conv.handle(sid, Turn(m)).text
+        for m in ["I'm Jane Doe, card 4242 4242 4242 4242 exp 12/29 cvc 739", "yes", "yes"]
+    ]
+    audit = services.audit
+    assert isinstance(audit, MemoryAuditLog)
+    sinks = [raw_rows(services), json.dumps(audit.records), *replies]
+    for sink in sinks:
+        assert not find_card_numbers(sink)
+        assert "739" not in sink
+    assert conv.get(sid).state.status is Status.COMPLETED
+
+
+def test_cancel_wipes_sealed_card_data(services: Services) -> None:
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    conv.handle(sid, Turn("Jane Doe"))
+    assert conv.handle(sid, Turn("4242424242424242")).state.sealed_card is not None
+    state = conv.handle(sid, Turn("cancel")).state
+    assert state.status is Status.CANCELLED and state.sealed_card is None
+
+
+def test_expiry_with_injected_clock_wipes_the_vault(services: Services, clock) -> None:
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    conv.handle(sid, Turn("Jane Doe"))
+    conv.handle(sid, Turn("4242424242424242"))
+    clock.advance(901)
+    reply = conv.handle(sid, Turn("12/29"))
+    assert reply.state.status is Status.EXPIRED and reply.state.sealed_card is None
+    assert "expired" in reply.text
+
+
+def test_sweeper_expires_untouched_sessions(services: Services, clock) -> None:
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    conv.handle(sid, Turn("Jane Doe"))
+    conv.handle(sid, Turn("4242424242424242"))
+    clock.advance(1000)
+    assert conv.sweep_expired() == 1
+    stored = services.store.load(sid)
+    assert stored is not None and stored.status is Status.EXPIRED and stored.sealed_card is None
+
+
+def test_concurrent_confirmations_charge_once(services: Services) -> None:
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    conv.handle(sid, Turn("Jane Doe 4242424242424242 12/29 123"))
+    assert conv.get(sid).state.status is Status.CONFIRMING
+    results: list[Status] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(conv.handle(sid, Turn("yes")).state.status))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    gateway = services.gateway
+    assert isinstance(gateway, SandboxGateway)
+    assert [i.status for i in gateway.list_intents(sid)] == ["succeeded"]
+    assert set(results) == {Status.COMPLETED}
+
+
+def test_state_json_never_holds_more_than_last_four(services: Services) -> None:
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    state = conv.handle(sid, Turn("Jane Doe, 4242424242424242 exp 12/29 cvc 123")).state
+    assert not find_card_numbers(state_to_json(state).decode())
+
+
+def test_settings_lists_accept_json_or_commas(tmp_path) -> None:
+    from paybot_core.settings import Settings
+
+    assert Settings(
+        data_dir=tmp_path, cors_origins='["https://a.example", "https://b.example"]'
+    ).cors_origins == ("https://a.example", "https://b.example")
+    assert Settings(data_dir=tmp_path, cors_origins="https://a.example, https://b.example").cors_origins == (
+        "https://a.example",
+        "https://b.example",
+    )
+
+
+def test_a_declined_charge_logs_one_masked_payment_failed_line(services: Services, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="paybot")
+    conv = services.conversations
+    sid = conv.start(TYPED).state.session_id
+    conv.handle(sid, Turn("Jane Doe 4000000000000002 12/29 123"))
+    conv.handle(sid, Turn("yes"))
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("payment_")]
+    assert len(lines) == 1 and lines[0].startswith("payment_failed") and "card_declined" in lines[0]
+    assert "4000000000000002" not in caplog.text
