@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.chat_page import CVC, DECLINED, EXPIRY, MASTERCARD, THREE_D_SECURE, VISA, ChatPage, spaced
+from tests.e2e.chat_page import (
+    CVC,
+    DECLINED,
+    EXPIRY,
+    MASTERCARD,
+    THREE_D_SECURE,
+    VISA,
+    ChatPage,
+    RequestLog,
+    spaced,
+)
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, SERVER_ENV
+from tests.support.servers import paybot_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -258,3 +271,38 @@ def test_a_message_that_could_not_be_sent_is_given_back(chat: ChatPage, page: Pa
     chat.input.press("Enter")
     chat.expect_field("amount")
     expect(chat.summary_name).to_have_text("Jane Doe")
+
+
+def test_three_invalid_answers_end_the_session_as_failed(chat: ChatPage) -> None:
+    for attempt in range(3):
+        chat.say(f"12345{attempt}")
+    chat.expect_status("failed")
+    expect(chat.outcome).to_contain_text("Payment not completed")
+    expect(chat.outcome).to_contain_text("Nothing was charged")
+    expect(chat.summary_status).to_have_text("Not paid")
+    expect(chat.input).to_be_disabled()
+    expect(chat.new_payment).to_be_focused()
+    chat.screenshots("failed")
+
+
+def test_an_idle_session_expires(browser: Browser, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    env = {**SERVER_ENV, "PAYBOT_SESSION_TTL_SECONDS": "1"}
+    with paybot_server(tmp_path, env=env) as base_url:
+        context = browser.new_context(base_url=base_url, viewport=DESKTOP, locale="en-US")
+        try:
+            page = context.new_page()
+            chat = ChatPage(page, RequestLog(), ARTIFACTS / request.node.name, [])
+            chat.open()
+            chat.say("Jane Doe")
+            chat.expect_field("amount")
+            page.wait_for_timeout(1500)
+            chat.say("$50")
+            chat.expect_status("expired")
+            expect(chat.outcome).to_contain_text("This payment session expired")
+            expect(chat.summary_status).to_have_text("Expired")
+            expect(chat.new_payment).to_be_focused()
+            chat.screenshots("expired")
+            chat.new_payment.press("Enter")
+            chat.expect_status("collecting")
+        finally:
+            context.close()

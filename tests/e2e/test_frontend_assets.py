@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from paybot_channels.web.frontend import STATIC_DIR, mount_frontend
 from paybot_core.settings import Settings
 
