@@ -1,0 +1,319 @@
+"""Sessions in DynamoDB: one item per session, optimistic concurrency on `version`.
+
+Item layout (table: partition key `sessionId` (S), TTL attribute `ttl`):
+- `state` (S): the session as `state_to_json` writes it, masked facts only, `sealed_card` left out;
+- `version` (N): every save is a conditional write on the version it read;
+- `ttl` (N, epoch seconds): when DynamoDB may delete the item (expiry + retention), written on every save;
+- `sweepAt` (N): the expiry of a session that can still expire (absent once it ended);
+- `sealedCard` (M): the vault ciphertext of typed card fields, under envelope encryption: a fresh KMS
+  data key (GenerateDataKey, encryption context = the session id) encrypts it with AES-GCM; only the
+  encrypted data key is stored and the plaintext key is dropped after that one use. It carries its
+  own expiry (`exp`), after which it is not returned, and is REMOVEd as soon as the session no longer
+  holds typed card data (tokenized, cancelled, expired).
+
+Card data is thus encrypted twice (the vault's own key, then the per-session KMS data key), and the
+table never holds a card number or a CVV in any form a table reader could use.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from ..conversation.state import Phase, SealedCardRef, SessionState, state_from_json, state_to_json
+from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableError, VersionConflictError
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+log = logging.getLogger("paybot.dynamodb")
+
+_LIVE_PHASES = (Phase.ACTIVE, Phase.REQUIRES_ACTION)
+_CONFLICT = "ConditionalCheckFailedException"
+_WEBHOOK_PREFIX = "webhook-event#"
+
+
+class DynamoDBSessionStore:
+    """`SessionStore` on one DynamoDB table (`client`: boto3 `dynamodb`; `kms_client`: boto3 `kms`)."""
+
+    def __init__(
+        self,
+        client: Any,
+        table_name: str,
+        *,
+        kms_client: Any | None = None,
+        kms_key_id: str | None = None,
+        retention_seconds: int = 86_400,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.table_name = table_name
+        self.kms_client = kms_client
+        self.kms_key_id = kms_key_id
+        self.retention_seconds = retention_seconds
+        self._clock = clock
+
+    # ------------------------------------------------------------- the port
+
+    def create(self, state: SessionState) -> SessionState:
+        stored = state.evolve(version=1)
+        item = {"sessionId": {"S": state.session_id}, **self._attributes(stored)}
+        sealed = self._seal(stored)
+        if sealed is not None:
+            item["sealedCard"] = sealed
+        try:
+            self.client.put_item(
+                TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(sessionId)"
+            )
+        except Exception as err:
+            if _code(err) == _CONFLICT:
+                raise SessionExistsError("A session with that id already exists.") from None
+            raise _unavailable(err) from None
+        return stored
+
+    def load(self, session_id: str) -> SessionState | None:
+        try:
+            answer = self.client.get_item(
+                TableName=self.table_name, Key={"sessionId": {"S": session_id}}, ConsistentRead=True
+            )
+        except Exception as err:
+            raise _unavailable(err) from None
+        item = answer.get("Item")
+        if not item or "state" not in item:
+            return None
+        state = state_from_json(item["state"]["S"]).evolve(version=int(item["version"]["N"]))
+        sealed = item.get("sealedCard")
+        if sealed is not None:
+            state = state.evolve(sealed_card=self._open(session_id, sealed["M"]))
+        return state
+
+    def save(self, state: SessionState, expected_version: int) -> SessionState:
+        stored = state.evolve(version=expected_version + 1)
+        attributes = self._attributes(stored)
+        sealed = self._seal(stored)
+        names = {
+            "#state": "state",
+            "#version": "version",
+            "#ttl": "ttl",
+            "#sweepAt": "sweepAt",
+            "#card": "sealedCard",
+        }
+        values: dict[str, Any] = {":expected": {"N": str(expected_version)}}
+        sets = []
+        for attribute in ("state", "version", "ttl", "sweepAt"):
+            if attribute in attributes:
+                sets.append(f"#{attribute} = :{attribute}")
+                values[f":{attribute}"] = attributes[attribute]
+        removes = [] if "sweepAt" in attributes else ["#sweepAt"]
+        if sealed is not None:
+            sets.append("#card = :card")
+            values[":card"] = sealed
+        else:
+            removes.append("#card")
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            self.client.update_item(
+                TableName=self.table_name,
+                Key={"sessionId": {"S": state.session_id}},
+                UpdateExpression=expression,
+                ConditionExpression="#version = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except Exception as err:
+            if _code(err) == _CONFLICT:
+                raise VersionConflictError("The session changed since it was read.") from None
+            raise _unavailable(err) from None
+        return stored
+
+    def expired_session_ids(self, now: float, limit: int = 100) -> Sequence[str]:
+        """A filtered scan: fine for the local sweeper; Lambda relies on TTL and the vault's own expiry."""
+        found: list[str] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "FilterExpression": "sweepAt <= :now",
+            "ExpressionAttributeValues": {":now": {"N": _number(now)}},
+            "ProjectionExpression": "sessionId",
+        }
+        try:
+            while len(found) < limit:
+                page = self.client.scan(**kwargs)
+                found.extend(item["sessionId"]["S"] for item in page.get("Items", []))
+                if "LastEvaluatedKey" not in page:
+                    break
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except Exception as err:
+            raise _unavailable(err) from None
+        return found[:limit]
+
+    # ------------------------------------------------------------- webhook de-duplication on the same table
+
+    def webhook_events(self, ttl_seconds: int = 7 * 86_400) -> DynamoDBWebhookEvents:
+        return DynamoDBWebhookEvents(self.client, self.table_name, ttl_seconds=ttl_seconds)
+
+    # ------------------------------------------------------------- items
+
+    def _attributes(self, state: SessionState) -> dict[str, dict[str, str]]:
+        without_card = state_to_json(replace(state, sealed_card=None)).decode()
+        attributes = {
+            "state": {"S": without_card},
+            "version": {"N": str(state.version)},
+            "ttl": {"N": str(math.ceil(state.expires_at) + self.retention_seconds)},
+        }
+        if state.phase in _LIVE_PHASES:
+            attributes["sweepAt"] = {"N": _number(state.expires_at)}
+        return attributes
+
+    def _seal(self, state: SessionState) -> dict[str, Any] | None:
+        """Envelope-encrypt the vault blob under a fresh KMS data key; None when there is none to keep."""
+        ref = state.sealed_card
+        if ref is None:
+            return None
+        if self.kms_client is None or not self.kms_key_id:
+            raise ConfigurationError(
+                "Storing typed card data in DynamoDB needs a KMS key (PAYBOT_SESSION_KMS_KEY_ID)."
+            )
+        try:
+            key = self.kms_client.generate_data_key(
+                KeyId=self.kms_key_id, KeySpec="AES_256", EncryptionContext=_context(state.session_id)
+            )
+        except Exception as err:
+            raise _unavailable(err) from None
+        plaintext_key, encrypted_key = key["Plaintext"], key["CiphertextBlob"]
+        nonce = os.urandom(12)
+        ciphertext = AESGCM(plaintext_key).encrypt(
+            nonce, ref.blob.encode(), _aad(state.session_id, ref.expires_at)
+        )
+        del plaintext_key, key  # used once, for this one value
+        return {
+            "M": {
+                "edk": {"B": encrypted_key},
+                "ct": {"B": nonce + ciphertext},
+                "exp": {"N": _number(ref.expires_at)},
+            }
+        }
+
+    def _open(self, session_id: str, sealed: dict[str, Any]) -> SealedCardRef | None:
+        expires_at = float(sealed["exp"]["N"])
+        if self._clock() >= expires_at:
+            return None  # past its own expiry: as good as gone (the next save REMOVEs it)
+        if self.kms_client is None:
+            raise ConfigurationError("Reading typed card data from DynamoDB needs a KMS client.")
+        try:
+            key = self.kms_client.decrypt(
+                CiphertextBlob=_bytes(sealed["edk"]["B"]), EncryptionContext=_context(session_id)
+            )
+        except Exception as err:
+            if _code(err) in ("InvalidCiphertextException", "IncorrectKeyException", "AccessDeniedException"):
+                log.warning(
+                    "sealed card data of session %s could not be unwrapped (%s); dropping it",
+                    session_id,
+                    _code(err),
+                )
+                return None
+            raise _unavailable(err) from None
+        raw = _bytes(sealed["ct"]["B"])
+        try:
+            blob = AESGCM(key["Plaintext"]).decrypt(raw[:12], raw[12:], _aad(session_id, expires_at)).decode()
+        except InvalidTag:
+            log.warning("sealed card data of session %s failed its integrity check; dropping it", session_id)
+            return None
+        finally:
+            del key
+        return SealedCardRef(blob, expires_at)
+
+
+class DynamoDBWebhookEvents:
+    """Webhook event ids already handled: a conditional put per id on the sessions table, with a TTL."""
+
+    def __init__(self, client: Any, table_name: str, *, ttl_seconds: int = 7 * 86_400) -> None:
+        self.client = client
+        self.table_name = table_name
+        self.ttl_seconds = ttl_seconds
+
+    def claim(self, event_id: str, now: float) -> bool:
+        """True the first time an id is claimed; False for a duplicate delivery."""
+        try:
+            self.client.put_item(
+                TableName=self.table_name,
+                Item={
+                    "sessionId": {"S": _WEBHOOK_PREFIX + event_id},
+                    "ttl": {"N": str(int(now) + self.ttl_seconds)},
+                },
+                ConditionExpression="attribute_not_exists(sessionId)",
+            )
+        except Exception as err:
+            if _code(err) == _CONFLICT:
+                return False
+            raise _unavailable(err) from None
+        return True
+
+    def release(self, event_id: str) -> None:
+        """Forget a claim whose handling failed, so the sender's retry is handled."""
+        try:
+            self.client.delete_item(
+                TableName=self.table_name, Key={"sessionId": {"S": _WEBHOOK_PREFIX + event_id}}
+            )
+        except Exception as err:
+            raise _unavailable(err) from None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _context(session_id: str) -> dict[str, str]:
+    return {"paybot:session": session_id}
+
+
+def _aad(session_id: str, expires_at: float) -> bytes:
+    return f"paybot-dynamodb-card|{session_id}|{expires_at:.3f}".encode()
+
+
+def _number(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _bytes(value: Any) -> bytes:
+    return value if isinstance(value, bytes) else base64.b64decode(value)
+
+
+def _code(err: Exception) -> str | None:
+    response = getattr(err, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        return str(code) if code else None
+    return None
+
+
+def _unavailable(err: Exception) -> Exception:
+    """botocore failures (after its bounded retries) become StoreUnavailableError; others propagate."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(err, ClientError):
+        return StoreUnavailableError(f"DynamoDB/KMS answered {_code(err)}.")
+    if isinstance(err, BotoCoreError):
+        return StoreUnavailableError(f"DynamoDB/KMS could not be reached: {type(err).__name__}.")
+    return err
+
+
+def build_from_settings(settings: Settings) -> DynamoDBSessionStore:
+    from .aws_clients import client
+
+    if not settings.dynamodb_table:
+        raise ConfigurationError("PAYBOT_SESSION_STORE=dynamodb needs PAYBOT_DYNAMODB_TABLE.")
+    return DynamoDBSessionStore(
+        client("dynamodb"),
+        settings.dynamodb_table,
+        kms_client=client("kms"),
+        kms_key_id=settings.session_kms_key_id,
+        retention_seconds=settings.session_retention_seconds,
+    )
