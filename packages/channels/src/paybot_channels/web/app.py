@@ -35,6 +35,7 @@ from .schemas import (
     SandboxIntentOut,
     SandboxPaymentMethod,
 )
+from .webhooks import install_webhook_routes
 
 log = logging.getLogger("paybot.web")
 SWEEP_INTERVAL_SECONDS = 60.0
@@ -65,6 +66,7 @@ def create_app(services: Services, *, sweep_expired: bool = True) -> FastAPI:
     app.state.services = services
     install_error_handlers(app)
     _add_routes(app)
+    install_webhook_routes(app)
     mount_frontend(app, services.settings)
     if services.settings.cors_origins:
         app.add_middleware(
