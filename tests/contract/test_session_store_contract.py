@@ -1,0 +1,139 @@
+"""One contract for every SessionStore: memory, SQLite, DynamoDB (moto server over HTTP)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from paybot_core.adapters.memory import MemorySessionStore
+from paybot_core.adapters.sqlite_store import SqliteSessionStore
+from paybot_core.conversation.state import (
+    CardEntry,
+    CardSummary,
+    Channel,
+    Limits,
+    Phase,
+    Presets,
+    SealedCardRef,
+    SessionState,
+)
+from paybot_core.errors import SessionExistsError, VersionConflictError
+from paybot_core.ports import SessionStore
+from tests.support import moto_server as moto
+
+NOW = 1_800_000_000.0
+
+
+def new_state(session_id: str | None = None, expires_in: float = 900) -> SessionState:
+    return SessionState(
+        session_id=session_id or "ses_" + uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop")),
+        channel=Channel.WEB,
+        presets=Presets(card_entry=CardEntry.TYPED),
+        limits=Limits(),
+        created_at=NOW,
+        updated_at=NOW,
+        expires_at=NOW + expires_in,
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite", "dynamodb"])
+def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[SessionStore]:
+    if request.param == "memory":
+        yield MemorySessionStore()
+    elif request.param == "sqlite":
+        sqlite = SqliteSessionStore(tmp_path / "sessions.sqlite3")
+        yield sqlite
+        sqlite.close()
+    else:
+        request.applymarker(pytest.mark.aws)
+        url = request.getfixturevalue("moto_url")
+        from paybot_core.adapters.dynamodb_store import DynamoDBSessionStore
+
+        dynamodb, kms = moto.client("dynamodb", url), moto.client("kms", url)
+        table = f"sessions-{uuid.uuid4().hex[:8]}"
+        moto.create_session_table(dynamodb, table)
+        yield DynamoDBSessionStore(dynamodb, table, kms_client=kms, kms_key_id=moto.create_kms_key(kms),
+                                   clock=lambda: NOW)
+
+
+def test_create_then_load_gives_version_one(store: SessionStore) -> None:
+    state = new_state()
+    created = store.create(state)
+    assert created.version == 1
+    assert store.load(state.session_id) == created
+
+
+def test_load_of_an_unknown_id_is_none(store: SessionStore) -> None:
+    assert store.load("ses_doesnotexist") is None
+
+
+def test_create_twice_is_refused(store: SessionStore) -> None:
+    state = new_state()
+    store.create(state)
+    with pytest.raises(SessionExistsError):
+        store.create(state)
+
+
+def test_save_with_the_version_read_bumps_it(store: SessionStore) -> None:
+    created = store.create(new_state())
+    saved = store.save(created.evolve(name="Jane Doe", amount=5000), expected_version=1)
+    assert saved.version == 2
+    loaded = store.load(created.session_id)
+    assert loaded is not None and (loaded.name, loaded.amount, loaded.version) == ("Jane Doe", 5000, 2)
+
+
+def test_save_with_a_stale_version_conflicts_and_changes_nothing(store: SessionStore) -> None:
+    created = store.create(new_state())
+    store.save(created.evolve(name="First Writer"), expected_version=1)
+    with pytest.raises(VersionConflictError):
+        store.save(created.evolve(name="Second Writer"), expected_version=1)
+    loaded = store.load(created.session_id)
+    assert loaded is not None and loaded.name == "First Writer"
+
+
+def test_concurrent_saves_of_one_version_let_exactly_one_win(store: SessionStore) -> None:
+    created = store.create(new_state())
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def writer(index: int) -> None:
+        barrier.wait()
+        try:
+            store.save(created.evolve(name=f"Writer {'abcd'[index]}"), expected_version=1)
+            outcomes.append("won")
+        except VersionConflictError:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "won"]
+    loaded = store.load(created.session_id)
+    assert loaded is not None and loaded.version == 2
+
+
+def test_sealed_card_round_trips_and_is_removed_when_cleared(store: SessionStore) -> None:
+    created = store.create(new_state())
+    sealed = SealedCardRef("v1.c2VhbGVkLWJ5LXRoZS12YXVsdA", NOW + 600)
+    with_card = store.save(created.evolve(sealed_card=sealed, typed_card_fields=("number",)), expected_version=1)
+    loaded = store.load(created.session_id)
+    assert loaded is not None and loaded.sealed_card == sealed
+    store.save(with_card.evolve(sealed_card=None, card=CardSummary("visa", "4242", 12, 2030)), expected_version=2)
+    loaded = store.load(created.session_id)
+    assert loaded is not None and loaded.sealed_card is None and loaded.card == CardSummary("visa", "4242", 12, 2030)
+
+
+def test_expired_session_ids_lists_live_sessions_past_expiry_only(store: SessionStore) -> None:
+    expired = store.create(new_state(expires_in=-10))
+    live = store.create(new_state(expires_in=900))
+    ended = store.create(new_state(expires_in=-10))
+    store.save(ended.evolve(phase=Phase.COMPLETED), expected_version=1)
+    found = set(store.expired_session_ids(NOW, limit=1000))
+    assert expired.session_id in found
+    assert live.session_id not in found
+    assert ended.session_id not in found

@@ -1,0 +1,86 @@
+"""moto in server mode on loopback: DynamoDB, S3, KMS and Secrets Manager over real HTTP, for boto3.
+
+`moto_server()` starts `python -m moto.server` on a free port and stops it by PID; `aws_env(url)` is the
+environment a `paybot serve` subprocess needs to talk to it (boto3's standard variables only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .servers import free_port, stop, wait_until_up
+
+REGION = "us-east-1"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+@contextlib.contextmanager
+def moto_server(log_path: Path | None = None) -> Iterator[str]:
+    port = free_port()
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/moto-api/data.json", process, timeout=30)
+        yield url
+    finally:
+        stop(process)
+        if log_path:
+            log.close()  # type: ignore[union-attr]
+
+
+def aws_env(url: str) -> dict[str, str]:
+    """boto3's own configuration pointing every service at `url` (nothing paybot-specific)."""
+    return {"AWS_ENDPOINT_URL": url, "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION, **FAKE_CREDENTIALS}
+
+
+def client(service: str, url: str, **config: Any) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 2}, **config),
+    )
+
+
+def create_session_table(dynamodb: Any, name: str) -> None:
+    """The table as infra provisions it: partition key sessionId (S), TTL on `ttl`."""
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "sessionId", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "sessionId", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"}
+    )
+
+
+def create_kms_key(kms: Any) -> str:
+    return str(kms.create_key(Description="paybot test key")["KeyMetadata"]["KeyId"])
+
+
+# ---------------------------------------------------------------- pytest fixtures (imported by conftests)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def moto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One moto server per test session (per conftest that imports this fixture)."""
+    with moto_server(tmp_path_factory.mktemp("moto") / "moto.log") as url:
+        yield url
