@@ -48,7 +48,8 @@ typecheck: install
 bench: install
 	.venv/bin/python bench/run_all.py
 
-# Deterministic Lambda zips (dist/lambda/web.zip, connect.zip) for `pulumi up`; see docs/deploy.md.
+# Deterministic Lambda zips for `pulumi up` (dist/lambda/web.zip, connect.zip and deps-layer.zip,
+# the layer both functions share), then an import check of each under Python 3.12; docs/deploy.md.
 .PHONY: package
 package: install
 	.venv/bin/python scripts/package_lambda.py --uv $(UV)

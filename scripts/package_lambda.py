@@ -1,11 +1,21 @@
 """Build paybot's Lambda zips: deterministic, for the Lambda platform, without boto3.
 
-    python scripts/package_lambda.py                # both zips into dist/lambda/
+    python scripts/package_lambda.py                # web.zip, connect.zip, deps-layer.zip
     python scripts/package_lambda.py --only web --arch arm64
+    python scripts/package_lambda.py --check-only   # only the import check of built zips
+
+Three artifacts go to dist/lambda/: one zip per function, and deps-layer.zip, a Lambda layer
+(`python/...` at its root) holding the compiled dependency both functions share
+(cryptography with cffi), uploaded once instead of once per function. The function zips
+leave out what the layer holds.
 
 Third-party versions come from uv.lock (through `uv export`), so a rebuild installs the very
 same wheels; the workspace packages are copied from their source trees. The zip writer fixes
 every timestamp, permission and the entry order, so two builds of one tree are byte-identical.
+
+After a build, each function is imported the way Lambda would load it (function zip first on
+sys.path, then the layer's python/, then the runtime's boto3) with a Python 3.12 interpreter,
+when one is found.
 """
 
 # S603: every command line here is built from this file's constants and uv.lock, not from input.
@@ -14,12 +24,16 @@ every timestamp, permission and the entry order, so two builds of one tree are b
 from __future__ import annotations
 
 import argparse
+import glob
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,6 +60,9 @@ TRIMS = {
 }
 
 PLATFORMS = {"x86_64": "x86_64-manylinux2014", "arm64": "aarch64-manylinux2014"}
+# What the Lambda Python runtime puts on sys.path after the function and its layers; the
+# import check lends these (pure Python) from this environment to stand in for the runtime.
+RUNTIME_MODULES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,17 @@ class ZipSpec:
     exports: tuple[Export, ...]
     sources: tuple[Source, ...]
     max_mb: float
+    # Imported by the import check besides the handler: what the first request loads lazily.
+    check_modules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """The shared dependency layer: distributions every function needs, installed once."""
+
+    name: str
+    packages: tuple[str, ...]
+    max_mb: float
 
 
 CORE = "packages/core/src/paybot_core"
@@ -90,6 +118,7 @@ SPECS = {
         ),
         sources=(Source(CORE), Source(CHANNELS, exclude=("cli.py",))),
         max_mb=10,
+        check_modules=("paybot_core.pci.vault", "paybot_core.adapters.dynamodb_store", "stripe"),
     ),
     "connect": ZipSpec(
         name="connect",
@@ -105,8 +134,23 @@ SPECS = {
         # The phone handler never touches the web app; without it fastapi is not needed.
         sources=(Source(CORE), Source(CHANNELS, exclude=("web", "cli.py"))),
         max_mb=6,
+        check_modules=(
+            "paybot_channels.connect.crypto",
+            "aws_encryption_sdk",
+            "paybot_core.pci.vault",
+            "paybot_core.adapters.dynamodb_store",
+            "stripe",
+        ),
     ),
 }
+
+# cryptography's Rust/OpenSSL extension is ~4.2 MB zipped and both functions need it (the
+# vault's AES-GCM; the phone's encryption SDK). Its cffi-generated bindings import
+# `_cffi_backend` when loaded, so cffi belongs with it, and cffi's own dependency pycparser
+# too (the layer is closed under uv.lock's dependencies; `layer_requirements` checks that).
+LAYER = LayerSpec(name="deps-layer", packages=("cryptography", "cffi", "pycparser"), max_mb=8)
+# Budgets are in MB of 1,000,000 bytes, the unit every line printed here uses.
+MB = 1_000_000
 
 
 class PackagingError(Exception):
@@ -198,6 +242,8 @@ def prune_tree(root: Path) -> None:
     # `--target` puts console scripts in bin/; they have shebangs pointing at this machine.
     if (root / "bin").is_dir():
         shutil.rmtree(root / "bin")
+    # uv's install lock file: empty, never imported.
+    (root / ".lock").unlink(missing_ok=True)
     for path in sorted(root.rglob("*"), reverse=True):
         if path.is_dir() and path.name in DROPPED_DIR_NAMES:
             shutil.rmtree(path)
@@ -265,36 +311,309 @@ def write_zip(root: Path, out: Path) -> int:
     return out.stat().st_size
 
 
-def build(spec: ZipSpec, uv: str, out_dir: Path, arch: str, python_version: str, strict: bool) -> Path:
-    """Build one zip from its spec and return its path; over budget fails only when `strict`."""
-    requirements = export_requirements(uv, spec.exports)
+def pin_name(line: str) -> str:
+    """The normalised distribution name of a `name==version` requirement line."""
+    return line.split("==", 1)[0].strip().lower().replace("_", "-")
+
+
+def lock_dependencies(lock_path: Path) -> dict[str, set[str]]:
+    """Every locked package's direct dependencies, whatever their markers (the safe side)."""
+    lock = tomllib.loads(lock_path.read_text(encoding="utf-8"))
+    return {
+        package["name"]: {dep["name"] for dep in package.get("dependencies", [])}
+        for package in lock.get("package", [])
+    }
+
+
+def layer_requirements(
+    function_pins: dict[str, list[str]], layer: LayerSpec, dependencies: dict[str, set[str]]
+) -> list[str]:
+    """The layer's pinned lines, refusing a layer some function does not need or that is not closed.
+
+    Every function must depend on every layer package (else the layer is not shared), and the
+    layer must hold the dependencies of what it holds (else a function would import a layer
+    package that finds its own dependency nowhere).
+    """
+    wanted = set(layer.packages)
+    pins: dict[str, str] = {}
+    for function, lines in sorted(function_pins.items()):
+        found = {pin_name(line): line for line in lines if pin_name(line) in wanted}
+        missing = sorted(wanted - set(found))
+        if missing:
+            raise PackagingError(f"{function} does not depend on layer packages {missing}: drop them")
+        for name, line in found.items():
+            if pins.setdefault(name, line) != line:
+                raise PackagingError(f"layer package {name} pinned twice: {pins[name]!r} vs {line!r}")
+    for name in sorted(wanted):
+        outside = sorted(dependencies.get(name, set()) - wanted - set(RUNTIME_PROVIDED))
+        if outside:
+            raise PackagingError(f"layer package {name} needs {outside}, which the layer does not hold")
+    return [pins[name] for name in sorted(pins)]
+
+
+def without_layer(requirements: Sequence[str], layer: LayerSpec) -> list[str]:
+    """A function's requirement lines minus what the layer provides."""
+    return [line for line in requirements if pin_name(line) not in set(layer.packages)]
+
+
+def top_level_names(tree: Path) -> set[str]:
+    """Importable top-level names of an installed tree (packages, modules, extensions)."""
+    names = set()
+    for path in tree.iterdir():
+        if path.name.endswith(".dist-info") or path.name.startswith(".") or path.name == "bin":
+            continue
+        names.add(path.name.split(".", 1)[0] if path.is_file() else path.name)
+    return names
+
+
+def assert_disjoint(function_tree: Path, layer_python: Path) -> None:
+    """Refuse a function zip that ships a module the layer holds: it would shadow the layer's."""
+    shared = sorted(top_level_names(function_tree) & top_level_names(layer_python))
+    if shared:
+        raise PackagingError(f"{function_tree.name} also ships what the layer holds: {shared}")
+
+
+def display(path: Path) -> str:
+    """A path relative to the repository when it is inside it."""
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+def check_budget(name: str, size: int, max_mb: float, strict: bool) -> None:
+    """Print a warning, or fail under `strict`, when an artifact is over its budget."""
+    if size >= max_mb * MB:
+        message = f"{name}.zip is {size / MB:.2f} MB, over its {max_mb} MB budget"
+        if strict:
+            raise PackagingError(message)
+        print(f"[{name}] WARNING: {message}", file=sys.stderr, flush=True)
+
+
+def fresh_dir(path: Path) -> Path:
+    """An empty directory at `path`, whatever was there before."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def build_layer(
+    requirements: Sequence[str], uv: str, out_dir: Path, arch: str, python_version: str, strict: bool
+) -> Path:
+    """Build deps-layer.zip: the layer's wheels under `python/`, where Lambda looks for them."""
+    pinned = ", ".join(line.split(";", 1)[0].strip() for line in requirements)
+    print(f"[{LAYER.name}] {len(requirements)} pinned packages from uv.lock: {pinned}", flush=True)
+    tree = fresh_dir(out_dir / "build" / LAYER.name)
+    site = tree / "python"
+    install(uv, requirements, site, arch, python_version)
+    prune_tree(site)
+    strip_binaries(site)
+    out = out_dir / f"{LAYER.name}.zip"
+    size = write_zip(tree, out)
+    print(f"[{LAYER.name}] wrote {display(out)}: {size / MB:.2f} MB (limit {LAYER.max_mb} MB)", flush=True)
+    check_budget(LAYER.name, size, LAYER.max_mb, strict)
+    return out
+
+
+def build(
+    spec: ZipSpec,
+    requirements: Sequence[str],
+    uv: str,
+    out_dir: Path,
+    arch: str,
+    python_version: str,
+    strict: bool,
+) -> Path:
+    """Build one function zip from its spec, without the layer's packages; return its path."""
     print(f"[{spec.name}] {len(requirements)} pinned third-party packages from uv.lock", flush=True)
-    tree = out_dir / "build" / spec.name
-    if tree.exists():
-        shutil.rmtree(tree)
-    tree.mkdir(parents=True)
+    tree = fresh_dir(out_dir / "build" / spec.name)
     install(uv, requirements, tree, arch, python_version)
     for source in spec.sources:
         copy_source(source, tree)
     prune_tree(tree)
     trim_tree(tree, spec.sources)
     strip_binaries(tree)
+    layer_python = out_dir / "build" / LAYER.name / "python"
+    if layer_python.is_dir():
+        assert_disjoint(tree, layer_python)
     handler_file = tree / (spec.handler_module.replace(".", "/") + ".py")
     if not handler_file.exists():
         print(f"[{spec.name}] warning: handler module {spec.handler_module} is not in the package yet")
     out = out_dir / f"{spec.name}.zip"
     size = write_zip(tree, out)
+    print(f"[{spec.name}] wrote {display(out)}: {size / MB:.2f} MB (limit {spec.max_mb} MB)", flush=True)
+    check_budget(spec.name, size, spec.max_mb, strict)
+    return out
+
+
+def report_totals(out_dir: Path) -> None:
+    """Print the deployed total against what the two self-contained zips used to weigh."""
+    paths = {name: out_dir / f"{name}.zip" for name in [*sorted(SPECS), LAYER.name]}
+    if not all(path.exists() for path in paths.values()):
+        return
+    sizes = {name: path.stat().st_size for name, path in paths.items()}
+    total = sum(sizes.values())
+    # Deflate compresses each entry on its own, so a zip carrying the layer's files weighs the
+    # sum of the two within a few bytes per entry: this is what the old two zips weighed.
+    before = sum(sizes[name] + sizes[LAYER.name] for name in SPECS)
+    parts = " + ".join(f"{name} {size / MB:.2f}" for name, size in sizes.items())
     print(
-        f"[{spec.name}] wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}: "
-        f"{size / 1_000_000:.2f} MB (limit {spec.max_mb} MB)",
+        f"total uploaded: {parts} = {total / MB:.2f} MB; without the layer each function zip would "
+        f"carry it: ~{before / MB:.2f} MB (saves {(before - total) / MB:.2f} MB)",
         flush=True,
     )
-    if size >= spec.max_mb * 1_000_000:
-        message = f"{spec.name}.zip is {size / 1_000_000:.2f} MB, over its {spec.max_mb} MB budget"
+
+
+def python_candidates(version: str) -> list[str]:
+    """Where a Python `version` may be: PATH, uv's interpreters, pyenv's versions."""
+    candidates = [found for found in [shutil.which(f"python{version}")] if found]
+    uv = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
+    if Path(uv).exists():
+        result = subprocess.run(
+            [uv, "python", "find", "--no-project", version],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            candidates.append(result.stdout.strip())
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"))
+    return candidates
+
+
+def find_python(explicit: str | None, version: str) -> str | None:
+    """A working Python `version` interpreter, as Lambda runs: the one given, else the first found.
+
+    Each candidate is run once, since a pyenv shim on PATH may exist yet refuse to start.
+    """
+    for candidate in [explicit] if explicit else python_candidates(version):
+        result = subprocess.run(
+            [candidate, "-I", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode == 0 and result.stdout.strip() == version:
+            return candidate
+    return None
+
+
+def runtime_dir(target: Path) -> Path:
+    """Stand in for the runtime's /var/runtime: links to this environment's boto3 and company."""
+    target.mkdir(parents=True, exist_ok=True)
+    for module in RUNTIME_MODULES:
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or spec.origin is None:
+            continue
+        origin = Path(spec.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        link = target / source.name
+        if not link.exists():
+            link.symlink_to(source, target_is_directory=source.is_dir())
+    return target
+
+
+# Run inside the Python 3.12 interpreter with -I -S -B: only the standard library, then the
+# function, the layer and the runtime stand-in in Lambda's order; no bytecode written into
+# the environment the runtime stand-in links to.
+IMPORT_CHECK = """
+import importlib, json, os, sys
+root, task, layer, runtime, *modules = sys.argv[1:]
+sys.path[:0] = [task, layer]
+sys.path.append(runtime)
+loaded = {}
+for name in modules:
+    module = importlib.import_module(name)
+    loaded[name] = os.path.relpath(module.__file__, root)
+import cryptography, _cffi_backend
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+key = AESGCM.generate_key(bit_length=128)
+assert AESGCM(key).decrypt(b"0" * 12, AESGCM(key).encrypt(b"0" * 12, b"card", None), None) == b"card"
+for name, module in (("cryptography", cryptography), ("_cffi_backend", _cffi_backend)):
+    loaded[name] = os.path.relpath(module.__file__, root)
+    assert module.__file__.startswith(layer + os.sep), (name, module.__file__)
+print(json.dumps({"python": sys.version.split()[0], "loaded": loaded}))
+"""
+
+
+def check_imports(spec: ZipSpec, out_dir: Path, python: str, work: Path) -> dict[str, object]:
+    """Import the handler from its zip plus the layer, laid out as Lambda would; return what loaded.
+
+    /var/task is the function zip, /opt/python the layer's `python/`, and the runtime's boto3
+    comes last; `work` is a scratch directory, reusable across functions. The interpreter runs
+    isolated (-I -S), so nothing of this machine's site-packages can hide a module missing from
+    the zips. Raises PackagingError on failure.
+    """
+    task = work / "var" / spec.name / "task"
+    opt = work / "opt"  # the layer is the same for every function: extracted once per `work`
+    for zip_path, target in ((out_dir / f"{spec.name}.zip", task), (out_dir / f"{LAYER.name}.zip", opt)):
+        if not zip_path.exists():
+            raise PackagingError(f"{display(zip_path)} is missing: run `make package`")
+        if target.exists():
+            continue
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(target)
+    modules = [spec.handler_module, *spec.check_modules]
+    cmd = [
+        python,
+        "-I",
+        "-S",
+        "-B",
+        "-c",
+        IMPORT_CHECK,
+        str(work),
+        str(task),
+        str(opt / "python"),
+        str(runtime_dir(work / "runtime")),
+    ]
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PAYBOT_DATA_DIR": str(work / "tmp" / spec.name),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    result = subprocess.run([*cmd, *modules], capture_output=True, text=True, check=False, env=env)
+    if result.returncode != 0:
+        raise PackagingError(f"{spec.name}: import check failed:\n{result.stderr.strip()}")
+    report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def run_import_checks(names: Sequence[str], out_dir: Path, python: str | None, strict: bool) -> None:
+    """Import each named function with the layer; without a Python 3.12, warn (or fail if strict)."""
+    if python is None:
+        message = "no python3.12 found (--python): the import check with the layer did not run"
         if strict:
             raise PackagingError(message)
-        print(f"[{spec.name}] WARNING: {message}", file=sys.stderr, flush=True)
-    return out
+        print(f"[check] WARNING: {message}", file=sys.stderr, flush=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="paybot-lambda-check-") as work:
+        for name in names:
+            spec = SPECS[name]
+            if not handler_in_zip(spec, out_dir):
+                print(f"[check] {name}: {spec.handler_module} is not in {name}.zip yet, skipped", flush=True)
+                continue
+            started = time.monotonic()
+            report = check_imports(spec, out_dir, python, Path(work))
+            loaded = report["loaded"]
+            assert isinstance(loaded, dict)
+            print(
+                f"[check] {name}: Python {report['python']} imported {spec.handler_module} "
+                f"and {len(loaded) - 1} more with the layer in {time.monotonic() - started:.1f} s "
+                f"(cryptography from {loaded['cryptography']})",
+                flush=True,
+            )
+
+
+def handler_in_zip(spec: ZipSpec, out_dir: Path) -> bool:
+    """Whether the function zip holds its handler module (the phone one may not exist yet)."""
+    path = out_dir / f"{spec.name}.zip"
+    if not path.exists():
+        raise PackagingError(f"{display(path)} is missing: run `make package`")
+    with zipfile.ZipFile(path) as archive:
+        return spec.handler_module.replace(".", "/") + ".py" in archive.namelist()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -302,7 +621,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", choices=sorted(SPECS), action="append", help="build only this zip")
+    parser.add_argument(
+        "--only", choices=[*sorted(SPECS), LAYER.name], action="append", help="build only this zip"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default dist/lambda)")
     parser.add_argument(
         "--arch",
@@ -313,15 +634,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--python-version", default="3.12", help="Lambda runtime's Python; must match paybot:lambdaRuntime"
     )
-    parser.add_argument("--strict", action="store_true", help="fail when a zip is over its size budget")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail when a zip is over its size budget or the import check cannot run",
+    )
     parser.add_argument("--uv", help="uv executable (default: PATH, then .tools/bin/uv)")
+    parser.add_argument(
+        "--python", help="interpreter for the import check (default: a python3.12 on PATH, uv's or pyenv's)"
+    )
+    parser.add_argument("--no-check", action="store_true", help="skip the import check")
+    parser.add_argument("--check-only", action="store_true", help="only run the import check on built zips")
     args = parser.parse_args(argv)
+    out_dir = args.out.resolve()
+    names = args.only or [LAYER.name, *sorted(SPECS)]
+    functions = [name for name in names if name in SPECS]
     try:
-        uv = find_uv(args.uv)
-        for name in args.only or sorted(SPECS):
-            started = time.monotonic()
-            build(SPECS[name], uv, args.out.resolve(), args.arch, args.python_version, args.strict)
-            print(f"[{name}] done in {time.monotonic() - started:.1f} s", flush=True)
+        if not args.check_only:
+            uv = find_uv(args.uv)
+            pins = {name: export_requirements(uv, spec.exports) for name, spec in SPECS.items()}
+            layer_pins = layer_requirements(pins, LAYER, lock_dependencies(ROOT / "uv.lock"))
+            # The layer first: the function builds check they do not ship its modules again.
+            for name in sorted(names, key=lambda n: n != LAYER.name):
+                started = time.monotonic()
+                if name == LAYER.name:
+                    build_layer(layer_pins, uv, out_dir, args.arch, args.python_version, args.strict)
+                else:
+                    requirements = without_layer(pins[name], LAYER)
+                    build(SPECS[name], requirements, uv, out_dir, args.arch, args.python_version, args.strict)
+                print(f"[{name}] done in {time.monotonic() - started:.1f} s", flush=True)
+            report_totals(out_dir)
+        if not args.no_check and functions:
+            run_import_checks(functions, out_dir, find_python(args.python, args.python_version), args.strict)
     except (PackagingError, subprocess.CalledProcessError) as exc:
         print(f"package_lambda: {exc}", file=sys.stderr)
         return 1

@@ -120,3 +120,59 @@ def test_copy_source_leaves_out_excluded_parts(tmp_path: Path) -> None:
     package_lambda.copy_source(source, tmp_path / "out")
     left = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.py"))
     assert left == ["pkgx/__init__.py", "pkgx/connect/handler.py"]
+
+
+LOCK_DEPS = {"cryptography": {"cffi"}, "cffi": {"pycparser"}, "pycparser": set(), "stripe": {"requests"}}
+WEB_PINS = ["cffi==2.1.1", "cryptography==50.0.2", "fastapi==1.0", "pycparser==3.12"]
+CONNECT_PINS = ["cffi==2.1.1", "cryptography==50.0.2", "pycparser==3.12", "stripe==16.1.0"]
+
+
+def test_layer_takes_its_pins_from_the_functions_and_they_leave_them_out() -> None:
+    layer = package_lambda.LAYER
+    pins = package_lambda.layer_requirements({"web": WEB_PINS, "connect": CONNECT_PINS}, layer, LOCK_DEPS)
+    assert pins == ["cffi==2.1.1", "cryptography==50.0.2", "pycparser==3.12"]
+    assert package_lambda.without_layer(WEB_PINS, layer) == ["fastapi==1.0"]
+    assert package_lambda.without_layer(CONNECT_PINS, layer) == ["stripe==16.1.0"]
+
+
+def test_layer_refuses_a_package_one_function_does_not_need() -> None:
+    layer = package_lambda.LayerSpec("deps-layer", ("cryptography", "cffi", "pycparser", "stripe"), 8)
+    with pytest.raises(package_lambda.PackagingError, match=r"web does not depend on .*stripe"):
+        package_lambda.layer_requirements({"web": WEB_PINS, "connect": CONNECT_PINS}, layer, LOCK_DEPS)
+
+
+def test_layer_refuses_to_leave_out_a_dependency_of_what_it_holds() -> None:
+    layer = package_lambda.LayerSpec("deps-layer", ("cryptography",), 8)
+    with pytest.raises(package_lambda.PackagingError, match=r"cryptography needs \['cffi'\]"):
+        package_lambda.layer_requirements({"web": WEB_PINS}, layer, LOCK_DEPS)
+
+
+def test_layer_is_closed_under_the_real_lock() -> None:
+    deps = package_lambda.lock_dependencies(package_lambda.ROOT / "uv.lock")
+    layer = package_lambda.LAYER
+    for name in layer.packages:
+        assert deps[name] <= set(layer.packages), name
+
+
+def test_a_function_tree_shipping_a_layer_module_is_refused(tmp_path: Path) -> None:
+    layer = tmp_path / "layer" / "python"
+    (layer / "cryptography").mkdir(parents=True)
+    (layer / "_cffi_backend.cpython-312-x86_64-linux-gnu.so").write_bytes(b"")
+    function = tmp_path / "web"
+    (function / "stripe").mkdir(parents=True)
+    (function / ".lock").write_text("")
+    package_lambda.assert_disjoint(function, layer)
+    (function / "_cffi_backend.cpython-312-x86_64-linux-gnu.so").write_bytes(b"")
+    with pytest.raises(package_lambda.PackagingError, match="_cffi_backend"):
+        package_lambda.assert_disjoint(function, layer)
+
+
+def test_both_real_function_requirement_sets_hold_the_whole_layer() -> None:
+    uv = _uv()
+    specs = package_lambda.SPECS
+    pins = {name: package_lambda.export_requirements(uv, spec.exports) for name, spec in specs.items()}
+    deps = package_lambda.lock_dependencies(package_lambda.ROOT / "uv.lock")
+    layer = package_lambda.layer_requirements(pins, package_lambda.LAYER, deps)
+    assert _names(layer) == {"cryptography", "cffi", "pycparser"}
+    for lines in pins.values():
+        assert not _names(package_lambda.without_layer(lines, package_lambda.LAYER)) & _names(layer)
