@@ -4,9 +4,10 @@ The simulator interprets the flow blocks paybot's flow uses, the way Amazon Conn
 them: prompts are printed (and spoken with espeak-ng under `--speak`), keys come from
 `--keys` or the keyboard, each InvokeLambdaFunction block calls the handler with an event
 shaped like Connect's, and "Store customer input" behaves as Connect's does (`#` ends an
-entry, nothing pressed stores `Timeout`). Keypad input goes to the handler in plain text,
-which the handler accepts only because the simulator sets PAYBOT_CONNECT_ALLOW_PLAINTEXT_INPUT;
-tests pass `encrypt` to send it encrypted exactly as Connect would.
+entry, nothing pressed stores `Timeout`). Input of blocks with InputEncryption is encrypted as
+Connect encrypts it, under a key pair made for the call, so the handler decrypts exactly as in
+production; only without the AWS Encryption SDK does it go in plain text, which the handler
+then accepts because the simulator sets PAYBOT_CONNECT_ALLOW_PLAINTEXT_INPUT.
 
 Keys: digits, `*`, `#`; a comma is a pause long enough for the prompt to time out.
 The transcript masks every digit the caller keyed into a stored input.
@@ -29,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .crypto import KEY_NAMESPACE, ConnectInputDecryptor
 from .errors import FlowError
 
 log = logging.getLogger("paybot.connect.simulator")
@@ -387,6 +389,59 @@ def _mask(keys: str) -> str:
     return re.sub(r"\d", "•", keys)
 
 
+class ConnectStyleEncryptor:
+    """Encrypts keypad input as Connect's encrypted "Store customer input" does, for a key pair
+    of our own: AWS Encryption SDK, namespace AmazonConnect, RSA-OAEP SHA-512, a non-committing
+    signed suite. `decryptor()` is the matching handler side."""
+
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private_pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        self.public_pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    def __call__(self, key_id: str, keys: str) -> str:
+        import base64
+
+        import aws_encryption_sdk
+        from aws_encryption_sdk.identifiers import (
+            Algorithm,
+            CommitmentPolicy,
+            EncryptionKeyType,
+            WrappingAlgorithm,
+        )
+        from aws_encryption_sdk.internal.crypto.wrapping_keys import WrappingKey
+        from aws_encryption_sdk.key_providers.raw import RawMasterKey
+
+        master_key = RawMasterKey(
+            provider_id=KEY_NAMESPACE,
+            key_id=key_id.encode(),
+            wrapping_key=WrappingKey(
+                wrapping_algorithm=WrappingAlgorithm.RSA_OAEP_SHA512_MGF1,
+                wrapping_key=self.public_pem,
+                wrapping_key_type=EncryptionKeyType.PUBLIC,
+            ),
+        )
+        client = aws_encryption_sdk.EncryptionSDKClient(
+            commitment_policy=CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT
+        )
+        message, _ = client.encrypt(
+            source=keys.encode(),
+            key_provider=master_key,
+            algorithm=Algorithm.AES_256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384,
+        )
+        return base64.b64encode(message).decode()
+
+    def decryptor(self) -> ConnectInputDecryptor:
+        return ConnectInputDecryptor(self.private_pem)
+
+
 # ------------------------------------------------------------------ the command
 
 
@@ -419,14 +474,19 @@ def run_call(args: argparse.Namespace) -> int:
     from .handler import respond
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings(connect_allow_plaintext_input=True)
-    channel = PhoneChannel(build(settings), allow_plaintext=True)
+    encryptor = _encryptor()
+    # Without the Encryption SDK (the `connect` extra), keys go in plain text, which the
+    # handler accepts only with PAYBOT_CONNECT_ALLOW_PLAINTEXT_INPUT.
+    settings = Settings(connect_allow_plaintext_input=encryptor is None)
+    decryptor = encryptor.decryptor() if encryptor else None
+    channel = PhoneChannel(build(settings), decryptor, allow_plaintext=settings.connect_allow_plaintext_input)
     print(f"paybot call from {args.caller} (gateway: {settings.payment_gateway}; sandbox test cards work)")
     simulator = CallSimulator(
         load_flow(args.flow),
         lambda event: respond(channel, event),
         Keypad(args.keys),
         caller=args.caller,
+        encrypt=encryptor,
         say=_speaker() if args.speak else None,
     )
     result = simulator.run()
@@ -435,6 +495,15 @@ def run_call(args: argparse.Namespace) -> int:
     path.write_text("\n".join(result.transcript) + "\n", encoding="utf-8")
     print(f"transcript: {path}")
     return 0 if result.paid else 1
+
+
+def _encryptor() -> ConnectStyleEncryptor | None:
+    try:
+        import aws_encryption_sdk  # noqa: F401
+    except ImportError:
+        print("(aws-encryption-sdk is not installed: keypad input goes to the handler unencrypted)")
+        return None
+    return ConnectStyleEncryptor()
 
 
 def _speaker() -> Callable[[str], None] | None:
