@@ -22,8 +22,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from paybot_core.bootstrap import Services
 from paybot_core.conversation.engine import check_expiry
 from paybot_core.conversation.events import Notice, NoticeKind
 from paybot_core.conversation.replies import (
@@ -54,6 +54,9 @@ from paybot_core.services import Reply, Turn
 from .crypto import Decryptor
 from .errors import InputDecryptionError
 from .events import ConnectContactFlowEvent
+
+if TYPE_CHECKING:  # the handler imports this module; bootstrap (every adapter) loads on the first call
+    from paybot_core.bootstrap import Services
 
 log = logging.getLogger("paybot.connect")
 

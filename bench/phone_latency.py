@@ -1,0 +1,135 @@
+"""The phone channel against Amazon Connect's 8 s Lambda budget.
+
+Prints the Connect handler's cold import time in a fresh interpreter (median of 7, against a
+bare `python -c pass` in the same run), a cold start to the first answer (import, build the
+services, look up the demo account), and the p50/p99 of the pay invocation ("press 1") and
+of the card invocation before it (three Connect-encrypted fields decrypted, one turn that
+tokenizes), on the embedded defaults: SQLite store, file audit, sandbox gateway.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from _common import import_time, ms, percentile
+
+from paybot_channels.connect.channel import PhoneChannel
+from paybot_channels.connect.handler import respond
+from paybot_channels.connect.simulator import ConnectStyleEncryptor
+from paybot_core.bootstrap import build
+from paybot_core.settings import Settings
+
+BUDGET_SECONDS = 8.0
+RUNS = 300
+WARM_UP = 20
+
+
+def event(contact: str, attributes: dict[str, str], **parameters: str) -> dict[str, Any]:
+    """Shaped like Connect's Lambda event."""
+    return {
+        "Name": "ContactFlowEvent",
+        "Details": {
+            "ContactData": {
+                "Attributes": attributes,
+                "Channel": "VOICE",
+                "ContactId": contact,
+                "CustomerEndpoint": {"Address": "+15555550100", "Type": "TELEPHONE_NUMBER"},
+                "InitialContactId": contact,
+                "InitiationMethod": "INBOUND",
+                "InstanceARN": "arn:aws:connect:us-east-1:111122223333:instance/bench",
+                "SystemEndpoint": {"Address": "+15555550199", "Type": "TELEPHONE_NUMBER"},
+            },
+            "Parameters": parameters,
+        },
+    }
+
+
+def one_call(channel: PhoneChannel, encryptor: ConnectStyleEncryptor) -> tuple[float, float]:
+    contact = str(uuid.uuid4())
+    session = respond(channel, event(contact, {}, step="lookup"))["session"]
+    attrs = {"paybotSession": session, "paybotTries": "0"}
+    card = event(
+        contact,
+        attrs,
+        step="submit_card",
+        session=session,
+        number=encryptor("key", "4242424242424242"),
+        expiry=encryptor("key", "1230"),
+        input=encryptor("key", "123"),
+        tries="0",
+    )
+    started = time.perf_counter()
+    answer = respond(channel, card)
+    submitted = time.perf_counter()
+    assert answer["result"] == "ok", answer
+    paid = respond(channel, event(contact, attrs, step="pay", session=session))
+    finished = time.perf_counter()
+    assert paid["result"] == "completed", paid
+    return submitted - started, finished - submitted
+
+
+def cold_first_answer(data: Path, runs: int = 5) -> float:
+    code = (
+        "import json, paybot_channels.connect.handler as h; "
+        "e = {'Name': 'ContactFlowEvent', 'Details': {'ContactData': {'ContactId': 'c', "
+        "'CustomerEndpoint': {'Address': '+15555550100'}, 'Attributes': {}}, "
+        "'Parameters': {'step': 'lookup'}}}; "
+        "assert h.handler(e)['result'] == 'ok'"
+    )
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PAYBOT_DATA_DIR": str(data)}, check=True
+        )
+        samples.append(time.perf_counter() - start)
+    return sorted(samples)[len(samples) // 2]
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        handler, baseline = import_time(
+            "paybot_channels.connect.handler", {"PAYBOT_DATA_DIR": str(data / "i")}
+        )
+        print(
+            f"  connect handler cold import (fresh interpreter, median of 7): {ms(handler)} "
+            f"(bare interpreter {ms(baseline)}; import itself {ms(handler - baseline)})"
+        )
+        first = cold_first_answer(data / "c")
+        print(f"  cold start to the first answer (import, build, lookup; median of 5): {ms(first)}")
+
+        encryptor = ConnectStyleEncryptor()
+        channel = PhoneChannel(build(Settings(data_dir=data / "b")), encryptor.decryptor())
+        for _ in range(WARM_UP):
+            one_call(channel, encryptor)
+        card, pay = [], []
+        for _ in range(RUNS):
+            c, p = one_call(channel, encryptor)
+            card.append(c)
+            pay.append(p)
+        print(
+            f"  pay invocation, sandbox gateway ({RUNS} calls): p50 {ms(percentile(pay, 0.5))}, "
+            f"p99 {ms(percentile(pay, 0.99))}"
+        )
+        print(
+            f"  card invocation (3 fields decrypted, tokenized): p50 {ms(percentile(card, 0.5))}, "
+            f"p99 {ms(percentile(card, 0.99))}"
+        )
+        worst = max(handler, first, percentile(pay, 0.99), percentile(card, 0.99))
+        print(
+            f"  Connect's budget: {BUDGET_SECONDS:.0f} s; "
+            f"the slowest figure above uses {worst / BUDGET_SECONDS:.2%} of it"
+        )
+        return 0 if worst < BUDGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
