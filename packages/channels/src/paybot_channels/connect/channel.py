@@ -168,10 +168,12 @@ class PhoneChannel:
         name = event.parameter("step")
         contact = event.contact_data.contact_id
         try:
-            answer = self._steps[Step(name)](event)
+            step = Step(name)
         except ValueError:
             log.warning("contact %s asked for unknown step %r", contact, name[:40])
             return PhoneAnswer(Outcome.ERROR, _ERROR_TEXT)
+        try:
+            answer = self._steps[step](event)
         except PaybotError as err:  # messages of paybot's own errors never carry card data
             log.error("phone step %s failed for contact %s: %s", name, contact, err)
             return PhoneAnswer(Outcome.ERROR, _ERROR_TEXT)
