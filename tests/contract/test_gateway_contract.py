@@ -1,4 +1,4 @@
-"""One contract for every PaymentGateway: the embedded sandbox, and Stripe (the real SDK against localstripe)."""
+"""One contract for every PaymentGateway: the embedded sandbox, and Stripe (its SDK against localstripe)."""
 
 from __future__ import annotations
 
@@ -32,27 +32,44 @@ def card(number: str, cvc: str = "123") -> CardDetails:
     return CardDetails(number, 12, 2030, cvc)
 
 
-def pay(gateway: PaymentGateway, number: str, *, channel: str = "web", idempotency_key: str | None = None,
-        amount: int = 5000):
-    pm, _ = gateway.create_payment_method(card(number, "1234" if number.startswith("37") else "123"),
-                                          idempotency_key=key())
-    request = PaymentRequest(idempotency_key or key(), amount, "usd", pm, "ses_contract", channel=channel,
-                             reference="INV-1")
+def pay(
+    gateway: PaymentGateway,
+    number: str,
+    *,
+    channel: str = "web",
+    idempotency_key: str | None = None,
+    amount: int = 5000,
+):
+    pm, _ = gateway.create_payment_method(
+        card(number, "1234" if number.startswith("37") else "123"), idempotency_key=key()
+    )
+    request = PaymentRequest(
+        idempotency_key or key(), amount, "usd", pm, "ses_contract", channel=channel, reference="INV-1"
+    )
     return gateway.confirm_payment(request)
 
 
-@pytest.mark.parametrize(("number", "brand"), [("4242424242424242", "visa"), ("5555555555554444", "mastercard"),
-                                               ("378282246310005", "amex")])
+@pytest.mark.parametrize(
+    ("number", "brand"),
+    [("4242424242424242", "visa"), ("5555555555554444", "mastercard"), ("378282246310005", "amex")],
+)
 def test_tokenizing_a_card_gives_a_payment_method_with_masked_facts(gateway, number, brand) -> None:
-    pm, summary = gateway.create_payment_method(card(number, "1234" if brand == "amex" else "123"),
-                                                idempotency_key=key())
+    pm, summary = gateway.create_payment_method(
+        card(number, "1234" if brand == "amex" else "123"), idempotency_key=key()
+    )
     assert pm.startswith("pm_")
-    assert (summary.brand, summary.last4, summary.exp_month, summary.exp_year) == (brand, number[-4:], 12, 2030)
+    assert (summary.brand, summary.last4, summary.exp_month, summary.exp_year) == (
+        brand,
+        number[-4:],
+        12,
+        2030,
+    )
     assert gateway.describe_payment_method(pm) == summary
 
 
-@pytest.mark.parametrize(("number", "code"), [("4242424242424241", "incorrect_number"),
-                                              ("1234567812345678", "incorrect_number")])
+@pytest.mark.parametrize(
+    ("number", "code"), [("4242424242424241", "incorrect_number"), ("1234567812345678", "incorrect_number")]
+)
 def test_an_invalid_card_is_refused_on_tokenization(gateway, number, code) -> None:
     with pytest.raises(CardValidationError) as caught:
         gateway.create_payment_method(card(number), idempotency_key=key())
@@ -75,11 +92,16 @@ def test_a_good_card_is_charged_once_per_idempotency_key(gateway) -> None:
     assert gateway.retrieve_payment(first.id) == first
 
 
-@pytest.mark.parametrize(("number", "code"), [("4000000000000002", "card_declined"),
-                                              ("4000000000009995", "insufficient_funds"),
-                                              ("4000000000000069", "expired_card"),
-                                              ("4000000000000127", "incorrect_cvc"),
-                                              ("4000000000000119", "processing_error")])
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("4000000000000002", "card_declined"),
+        ("4000000000009995", "insufficient_funds"),
+        ("4000000000000069", "expired_card"),
+        ("4000000000000127", "incorrect_cvc"),
+        ("4000000000000119", "processing_error"),
+    ],
+)
 def test_declines_carry_stripes_code_and_a_plain_sentence(gateway, number, code) -> None:
     record = pay(gateway, number)
     assert record.status == "failed"

@@ -29,7 +29,8 @@ NOW = 1_800_000_000.0
 
 def new_state(session_id: str | None = None, expires_in: float = 900) -> SessionState:
     return SessionState(
-        session_id=session_id or "ses_" + uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop")),
+        session_id=session_id
+        or "ses_" + uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop")),
         channel=Channel.WEB,
         presets=Presets(card_entry=CardEntry.TYPED),
         limits=Limits(),
@@ -55,8 +56,9 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[SessionStore]:
         dynamodb, kms = moto.client("dynamodb", url), moto.client("kms", url)
         table = f"sessions-{uuid.uuid4().hex[:8]}"
         moto.create_session_table(dynamodb, table)
-        yield DynamoDBSessionStore(dynamodb, table, kms_client=kms, kms_key_id=moto.create_kms_key(kms),
-                                   clock=lambda: NOW)
+        yield DynamoDBSessionStore(
+            dynamodb, table, kms_client=kms, kms_key_id=moto.create_kms_key(kms), clock=lambda: NOW
+        )
 
 
 def test_create_then_load_gives_version_one(store: SessionStore) -> None:
@@ -120,12 +122,20 @@ def test_concurrent_saves_of_one_version_let_exactly_one_win(store: SessionStore
 def test_sealed_card_round_trips_and_is_removed_when_cleared(store: SessionStore) -> None:
     created = store.create(new_state())
     sealed = SealedCardRef("v1.c2VhbGVkLWJ5LXRoZS12YXVsdA", NOW + 600)
-    with_card = store.save(created.evolve(sealed_card=sealed, typed_card_fields=("number",)), expected_version=1)
+    with_card = store.save(
+        created.evolve(sealed_card=sealed, typed_card_fields=("number",)), expected_version=1
+    )
     loaded = store.load(created.session_id)
     assert loaded is not None and loaded.sealed_card == sealed
-    store.save(with_card.evolve(sealed_card=None, card=CardSummary("visa", "4242", 12, 2030)), expected_version=2)
+    store.save(
+        with_card.evolve(sealed_card=None, card=CardSummary("visa", "4242", 12, 2030)), expected_version=2
+    )
     loaded = store.load(created.session_id)
-    assert loaded is not None and loaded.sealed_card is None and loaded.card == CardSummary("visa", "4242", 12, 2030)
+    assert (
+        loaded is not None
+        and loaded.sealed_card is None
+        and loaded.card == CardSummary("visa", "4242", 12, 2030)
+    )
 
 
 def test_expired_session_ids_lists_live_sessions_past_expiry_only(store: SessionStore) -> None:

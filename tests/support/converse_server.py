@@ -16,6 +16,7 @@ JSON / 4) + 4 per message; outputTokens = ceil(characters of the answer's JSON o
 
 from __future__ import annotations
 
+# ruff: noqa: E501  (word tables and regexes read better unbroken)
 import json
 import math
 import re
@@ -29,10 +30,15 @@ _NAME_CUES = re.compile(
     r"(?:goes by|known as|under the name(?: of)?|put it under|put it in the name of|the name on (?:it|the account) is)"
     r"\s+((?:[A-Z][\w'\-]*\.?)(?:\s+[A-Z][\w'\-]*\.?){0,3})"
 )
-_ONES = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_ONES = {
+    w: i
+    for i, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+    )
+}
+_TENS = {
+    w: 10 * (i + 2) for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+}
 
 
 def words_to_number(text: str) -> int | None:
@@ -47,9 +53,7 @@ def words_to_number(text: str) -> int | None:
         elif word == "thousand":
             total += max(current, 1) * 1000
             current = 0
-        elif word in ("a", "and") and seen:
-            continue
-        elif word == "a":
+        elif (word in ("a", "and") and seen) or word == "a":
             continue
         else:
             if seen:
@@ -103,16 +107,24 @@ class ConverseServer:
 
     def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         system = " ".join(block.get("text", "") for block in request.get("system", []))
-        texts = [block.get("text", "") for message in request.get("messages", []) for block in message["content"]]
+        texts = [
+            block.get("text", "") for message in request.get("messages", []) for block in message["content"]
+        ]
         tool_config = request.get("toolConfig")
-        prompt_chars = len(system) + sum(len(t) for t in texts) + (len(json.dumps(tool_config)) if tool_config else 0)
+        prompt_chars = (
+            len(system) + sum(len(t) for t in texts) + (len(json.dumps(tool_config)) if tool_config else 0)
+        )
         input_tokens = estimate_tokens(prompt_chars) + 4 * len(request.get("messages", []))
         if tool_config:
             with self._lock:
                 scripted = self._scripted.pop(0) if self._scripted else None
-            tool_input = scripted if scripted is not None else default_understanding(texts[-1] if texts else "")
+            tool_input = (
+                scripted if scripted is not None else default_understanding(texts[-1] if texts else "")
+            )
             name = tool_config["tools"][0]["toolSpec"]["name"]
-            content = [{"toolUse": {"toolUseId": f"tooluse_{len(self.bodies)}", "name": name, "input": tool_input}}]
+            content = [
+                {"toolUse": {"toolUseId": f"tooluse_{len(self.bodies)}", "name": name, "input": tool_input}}
+            ]
             output_tokens = estimate_tokens(len(json.dumps(tool_input))) + 5
             stop_reason = "tool_use"
         else:
@@ -124,8 +136,11 @@ class ConverseServer:
         return {
             "output": {"message": {"role": "assistant", "content": content}},
             "stopReason": stop_reason,
-            "usage": {"inputTokens": input_tokens, "outputTokens": output_tokens,
-                      "totalTokens": input_tokens + output_tokens},
+            "usage": {
+                "inputTokens": input_tokens,
+                "outputTokens": output_tokens,
+                "totalTokens": input_tokens + output_tokens,
+            },
             "metrics": {"latencyMs": 5},
         }
 
@@ -135,7 +150,7 @@ class ConverseServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def do_POST(self) -> None:
@@ -149,12 +164,18 @@ class ConverseServer:
                     self._send(404, {"message": "Unknown operation"}, "UnknownOperationException")
                     return
                 if mode == "throttle":
-                    self._send(429, {"message": "Too many requests, please wait before trying again."},
-                               "ThrottlingException")
+                    self._send(
+                        429,
+                        {"message": "Too many requests, please wait before trying again."},
+                        "ThrottlingException",
+                    )
                     return
                 if mode == "error":
-                    self._send(500, {"message": "The server encountered an internal error."},
-                               "InternalServerException")
+                    self._send(
+                        500,
+                        {"message": "The server encountered an internal error."},
+                        "InternalServerException",
+                    )
                     return
                 if mode == "slow":
                     fake._closing.wait(fake.delay)
@@ -170,7 +191,9 @@ class ConverseServer:
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(data)))
                     if error_type:
-                        self.send_header("x-amzn-ErrorType", f"{error_type}:http://internal.amazon.com/coral/")
+                        self.send_header(
+                            "x-amzn-ErrorType", f"{error_type}:http://internal.amazon.com/coral/"
+                        )
                     self.end_headers()
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
@@ -199,6 +222,9 @@ def bedrock_client(url: str, timeout: float = 2.5) -> Any:
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=Config(connect_timeout=min(timeout, 1.0), read_timeout=timeout,
-                      retries={"mode": "standard", "total_max_attempts": 1}),
+        config=Config(
+            connect_timeout=min(timeout, 1.0),
+            read_timeout=timeout,
+            retries={"mode": "standard", "total_max_attempts": 1},
+        ),
     )

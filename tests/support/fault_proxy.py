@@ -43,7 +43,9 @@ class FaultProxy:
     _closing: threading.Event = field(default_factory=threading.Event)
     server: ThreadingHTTPServer | None = None
 
-    def fail_next(self, kind: str, path_prefix: str = "/v1/", *, times: int = 1, seconds: float = 0.0) -> None:
+    def fail_next(
+        self, kind: str, path_prefix: str = "/v1/", *, times: int = 1, seconds: float = 0.0
+    ) -> None:
         with self._lock:
             self._faults.extend(Fault(kind, path_prefix, seconds) for _ in range(times))
 
@@ -78,7 +80,7 @@ class FaultProxy:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
             def _handle(self) -> None:
@@ -94,10 +96,15 @@ class FaultProxy:
                     error = (
                         {"type": "api_error", "message": "An unknown error occurred (injected)."}
                         if status == 500
-                        else {"type": "invalid_request_error", "code": "rate_limit",
-                              "message": "Too many requests hit the API too quickly (injected)."}
+                        else {
+                            "type": "invalid_request_error",
+                            "code": "rate_limit",
+                            "message": "Too many requests hit the API too quickly (injected).",
+                        }
                     )
-                    self._reply(status, json.dumps({"error": error}).encode(), {"Content-Type": "application/json"})
+                    self._reply(
+                        status, json.dumps({"error": error}).encode(), {"Content-Type": "application/json"}
+                    )
                     return
                 if kind == "reset":
                     self.close_connection = True
@@ -121,8 +128,11 @@ class FaultProxy:
                     connection.request(self.command, self.path, body=body or None, headers=headers)
                     response = connection.getresponse()
                     data = response.read()
-                    keep = {k: v for k, v in response.getheaders()
-                            if k.lower() not in ("content-length", "transfer-encoding", "connection")}
+                    keep = {
+                        k: v
+                        for k, v in response.getheaders()
+                        if k.lower() not in ("content-length", "transfer-encoding", "connection")
+                    }
                     return response.status, data, keep
                 finally:
                     connection.close()

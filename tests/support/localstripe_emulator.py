@@ -20,8 +20,9 @@ SCRIPT = Path(__file__).with_name("localstripe_server.py")
 def localstripe_server(log_path: Path | None = None) -> Iterator[str]:
     port = free_port()
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen([sys.executable, str(SCRIPT), "--port", str(port)], cwd=ROOT, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPT), "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         # localstripe answers 401 without a key, so poll a page it serves openly.
@@ -36,8 +37,12 @@ def localstripe_server(log_path: Path | None = None) -> Iterator[str]:
 def register_webhook(url: str, target: str, secret: str, name: str = "paybot") -> None:
     """localstripe's own configuration endpoint: send events to `target`, signed with `secret`."""
     body = json.dumps({"url": target, "secret": secret}).encode()
-    request = urllib.request.Request(f"{url}/_config/webhooks/{name}", data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/_config/webhooks/{name}",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 200
 
@@ -46,8 +51,12 @@ def stripe_client(api_base: str, timeout: float = 3.0):  # type: ignore[no-untyp
     """The real stripe SDK client as the adapter's build_client makes it, pointed at `api_base`."""
     import stripe
 
-    return stripe.StripeClient(SECRET_KEY, base_addresses={"api": api_base}, max_network_retries=0,
-                               http_client=stripe.RequestsClient(timeout=(min(2.0, timeout), timeout)))
+    return stripe.StripeClient(
+        SECRET_KEY,
+        base_addresses={"api": api_base},
+        max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=(min(2.0, timeout), timeout)),
+    )
 
 
 # ---------------------------------------------------------------- pytest fixtures (imported by conftests)

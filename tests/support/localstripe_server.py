@@ -25,7 +25,9 @@ so this wrapper patches localstripe (never the adapter) before serving:
 
 from __future__ import annotations
 
-import argparse  # noqa: I001
+# ruff: noqa: E402, E501, I001  (imports follow the sys.path fix; patch signatures mirror localstripe's)
+
+import argparse
 import os
 import sys
 
@@ -53,8 +55,12 @@ _IN_FLIGHT: set[str] = set()
 
 
 def _stripe_error(status: int, body: dict, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(status=status, body=json.dumps({"error": body}).encode(),
-                        content_type="application/json", headers=headers)
+    return web.Response(
+        status=status,
+        body=json.dumps({"error": body}).encode(),
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 @web.middleware
@@ -67,14 +73,31 @@ async def idempotency_middleware(request: web.Request, handler):  # type: ignore
     if key in _REPLAYS:
         stored_fingerprint, status, payload, content_type = _REPLAYS[key]
         if stored_fingerprint != fingerprint:
-            return _stripe_error(400, {"type": "idempotency_error", "message": (
-                "Keys for idempotent requests can only be used with the same parameters they were first used with.")})
-        return web.Response(status=status, body=payload, content_type=content_type,
-                            headers={"Idempotent-Replayed": "true", "Idempotency-Key": key})
+            return _stripe_error(
+                400,
+                {
+                    "type": "idempotency_error",
+                    "message": (
+                        "Keys for idempotent requests can only be used with the same parameters they were first used with."
+                    ),
+                },
+            )
+        return web.Response(
+            status=status,
+            body=payload,
+            content_type=content_type,
+            headers={"Idempotent-Replayed": "true", "Idempotency-Key": key},
+        )
     if key in _IN_FLIGHT:
-        return _stripe_error(409, {"type": "invalid_request_error", "code": "idempotency_key_in_use",
-                                   "message": "There is currently another in-progress request using this key."},
-                             {"Stripe-Should-Retry": "true"})
+        return _stripe_error(
+            409,
+            {
+                "type": "invalid_request_error",
+                "code": "idempotency_key_in_use",
+                "message": "There is currently another in-progress request using this key.",
+            },
+            {"Stripe-Should-Retry": "true"},
+        )
     _IN_FLIGHT.add(key)
     try:
         response = await handler(request)
@@ -146,10 +169,21 @@ def _card_error(code: str, message: str, param: str) -> UserError:
 _original_pm_init = resources.PaymentMethod.__init__
 
 
-def _pm_init(self, type=None, billing_details=None, card=None, sepa_debit=None, metadata=None, **kwargs):  # type: ignore[no-untyped-def]  # noqa: A002
-    if type != "card" or not isinstance(card, dict) or set(card) != {"number", "exp_month", "exp_year", "cvc"}:
-        return _original_pm_init(self, type=type, billing_details=billing_details, card=card,
-                                 sepa_debit=sepa_debit, metadata=metadata, **kwargs)
+def _pm_init(self, type=None, billing_details=None, card=None, sepa_debit=None, metadata=None, **kwargs):  # type: ignore[no-untyped-def]
+    if (
+        type != "card"
+        or not isinstance(card, dict)
+        or set(card) != {"number", "exp_month", "exp_year", "cvc"}
+    ):
+        return _original_pm_init(
+            self,
+            type=type,
+            billing_details=billing_details,
+            card=card,
+            sepa_debit=sepa_debit,
+            metadata=metadata,
+            **kwargs,
+        )
     number = str(card["number"]).replace(" ", "")
     brand = _brand(number) if number.isdigit() and len(number) >= 13 else None
     if brand is None or not _luhn(number) or len(number) not in brand[1]:
@@ -167,8 +201,13 @@ def _pm_init(self, type=None, billing_details=None, card=None, sepa_debit=None, 
     if not (cvc.isdigit() and len(cvc) == (4 if brand[0] == "amex" else 3)):
         raise _card_error("invalid_cvc", "Your card's security code is invalid.", "cvc")
     # localstripe's own checks want 16 digits and 3-digit codes: build with a stand-in, then set the real facts.
-    _original_pm_init(self, type="card", billing_details=billing_details, metadata=metadata,
-                      card={"number": "4242424242424242", "exp_month": month, "exp_year": year, "cvc": "123"})
+    _original_pm_init(
+        self,
+        type="card",
+        billing_details=billing_details,
+        metadata=metadata,
+        card={"number": "4242424242424242", "exp_month": month, "exp_year": year, "cvc": "123"},
+    )
     self._card_number = number
     self.card["last4"] = number[-4:]
     self.card["brand"] = brand[0]
@@ -185,8 +224,11 @@ DECLINES = {
     "4000000000009995": ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
     "4000000000000069": ("expired_card", None, "Your card has expired."),
     "4000000000000127": ("incorrect_cvc", None, "Your card's security code is incorrect."),
-    "4000000000000119": ("processing_error", None,
-                         "An error occurred while processing your card. Try again in a little bit."),
+    "4000000000000119": (
+        "processing_error",
+        None,
+        "An error occurred while processing your card. Try again in a little bit.",
+    ),
     "4000000000000341": ("card_declined", "generic_decline", "Your card was declined."),
 }
 _original_charging_declined = resources.PaymentMethod._charging_is_declined

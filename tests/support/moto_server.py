@@ -1,7 +1,12 @@
 """moto in server mode on loopback: DynamoDB, S3, KMS and Secrets Manager over real HTTP, for boto3.
 
-`moto_server()` starts `python -m moto.server` on a free port and stops it by PID; `aws_env(url)` is the
+`moto_server()` starts moto's server on a free port and stops it by PID; `aws_env(url)` is the
 environment a `paybot serve` subprocess needs to talk to it (boto3's standard variables only).
+
+Quirk worked around here: `python -m moto.server` serves requests on concurrent threads, and moto's
+DynamoDB checks a ConditionExpression and writes in two unlocked steps, so two racing conditional
+writes can both succeed (real DynamoDB makes them atomic). Run as a script, this module serves moto's
+own WSGI app with one lock around each request, so conditional writes are atomic as in DynamoDB.
 """
 
 from __future__ import annotations
@@ -13,10 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .servers import free_port, stop, wait_until_up
+if __package__:
+    from .servers import free_port, stop, wait_until_up
 
 REGION = "us-east-1"
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
 
 
 @contextlib.contextmanager
@@ -24,7 +34,7 @@ def moto_server(log_path: Path | None = None) -> Iterator[str]:
     port = free_port()
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, str(Path(__file__)), str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -74,13 +84,34 @@ def create_kms_key(kms: Any) -> str:
     return str(kms.create_key(Description="paybot test key")["KeyMetadata"]["KeyId"])
 
 
-# ---------------------------------------------------------------- pytest fixtures (imported by conftests)
+def serve(port: int) -> None:
+    """moto's server app, one request at a time (see the module docstring)."""
+    import os
+    import threading
 
-import pytest  # noqa: E402
+    os.environ.setdefault("MOTO_PORT", str(port))
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from moto.server import MotoRequestHandler
+    from werkzeug.serving import run_simple
+
+    app = DomainDispatcherApplication(create_backend_app)
+    lock = threading.Lock()
+
+    def serialized(environ: Any, start_response: Any) -> Any:
+        with lock:
+            return list(app(environ, start_response))
+
+    run_simple("127.0.0.1", port, serialized, threaded=True, request_handler=MotoRequestHandler)
 
 
-@pytest.fixture(scope="session")
-def moto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One moto server per test session (per conftest that imports this fixture)."""
-    with moto_server(tmp_path_factory.mktemp("moto") / "moto.log") as url:
-        yield url
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))
+else:
+    # ------------------------------------------------------------ pytest fixtures (imported by conftests)
+    import pytest
+
+    @pytest.fixture(scope="session")
+    def moto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+        """One moto server per test session (per conftest that imports this fixture)."""
+        with moto_server(tmp_path_factory.mktemp("moto") / "moto.log") as url:
+            yield url

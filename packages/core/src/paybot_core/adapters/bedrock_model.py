@@ -49,7 +49,7 @@ DEFAULT_MODEL_ID = "us.amazon.nova-micro-v1:0"
 TOOL_NAME = "record_payment_details"
 _EXPIRY_LIKE = re.compile(r"(?<![\d.])(0?[1-9]|1[0-2])\s?[/\-]\s?(\d{4}|\d{2})(?![\d/])")
 _CVV_LIKE = re.compile(
-    r"\b(?:cvv2?|cvc2?|cid|csc|security\s+code|verification\s+code|card\s+code)\b\W{0,4}\d{3,4}(?!\d)",
+    r"\b(?:cvv2?|cvc2?|cid|csc|security\s+code|verification\s+code|card\s+code)\b\W{0,4}(?:is\W{1,4})?\d{3,4}(?!\d)",
     re.IGNORECASE,
 )
 _COMMANDS = frozenset(

@@ -1,0 +1,76 @@
+"""The public conformance dialogs against `paybot serve` on DynamoDB (moto server) and on Bedrock (the local
+Converse server): the same behaviour on the cloud adapters, chosen by environment alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from paybot_core.pci.redact import contains_card_number
+from tests.support import moto_server as moto
+from tests.support.servers import paybot_server
+
+pytestmark = pytest.mark.slow
+CONFORMANCE = Path("/work/shared/conformance")
+
+
+def run_dialogs(base_url: str) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(CONFORMANCE / "run_dialogs.py"),
+            "--base-url",
+            base_url,
+            str(CONFORMANCE / "dialogs"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert ", 0 failed" in result.stdout
+    return result.stdout
+
+
+@pytest.mark.aws
+def test_conformance_dialogs_pass_on_dynamodb(tmp_path, moto_url):
+    dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
+    table = f"sessions-{uuid.uuid4().hex[:8]}"
+    moto.create_session_table(dynamodb, table)
+    env = {
+        **moto.aws_env(moto_url),
+        "PAYBOT_SESSION_STORE": "dynamodb",
+        "PAYBOT_DYNAMODB_TABLE": table,
+        "PAYBOT_SESSION_KMS_KEY_ID": moto.create_kms_key(kms),
+        "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
+    }
+    with paybot_server(tmp_path, env) as base:
+        run_dialogs(base)
+    assert dynamodb.scan(TableName=table, Select="COUNT")["Count"] > 10
+    items = str(dynamodb.scan(TableName=table)["Items"])
+    assert not contains_card_number(items)
+    assert not (tmp_path / "sessions.sqlite3").exists()
+
+
+@pytest.mark.aws
+def test_conformance_dialogs_pass_on_bedrock_and_no_card_data_reaches_the_model(tmp_path, converse):
+    env = {
+        "PAYBOT_LANGUAGE_MODEL": "bedrock",
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME": converse.url,
+        "AWS_REGION": moto.REGION,
+        "AWS_DEFAULT_REGION": moto.REGION,
+        **moto.FAKE_CREDENTIALS,
+        "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
+    }
+    with paybot_server(tmp_path, env) as base:
+        run_dialogs(base)
+    assert converse.bodies, "the dialogs should have asked the model at least once"
+    captured = "\n".join(converse.bodies)
+    assert not contains_card_number(captured)
+    for leaked in ("4242", "5555", "0002", "9995", "12/2", "cvc 1", "cvv 1"):
+        assert leaked not in captured.lower()
+    assert "model_usage" in (tmp_path / "server.log").read_text()
