@@ -81,6 +81,7 @@ class InfraConfig:
     frame_ancestors: tuple[str, ...]
     web_zip: Path
     connect_zip: Path
+    layer_zip: Path
     lambda_runtime: str
     lambda_architecture: str
     web_memory_mb: int
@@ -202,6 +203,7 @@ def load_config() -> InfraConfig:
         frame_ancestors=_str_tuple(conf.get_object("frameAncestors"), "frameAncestors") or ("'self'",),
         web_zip=_path(conf.get("webZip") or "dist/lambda/web.zip"),
         connect_zip=_path(conf.get("connectZip") or "dist/lambda/connect.zip"),
+        layer_zip=_path(conf.get("layerZip") or "dist/lambda/deps-layer.zip"),
         lambda_runtime=conf.get("lambdaRuntime") or "python3.12",
         lambda_architecture=_choice(
             conf.get("lambdaArchitecture") or "x86_64", ("x86_64", "arm64"), "lambdaArchitecture"

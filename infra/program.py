@@ -15,6 +15,8 @@ from infra.components import (
     AuditBucketArgs,
     DataKey,
     DataKeyArgs,
+    DependencyLayer,
+    DependencyLayerArgs,
     Frontend,
     FrontendArgs,
     Observability,
@@ -150,6 +152,18 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         ),
     )
 
+    # cryptography (with cffi) is needed by both functions: uploaded once, as a layer.
+    layer = DependencyLayer(
+        f"{prefix}-deps",
+        DependencyLayerArgs(
+            layer_name=cfg.name("deps"),
+            code_path=cfg.layer_zip,
+            runtime=cfg.lambda_runtime,
+            architecture=cfg.lambda_architecture,
+            description="paybot shared dependencies: cryptography, cffi (make package)",
+        ),
+    )
+
     web_statements = data_statements(data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key"])
     if cfg.uses_bedrock:
         model_arns = identity.account_id.apply(
@@ -169,6 +183,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
                 log_group_arn=observability.log_groups["web"].arn,
                 statements=web_statements,
                 environment=web_environment(cfg, data),
+                layers=[layer.arn],
                 runtime=cfg.lambda_runtime,
                 architecture=cfg.lambda_architecture,
                 memory_mb=cfg.web_memory_mb,
@@ -195,20 +210,21 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         "apiUrl": web.api_url,
         "frontendUrl": frontend.url,
         "webFunction": web.function_name,
+        "depsLayerArn": layer.arn,
         "sessionTable": table.name,
         "auditBucket": audit.name,
         "secretNames": secrets.names,
         "alarmTopicArn": observability.topic_arn,
     }
     if cfg.connect.enabled:
-        exports.update(_phone(cfg, prefix, data, observability))
+        exports.update(_phone(cfg, prefix, data, observability, layer))
     for name, value in exports.items():
         pulumi.export(name, value)
     return exports
 
 
 def _phone(
-    cfg: InfraConfig, prefix: str, data: DataPlane, observability: Observability
+    cfg: InfraConfig, prefix: str, data: DataPlane, observability: Observability, layer: DependencyLayer
 ) -> dict[str, pulumi.Output[object] | object]:
     function = PaybotFunction(
         f"{prefix}-phone",
@@ -220,6 +236,7 @@ def _phone(
             log_group_arn=observability.log_groups["phone"].arn,
             statements=data_statements(data, ["stripe-secret-key", "vault-key", "connect-private-key"]),
             environment=phone_environment(cfg, data),
+            layers=[layer.arn],
             runtime=cfg.lambda_runtime,
             architecture=cfg.lambda_architecture,
             memory_mb=cfg.phone_memory_mb,

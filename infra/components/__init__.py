@@ -4,6 +4,7 @@ from infra.components.audit_bucket import AuditBucket, AuditBucketArgs
 from infra.components.frontend import Frontend, FrontendArgs
 from infra.components.function import PaybotFunction, PaybotFunctionArgs
 from infra.components.key import DataKey, DataKeyArgs
+from infra.components.layer import DependencyLayer, DependencyLayerArgs
 from infra.components.observability import Observability, ObservabilityArgs, WatchedFunction
 from infra.components.phone_channel import PhoneChannel, PhoneChannelArgs
 from infra.components.secrets import Secrets, SecretsArgs
@@ -15,6 +16,8 @@ __all__ = [
     "AuditBucketArgs",
     "DataKey",
     "DataKeyArgs",
+    "DependencyLayer",
+    "DependencyLayerArgs",
     "Frontend",
     "FrontendArgs",
     "Observability",

@@ -23,6 +23,8 @@ class PaybotFunctionArgs:
     log_group_arn: pulumi.Input[str]
     statements: Sequence[iam.Statement] = ()
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Layer version ARNs, e.g. the DependencyLayer's; the zip at code_path leaves their modules out.
+    layers: Sequence[pulumi.Input[str]] = ()
     runtime: str = "python3.12"
     architecture: str = "x86_64"
     memory_mb: int = 1024
@@ -58,6 +60,7 @@ class PaybotFunction(pulumi.ComponentResource):
             handler=args.handler,
             # Built by `make package`; Pulumi hashes the archive, so a changed zip redeploys.
             code=pulumi.FileArchive(str(args.code_path)),
+            layers=list(args.layers),
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,
             environment=aws.lambda_.FunctionEnvironmentArgs(variables=dict(args.environment)),

@@ -41,6 +41,10 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str
         resource_id = out["bucket"]
     elif typ == "aws:lambda/function:Function":
         out["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{physical}"
+    elif typ == "aws:lambda/layerVersion:LayerVersion":
+        out["layerArn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:{inputs['layerName']}"
+        out["version"] = "1"
+        out["arn"] = f"{out['layerArn']}:1"
     elif typ == "aws:apigatewayv2/api:Api":
         out["apiEndpoint"] = f"https://{name}.execute-api.{REGION}.amazonaws.com"
         out["executionArn"] = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{name}"

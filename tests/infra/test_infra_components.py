@@ -14,6 +14,8 @@ from infra.components import (
     AuditBucketArgs,
     DataKey,
     DataKeyArgs,
+    DependencyLayer,
+    DependencyLayerArgs,
     Frontend,
     FrontendArgs,
     Observability,
@@ -35,6 +37,7 @@ from infra.flow import lambda_arns
 pytestmark = pytest.mark.infra
 KEY = "arn:aws:kms:us-east-1:123456789012:key/k"
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:paybot-test-phone"
+LAYER_ARN = "arn:aws:lambda:us-east-1:123456789012:layer:paybot-test-deps:3"
 
 
 @pulumi.runtime.test
@@ -139,6 +142,35 @@ def test_data_key_rotates_and_lets_only_logs_and_alarms_use_it_beyond_the_accoun
     return done
 
 
+@pulumi.runtime.test
+def test_dependency_layer_publishes_the_layer_zip_for_the_runtime_and_architecture(tmp_path: Path) -> None:
+    mocks = use_mocks()
+
+    def check() -> None:
+        layer = mocks.one("aws:lambda/layerVersion:LayerVersion")
+        assert layer.name == "paybot-test-deps-layer"
+        assert layer.inputs["layerName"] == "paybot-test-deps"
+        assert layer.inputs["code"].path == str(tmp_path / "deps-layer.zip")
+        assert layer.inputs["compatibleRuntimes"] == ["python3.12"]
+        assert layer.inputs["compatibleArchitectures"] == ["arm64"]
+
+    done = settled(check)
+    component = DependencyLayer(
+        "paybot-test-deps",
+        DependencyLayerArgs(
+            layer_name="paybot-test-deps",
+            code_path=tmp_path / "deps-layer.zip",
+            runtime="python3.12",
+            architecture="arm64",
+        ),
+    )
+
+    def check_arn(arn: str) -> None:
+        assert arn == "arn:aws:lambda:us-east-1:123456789012:layer:paybot-test-deps:1"
+
+    return pulumi.Output.all(done, component.arn.apply(check_arn)).apply(lambda _: None)
+
+
 def _function_args(tmp: Path, **overrides: object) -> PaybotFunctionArgs:
     values: dict[str, object] = {
         "function_name": "paybot-test-web",
@@ -168,6 +200,8 @@ def test_web_chat_routes_everything_to_the_lambda_with_cors_throttling_and_acces
         assert "$context.requestId" in stage["accessLogSettings"]["format"]
         function = mocks.one("aws:lambda/function:Function").inputs
         assert function["handler"] == "paybot_channels.web.lambda_handler.handler"
+        assert function["code"].path == str(tmp_path / "web.zip")
+        assert function["layers"] == [LAYER_ARN]
         assert function["loggingConfig"] == {
             "logFormat": "JSON",
             "logGroup": "/aws/lambda/paybot-test-web",
@@ -184,7 +218,7 @@ def test_web_chat_routes_everything_to_the_lambda_with_cors_throttling_and_acces
     WebChat(
         "web",
         WebChatArgs(
-            function=_function_args(tmp_path),
+            function=_function_args(tmp_path, layers=[LAYER_ARN]),
             cors_origins=["https://shop.example.com"],
             access_log_group_arn="arn:access",
             throttle_rate_limit=5,

@@ -41,6 +41,16 @@ def _common_checks(mocks: Recorder, stack: str) -> None:
     assert web["handler"] == "paybot_channels.web.lambda_handler.handler"
     assert phone["handler"] == "paybot_channels.connect.handler.handler"
     assert phone["timeout"] <= 8
+    layer = mocks.one("aws:lambda/layerVersion:LayerVersion").inputs
+    assert layer["layerName"] == f"paybot-{stack}-deps"
+    assert layer["code"].path == str(ROOT / "dist/lambda/deps-layer.zip")
+    assert layer["compatibleRuntimes"] == ["python3.12"]
+    assert layer["compatibleArchitectures"] == ["x86_64"]
+    layer_arn = f"arn:aws:lambda:us-east-1:123456789012:layer:paybot-{stack}-deps:1"
+    assert web["layers"] == [layer_arn]
+    assert phone["layers"] == [layer_arn]
+    assert web["code"].path == str(ROOT / "dist/lambda/web.zip")
+    assert phone["code"].path == str(ROOT / "dist/lambda/connect.zip")
     env = web["environment"]["variables"]
     assert env["PAYBOT_SESSION_STORE"] == "dynamodb"
     assert env["PAYBOT_DYNAMODB_TABLE"] == f"paybot-{stack}-sessions-table"
@@ -167,6 +177,7 @@ def test_exports_are_what_pulumi_up_prints() -> None:
         assert resolved["frontendUrl"] == "https://paybot-dev-frontend-cdn.cloudfront.net"
         assert resolved["phoneFlowId"] == "paybot-dev-connect-flow-flow-id"
         assert resolved["secretNames"]["stripe-secret-key"] == "paybot/dev/stripe-secret-key"
+        assert resolved["depsLayerArn"] == "arn:aws:lambda:us-east-1:123456789012:layer:paybot-dev-deps:1"
 
     return pulumi.Output.all(*exports.values()).apply(check)
 
@@ -188,6 +199,10 @@ def test_phone_channel_can_be_left_out() -> None:
 
     def check(m: Recorder) -> None:
         assert set(_functions(m)) == {"paybot-dev-web"}
+        # The web function still uses the layer alone.
+        assert _functions(m)["paybot-dev-web"]["layers"] == [
+            m.one("aws:lambda/layerVersion:LayerVersion").outputs["arn"]
+        ]
         assert [t for t in (d.type for d in m.declared.values()) if t.startswith("aws:connect")] == []
 
     return _run(mocks, check)
