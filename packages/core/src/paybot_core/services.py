@@ -8,7 +8,9 @@ The raw message is touched by nothing but the PCI guard.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+import signal
 import string
 import time
 from collections import deque
@@ -183,6 +185,7 @@ class ConversationService:
         limits: Limits,
         default_presets: Presets,
         clock: Callable[[], float] = time.time,
+        crash_after_charge: bool = False,
     ) -> None:
         self.store = store
         self.payments = payments
@@ -192,6 +195,9 @@ class ConversationService:
         self.limits = limits
         self.default_presets = default_presets
         self.clock = clock
+        # TEST ONLY (PAYBOT_TEST_CRASH_AT=after_charge, sandbox gateway only): die after the gateway
+        # accepted a charge and before the session is saved, to prove a retried "yes" reconciles.
+        self._crash_after_charge = crash_after_charge
 
     # ------------------------------------------------------------- public
 
@@ -379,7 +385,10 @@ class ConversationService:
             case WipeVault():
                 return state.evolve(sealed_card=None), None
             case Charge():
-                return state, self.payments.charge(state, action)
+                outcome = self.payments.charge(state, action)
+                if self._crash_after_charge and isinstance(outcome, PaymentOutcome):
+                    os.kill(os.getpid(), signal.SIGKILL)  # test-only fault injection, see __init__
+                return state, outcome
             case RefreshPayment(payment_intent_id=intent_id):
                 return state, self.payments.refresh(intent_id)
             case CancelPayment(payment_intent_id=intent_id):
