@@ -56,6 +56,16 @@ class Settings(BaseSettings):
     stripe_publishable_key: str | None = None
     log_level: str = "INFO"
 
+    # --- abuse limits (in-process token buckets; each server process or Lambda container counts alone).
+    # The per-client default is high on purpose: every browser behind one NAT, and a load test of
+    # 200 concurrent conversations from 127.0.0.1, share one address. Lower it for a public server.
+    rate_limit_per_client: int = Field(
+        12_000, ge=0, description="API requests per minute from one client address; 0 turns it off."
+    )
+    rate_limit_per_session: int = Field(
+        120, ge=0, description="Requests per minute on one session id; 0 turns it off."
+    )
+
     # --- phone channel (Amazon Connect) and the merchant's account lookup ---
     accounts_file: Path | None = Field(
         None, description="JSON table of accounts due; the demo table shipped in the package when unset."

@@ -23,6 +23,7 @@ from . import deps
 from .errors import ApiError, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
+from .ratelimit import ClientRateLimit, RateLimits, rate_limits_of
 from .render import chat_response
 from .schemas import (
     ChatRequest,
@@ -40,15 +41,21 @@ from .webhooks import install_webhook_routes
 log = logging.getLogger("paybot.web")
 SWEEP_INTERVAL_SECONDS = 60.0
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 404, 409, 413, 429, 503)
+    code: {"model": ErrorBody} for code in (400, 404, 409, 413, 429, 500, 503)
 }
 
 ServicesDep = Annotated[Services, Depends(deps.services)]
 SandboxDep = Annotated[SandboxGateway, Depends(deps.sandbox)]
+LimitsDep = Annotated[RateLimits, Depends(rate_limits_of)]
 
 
-def create_app(services: Services, *, sweep_expired: bool = True) -> FastAPI:
-    """The ASGI app around already-built services (one composition root: `paybot_core.bootstrap`)."""
+def create_app(
+    services: Services, *, sweep_expired: bool = True, rate_limits: RateLimits | None = None
+) -> FastAPI:
+    """The ASGI app around already-built services (one composition root: `paybot_core.bootstrap`).
+
+    `rate_limits` defaults to buckets sized by the settings; tests hand in ones on their own clock.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -64,10 +71,15 @@ def create_app(services: Services, *, sweep_expired: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.services = services
+    settings = services.settings
+    limits = rate_limits or RateLimits(settings.rate_limit_per_client, settings.rate_limit_per_session)
+    app.state.rate_limits = limits
     install_error_handlers(app)
     _add_routes(app)
     install_webhook_routes(app)
     mount_frontend(app, services.settings)
+    # Innermost first: a 429 still carries the CORS headers, so the page can read it.
+    app.add_middleware(ClientRateLimit, limits=limits)
     if services.settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -126,7 +138,7 @@ def _add_routes(app: FastAPI) -> None:
         )
         return chat_response(services.conversations.start(presets, Channel.WEB), settings)
 
-    def chat(body: ChatRequest, services: ServicesDep) -> ChatResponse:
+    def chat(body: ChatRequest, services: ServicesDep, limits: LimitsDep) -> ChatResponse:
         if not body.has_input():
             raise ApiError(
                 400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod)."
@@ -136,6 +148,7 @@ def _add_routes(app: FastAPI) -> None:
             session_id = conversations.start(None, Channel.WEB).state.session_id
         else:
             session_id = body.session_id
+            limits.check_session(session_id)
         turn = Turn(body.message, body.payment_method, body.next_action_completed)
         return chat_response(conversations.handle(session_id, turn), services.settings)
 
@@ -163,7 +176,8 @@ def _add_routes(app: FastAPI) -> None:
         responses=_ERRORS,
         tags=["chat"],
     )
-    def get_session(session_id: str, services: ServicesDep) -> ChatResponse:
+    def get_session(session_id: str, services: ServicesDep, limits: LimitsDep) -> ChatResponse:
+        limits.check_session(session_id)
         return chat_response(services.conversations.get(session_id), services.settings)
 
     @app.post(
@@ -178,6 +192,11 @@ def _add_routes(app: FastAPI) -> None:
         body: SandboxCardRequest, gateway: SandboxDep
     ) -> SandboxPaymentMethod | JSONResponse:
         number = "".join(ch for ch in body.number if ch not in " -")
+        if not (number.isascii() and number.isdigit()):  # as Stripe: a 402, not a crash in the Luhn check
+            return JSONResponse(
+                {"error": {"code": "incorrect_number", "message": "Your card number is incorrect."}},
+                status_code=402,
+            )
         year = body.exp_year + 2000 if 0 <= body.exp_year < 100 else body.exp_year
         card = CardDetails(number, body.exp_month, year, body.cvc)
         try:

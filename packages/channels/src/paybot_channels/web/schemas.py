@@ -35,7 +35,7 @@ class CreateSessionRequest(_Body):
     currency: Annotated[str, StringConstraints(pattern=r"^[a-z]{3}$")] | None = None
     reference: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     description: Annotated[str, StringConstraints(max_length=200)] | None = None
-    customer_name: Annotated[str, StringConstraints(max_length=100)] | None = Field(
+    customer_name: Annotated[str, StringConstraints(min_length=2, max_length=100)] | None = Field(
         None, alias="customerName"
     )
     card_entry: Literal["secure", "typed"] | None = Field(None, alias="cardEntry")

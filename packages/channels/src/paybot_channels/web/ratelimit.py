@@ -1,0 +1,155 @@
+"""Abuse limits: in-process token buckets per client address and per session.
+
+A bucket holds up to `per_minute` tokens and refills at `per_minute / 60` a second, so a client may
+burst up to a minute's allowance and then goes at the sustained rate. The buckets live in one
+process: several server processes or Lambda containers each count on their own, so the limits are
+a brake on one runaway or hostile client, not an exact quota (API Gateway's throttling or a WAF rule
+is the fleet-wide one).
+
+The client is the connection's peer address (`scope["client"]`), never a header the client writes:
+behind API Gateway, Mangum puts the request context's `sourceIp` there; `paybot serve` (uvicorn)
+honours `X-Forwarded-For` only from its trusted proxy addresses (loopback by default).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .errors import ApiError
+
+# Past this many buckets, the full ones are dropped (a full bucket is the same as no bucket); past
+# twice as many, the oldest go too, so a flood of distinct keys cannot grow memory without bound.
+MAX_BUCKETS = 50_000
+RATE_LIMITED_MESSAGE = "Too many requests; please slow down and try again shortly."
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class TokenBuckets:
+    """Token buckets by key; thread-safe (sync routes run in a thread pool)."""
+
+    def __init__(
+        self, per_minute: int, clock: Callable[[], float] = time.monotonic, max_buckets: int = MAX_BUCKETS
+    ) -> None:
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self.max_buckets = max_buckets
+        self._buckets: dict[str, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.capacity > 0
+
+    def take(self, key: str) -> float:
+        """Spend one token of `key`'s bucket: 0.0 when allowed, else the seconds until one is back."""
+        if not self.enabled:
+            return 0.0
+        with self._lock:
+            now = self.clock()
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                self._prune(now)
+                bucket = self._buckets[key] = _Bucket(self.capacity, now)
+            else:
+                elapsed = max(0.0, now - bucket.updated)
+                bucket.tokens = min(self.capacity, bucket.tokens + elapsed * self.rate)
+                bucket.updated = now
+            if bucket.tokens >= 1.0:
+                bucket.tokens -= 1.0
+                return 0.0
+            return (1.0 - bucket.tokens) / self.rate
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _prune(self, now: float) -> None:
+        if len(self._buckets) < self.max_buckets:
+            return
+        full_after = self.capacity / self.rate
+        for key in [k for k, b in self._buckets.items() if now - b.updated >= full_after]:
+            del self._buckets[key]
+        excess = len(self._buckets) - self.max_buckets * 2 + 1
+        if excess > 0:  # dicts keep insertion order: the first keys are the oldest buckets
+            for key in list(self._buckets)[:excess]:
+                del self._buckets[key]
+
+
+def retry_after(seconds: float) -> str:
+    return str(max(1, math.ceil(seconds)))
+
+
+class RateLimits:
+    """The two limits of one app: per client address (middleware) and per session id (routes)."""
+
+    def __init__(
+        self, per_client: int, per_session: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.clients = TokenBuckets(per_client, clock)
+        self.sessions = TokenBuckets(per_session, clock)
+
+    def check_session(self, session_id: str) -> None:
+        """Raise a 429 ApiError when this session has had more turns than its allowance."""
+        wait = self.sessions.take(session_id)
+        if wait > 0:
+            raise ApiError(429, "rate_limited", RATE_LIMITED_MESSAGE, {"Retry-After": retry_after(wait)})
+
+
+def rate_limits_of(request: Request) -> RateLimits:
+    """The app's limits (a FastAPI dependency)."""
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
+def _limited_path(path: str) -> bool:
+    # The API, not the page, its assets, the docs or health checks; Stripe's signed webhooks are
+    # exempt because a refused event is retried for days and only delays reconciliation.
+    return (path.startswith("/v1/") and not path.startswith("/v1/webhooks/")) or path == "/chat"
+
+
+class ClientRateLimit:
+    """ASGI middleware: 429 `rate_limited` with Retry-After once a client address spends its bucket.
+
+    It runs before the body is read, so floods of malformed requests are counted too.
+    """
+
+    def __init__(self, app: ASGIApp, limits: RateLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.limits.clients.enabled or not _limited_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = str(client[0]) if client and client[0] else "unknown"
+        wait = self.limits.clients.take(key)
+        if wait <= 0:
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps({"error": {"code": "rate_limited", "message": RATE_LIMITED_MESSAGE}}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", retry_after(wait).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
