@@ -42,7 +42,10 @@ SERVER_ENV = {
 }
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps its event loop marked as running on the
+# main thread while it is started, which breaks later tests that run an event loop themselves
+# (Mangum's handler does). It stops when the last browser test of this package is done.
+@pytest.fixture(scope="package")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The server under test: `paybot serve` in sandbox mode, or PAYBOT_E2E_BASE_URL if set."""
     external = os.environ.get("PAYBOT_E2E_BASE_URL")
@@ -72,13 +75,13 @@ def _card_number_pattern(number: str) -> re.Pattern[bytes]:
     return re.compile(rb"[ -]?".join(re.escape(digit.encode()) for digit in number))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure_chromium.sh (make test does)")
