@@ -138,12 +138,25 @@ def _take_card_number(text: str, expecting: Expecting) -> tuple[str, str | None]
             pan_groups = _card_number_groups(groups)
             number = "".join(groups[:pan_groups])
             rest = " ".join(groups[pan_groups:])
+            if sum(len(g) for g in groups[pan_groups:]) >= 13:  # more than an expiry and a code follow
+                rest = PAN_PLACEHOLDER
             replacement = PAN_PLACEHOLDER + (" " + rest if rest else "")
-            return text[: match.start()] + replacement + text[match.end() :], number
+            tail = _redact_further_numbers(text[match.end() :])
+            return text[: match.start()] + replacement + tail, number
     if expecting is Expecting.CARD_NUMBER and _ONLY_DIGITS.fullmatch(text.strip() or "x"):
         # The bot asked for the card number and the payer typed only digits: a (short) attempt.
         return PAN_PLACEHOLDER, re.sub(r"\D", "", text)
     return text, None
+
+
+def _redact_further_numbers(text: str) -> str:
+    """Only the first card number of a message is taken, but a second one must not pass the guard."""
+
+    def replace(match: re.Match[str]) -> str:
+        digits = sum(len(g) for g in _GROUP_SPLIT.split(match.group()) if g)
+        return PAN_PLACEHOLDER if digits >= 13 else match.group()
+
+    return _DIGIT_RUN.sub(replace, text)
 
 
 def _card_number_groups(groups: list[str]) -> int:
@@ -208,7 +221,10 @@ def _take_cvv(text: str, expecting: Expecting, capture: CardCapture, *, after_nu
     match = _CVV_KEYWORD.search(text)
     if match:
         capture.cvv = match.group(1)
-        return text[: match.start()] + CVV_PLACEHOLDER + text[match.end() :]
+        # The first labelled code is taken; a second ("cvv 123, I mean cvv 124") must not pass either.
+        return (
+            text[: match.start()] + CVV_PLACEHOLDER + _CVV_KEYWORD.sub(CVV_PLACEHOLDER, text[match.end() :])
+        )
     if expecting is Expecting.CVV:
         stripped = text.strip()
         if re.fullmatch(r"\d{1,8}", stripped):
