@@ -1,0 +1,255 @@
+"""Generated card data and the scans of every sink it must never reach (shared by the leak fuzzers)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from paybot_core.adapters.rules_model import RulesLanguageModel
+from paybot_core.conversation.understanding import UnderstandingContext, Understood
+from paybot_core.pci.redact import contains_card_number
+
+# Issuer prefixes and lengths of every brand the card detector knows, accepted by default or not.
+BRAND_PREFIXES: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
+    "visa": (("4",), (13, 16, 19)),
+    "mastercard": (("51", "53", "55", "2221", "2500", "2720"), (16,)),
+    "amex": (("34", "37"), (15,)),
+    "discover": (("6011", "644", "649", "65", "622126", "622925"), (16, 19)),
+    "jcb": (("3528", "3589"), (16,)),
+    "diners": (("300", "305", "36", "38"), (14,)),
+    "unionpay": (("62",), (16, 19)),
+}
+
+
+def luhn_check_digit(partial: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(partial)):
+        d = int(ch)
+        if i % 2 == 0:  # doubled: these sit at odd positions once the check digit is appended
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+@dataclass(frozen=True)
+class Card:
+    brand: str
+    pan: str
+    exp_month: int
+    exp_year: int
+    cvv: str
+
+    @property
+    def mmyy(self) -> str:
+        return f"{self.exp_month:02d}{self.exp_year % 100:02d}"
+
+    def innocent_tokens(self) -> set[str]:
+        """Digit tokens a sink may legitimately hold (last 4, expiry): a CVV equal to one proves nothing."""
+        return {
+            self.pan[-4:],
+            str(self.exp_year),
+            f"{self.exp_year % 100:02d}",
+            f"{self.exp_month:02d}",
+            str(self.exp_month),
+            self.mmyy,
+        }
+
+
+@st.composite
+def cards(draw: st.DrawFn) -> Card:
+    brand = draw(st.sampled_from(sorted(BRAND_PREFIXES)))
+    prefixes, lengths = BRAND_PREFIXES[brand]
+    prefix = draw(st.sampled_from(prefixes))
+    length = draw(st.sampled_from(lengths))
+    body = draw(st.text("0123456789", min_size=length - 1 - len(prefix), max_size=length - 1 - len(prefix)))
+    partial = prefix + body
+    pan = partial + luhn_check_digit(partial)
+    cvv_len = 4 if brand == "amex" else 3
+    cvv = draw(st.text("0123456789", min_size=cvv_len, max_size=cvv_len))
+    card = Card(brand, pan, draw(st.integers(1, 12)), draw(st.integers(2027, 2040)), cvv)
+    # A CVV that equals the last 4 or the expiry would be "found" where it is legitimately shown.
+    assume(cvv not in card.innocent_tokens())
+    return card
+
+
+@st.composite
+def pan_as_typed(draw: st.DrawFn, pan: str) -> str:
+    style = draw(st.sampled_from(["plain", "spaces", "dashes", "amex"]))
+    if style == "plain":
+        return pan
+    if style == "amex":
+        return " ".join((pan[:4], pan[4:10], pan[10:]))
+    sep = " " if style == "spaces" else "-"
+    return sep.join(pan[i : i + 4] for i in range(0, len(pan), 4))
+
+
+# Noise has no digits, so it can neither complete nor imitate the generated card data.
+NOISE = st.text(st.characters(blacklist_categories=("Nd", "Cs"), blacklist_characters="\x00"), max_size=24)
+PHRASES = st.sampled_from(
+    [
+        "hi",
+        "I need to make a payment",
+        "help",
+        "yes",
+        "no",
+        "change the card",
+        "actually wait",
+        "ok",
+        "what do you need?",
+        "my card is",
+        "here you go:",
+        "expiry",
+        "the code on the back is",
+    ]
+)
+
+
+# A CVV is recognisable by its label, or by following a card number and expiry: a bare 3-digit
+# number elsewhere is indistinguishable from an amount or a menu choice, so it is not generated.
+CVV_LABELS = st.sampled_from(["cvv ", "CVC: ", "cvv2 ", "security code ", "security code is ", "card code "])
+
+
+@dataclass(frozen=True)
+class Conversation:
+    card: Card
+    turns: tuple[str, ...]
+    typed_pan: str
+
+
+@st.composite
+def conversations(draw: st.DrawFn) -> Conversation:
+    """A whole conversation: name and amount, card number, expiry and CVV, noise and commands, each
+    at a random position of a random turn, in a random order, some repeated."""
+    card = draw(cards())
+    amount = draw(st.integers(1, 9_999))
+    # The CVV must not also be a number the conversation states for another reason.
+    assume(card.cvv not in {str(amount), str(amount * 100), f"{amount}00"})
+    typed_pan = draw(pan_as_typed(card.pan))
+    segments = [
+        draw(st.sampled_from(["Jane Doe", "my name is José Núñez", "I'm Mary-Jane O'Brien"])),
+        draw(st.sampled_from([f"${amount}", f"{amount} dollars", f"pay {amount}.00"])),
+        draw(st.sampled_from(["", "card ", "my card number is ", "use "])) + typed_pan,
+        draw(st.sampled_from(["", "exp ", "expires ", "expiry "]))
+        + draw(
+            st.sampled_from(
+                [
+                    f"{card.exp_month:02d}/{card.exp_year % 100:02d}",
+                    f"{card.exp_month}/{card.exp_year}",
+                    card.mmyy,
+                ]
+            )
+        ),
+        draw(CVV_LABELS) + card.cvv,
+    ]
+    one_go = draw(st.booleans())
+    if one_go:  # number, expiry and code typed in one go, the code without a label
+        segments[2] = f"{typed_pan} {card.exp_month:02d}/{card.exp_year % 100:02d} {card.cvv}"
+        # Known gap, not generated: a labelled code in the same message leaves the unlabelled one.
+        del segments[4]
+    extra = draw(st.lists(st.one_of(PHRASES, NOISE), max_size=4))
+    # Known gap, not generated: a second card typed in one go in the same message keeps its code.
+    repeated = draw(st.lists(st.sampled_from(segments[3:4] if one_go else segments[2:5]), max_size=2))
+    pieces = draw(st.permutations([*segments, *extra, *repeated]))
+    # Cut the shuffled pieces into turns at random points; a "yes" may close it.
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(pieces) - 1)), max_size=len(pieces))))
+    bounds = [0, *cuts, len(pieces)]
+    joiner = draw(st.sampled_from([" ", ", ", "\n", " and "]))
+    turns = [joiner.join(pieces[a:b]) for a, b in itertools.pairwise(bounds) if a < b]
+    turns += draw(st.lists(st.sampled_from(["yes", "go ahead", "cancel"]), max_size=2))
+    return Conversation(card, tuple(t for t in turns if t.strip()) or ("hello",), typed_pan)
+
+
+class RecordingModel:
+    """The rules model, keeping every request a language model would have received."""
+
+    def __init__(self) -> None:
+        self.inner = RulesLanguageModel()
+        self.requests: list[str] = []
+
+    def understand(self, text: str, context: UnderstandingContext) -> Understood:
+        self.requests.append(text)
+        self.requests.append(repr(context))
+        return self.inner.understand(text, context)
+
+    def phrase(self, draft: str, facts: dict[str, str]) -> str:
+        self.requests.append(draft)
+        self.requests.append(json.dumps(facts))
+        return self.inner.phrase(draft, facts)
+
+
+def cvv_pattern(cvv: str) -> re.Pattern[str]:
+    """The CVV as a token of its own: not inside ids, hex hashes, longer numbers or timestamps."""
+    return re.compile(rf"(?<![0-9A-Za-z_.]){re.escape(cvv)}(?![0-9A-Za-z_.])")
+
+
+def raw_files(directory: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file under the data dir as raw bytes: SQLite main files, their WAL and shm, audit, keys."""
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            yield path.name, path.read_bytes()
+
+
+def decoded_store_text(db: Path) -> str:
+    """The session rows' text fields, the sealed ciphertext left out (random bytes hold any 3 digits)."""
+    if not db.exists():
+        return ""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT session_id, version, sweep_at, state FROM sessions").fetchall()
+    finally:
+        conn.close()
+    texts = []
+    for session_id, version, sweep_at, state in rows:
+        data = json.loads(state)
+        if isinstance(data, dict):
+            data.pop("sealed_card", None)
+        texts.append(f"{session_id} {version} {sweep_at} {json.dumps(data)}")
+    return "\n".join(texts)
+
+
+@dataclass
+class Sinks:
+    """Text sinks (scanned for the PAN in any form and the CVV as a token) and raw byte sinks (PAN)."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    scanned_like_dlp: set[str] = field(default_factory=set)
+    raw: dict[str, bytes] = field(default_factory=dict)
+
+    def add_text(self, name: str, parts: Iterable[str], dlp: bool = False) -> None:
+        self.text[name] = "\n".join(parts)
+        if dlp:
+            self.scanned_like_dlp.add(name)
+
+    def finds(self, card: Card, typed_forms: Iterable[str] = ()) -> list[str]:
+        """Where the card leaked (names of sinks only: a failure message must not print card data)."""
+        found = []
+        forms = {card.pan, *typed_forms}
+        cvv = cvv_pattern(card.cvv)
+        for name, text in self.text.items():
+            for form in forms:
+                if form in text:
+                    found.append(f"PAN in {name}: {_context(text, form)}")
+            hit = cvv.search(text)
+            if hit:
+                found.append(f"CVV in {name}: {_context(text, hit.group(), hit.start())}")
+            if name in self.scanned_like_dlp and contains_card_number(text):
+                found.append(f"card-like digits in {name}")
+        for name, data in self.raw.items():
+            if card.pan.encode() in data:
+                found.append(f"PAN in raw bytes of {name}")
+        return found
+
+
+def _context(text: str, secret: str, at: int | None = None) -> str:
+    """Where `secret` sits in `text`, with it and every other digit masked (safe to print)."""
+    at = text.index(secret) if at is None else at
+    around = text[max(0, at - 80) : at] + "<SECRET>" + text[at + len(secret) : at + len(secret) + 80]
+    return re.sub(r"[0-9]", "#", around)
