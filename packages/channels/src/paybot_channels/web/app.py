@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services
@@ -102,6 +102,15 @@ async def _sweep_forever(services: Services) -> None:
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
+def as_json(model: ChatResponse, status_code: int = 200) -> Response:
+    """Serialise once, by alias. The routes keep `response_model` for the OpenAPI schema, but
+    returning a Response skips FastAPI re-validating a model the code just built (a measurable
+    share of each turn)."""
+    return Response(
+        model.model_dump_json(by_alias=True), status_code=status_code, media_type="application/json"
+    )
+
+
 def _add_routes(app: FastAPI) -> None:
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -116,7 +125,7 @@ def _add_routes(app: FastAPI) -> None:
         dependencies=[Depends(deps.require_merchant_key)],
         tags=["chat"],
     )
-    def create_session(services: ServicesDep, body: CreateSessionRequest | None = None) -> ChatResponse:
+    def create_session(services: ServicesDep, body: CreateSessionRequest | None = None) -> Response:
         body = body or CreateSessionRequest()
         settings = services.settings
         card_entry = CardEntry(body.card_entry) if body.card_entry else settings.default_card_entry
@@ -136,9 +145,9 @@ def _add_routes(app: FastAPI) -> None:
             customer_name=body.customer_name,
             card_entry=card_entry,
         )
-        return chat_response(services.conversations.start(presets, Channel.WEB), settings)
+        return as_json(chat_response(services.conversations.start(presets, Channel.WEB), settings), 201)
 
-    def chat(body: ChatRequest, services: ServicesDep, limits: LimitsDep) -> ChatResponse:
+    def chat(body: ChatRequest, services: ServicesDep, limits: LimitsDep) -> Response:
         if not body.has_input():
             raise ApiError(
                 400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod)."
@@ -150,7 +159,7 @@ def _add_routes(app: FastAPI) -> None:
             session_id = body.session_id
             limits.check_session(session_id)
         turn = Turn(body.message, body.payment_method, body.next_action_completed)
-        return chat_response(conversations.handle(session_id, turn), services.settings)
+        return as_json(chat_response(conversations.handle(session_id, turn), services.settings))
 
     app.post(
         "/v1/chat",
@@ -176,9 +185,9 @@ def _add_routes(app: FastAPI) -> None:
         responses=_ERRORS,
         tags=["chat"],
     )
-    def get_session(session_id: str, services: ServicesDep, limits: LimitsDep) -> ChatResponse:
+    def get_session(session_id: str, services: ServicesDep, limits: LimitsDep) -> Response:
         limits.check_session(session_id)
-        return chat_response(services.conversations.get(session_id), services.settings)
+        return as_json(chat_response(services.conversations.get(session_id), services.settings))
 
     @app.post(
         "/v1/sandbox/payment_methods",

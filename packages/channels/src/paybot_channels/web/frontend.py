@@ -8,14 +8,13 @@ markup into the page then has nothing to run.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from paybot_core.settings import Settings
@@ -69,14 +68,7 @@ def mount_frontend(app: FastAPI, settings: Settings) -> None:
     headers = security_headers(settings.frame_ancestors)
     index = STATIC_DIR / "index.html"
 
-    @app.middleware("http")
-    async def add_security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(SecurityHeaders, headers=headers)
 
     @app.get("/", include_in_schema=False)
     async def chat_page() -> FileResponse:
@@ -84,6 +76,33 @@ def mount_frontend(app: FastAPI, settings: Settings) -> None:
         return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", _RevalidatedStaticFiles(directory=STATIC_DIR), name="static")
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding the security headers to every HTTP response it did not set itself.
+
+    A plain ASGI wrapper rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware
+    runs each request through an extra task and memory stream, which cost more per chat turn
+    than the turn's own work did.
+    """
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(name, value) for name, value in self.headers if name not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class _RevalidatedStaticFiles(StaticFiles):
