@@ -278,3 +278,12 @@ def test_tokenization_failure_restarts_card_entry() -> None:
 def test_secure_form_session_points_typed_numbers_to_the_form() -> None:
     t = step(session(name="Jane"), say(card_typed_in_secure_form=True), NOW)
     assert kinds(t) == [NoticeKind.USE_SECURE_FORM] and t.state.card is None
+
+
+def test_a_channel_reporting_the_last_failed_try_fails_the_session() -> None:
+    from paybot_core.conversation.events import AttemptsExhausted
+
+    state = session(entry=CardEntry.TYPED, name="Jane", typed_card_fields=("number",))
+    t = step(state, AttemptsExhausted(Field.EXPIRY), NOW)
+    assert t.state.status is Status.FAILED and WipeVault() in t.actions
+    assert kinds(t) == [NoticeKind.TOO_MANY_ATTEMPTS] and t.notices[0].field is Field.EXPIRY

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .conversation import engine
 from .conversation.events import (
     Action,
+    AttemptsExhausted,
     CancelPayment,
     CardTokenized,
     Charge,
@@ -236,23 +237,34 @@ class ConversationService:
             return Reply(self.model.phrase(render(state, notices, style), _facts(state)), state)
         raise TooManyConflictsError("This session is busy with another request; please try again.")
 
-    def get(self, session_id: str, style: Style = Style.TEXT) -> Reply:
-        """The session as it stands; lets time act (expiry wipes the vault) but takes no input."""
+    def end_after_failed_attempts(self, session_id: str, on: Field, style: Style = Style.TEXT) -> Reply:
+        """The last try a channel allows on `on` failed (the phone flow counts keypad tries itself):
+        the session ends as failed, with the fallback offered, and its vault data is wiped."""
+        state, notices = self._apply_event(session_id, AttemptsExhausted(on))
+        return Reply(render(state, notices, style), state)
+
+    def _apply_event(self, session_id: str, event: Event) -> tuple[SessionState, tuple[Notice, ...]]:
+        """Run one non-message event through the engine and save, retried on version conflicts."""
         for _ in range(MAX_CONFLICT_RETRIES):
             stored = self._load(session_id)
-            state, notices = self._run(stored, deque([Tick()]), CardCapture())
+            state, notices = self._run(stored, deque([event]), CardCapture())
             try:
                 if state != stored:
                     state = self.store.save(state, expected_version=stored.version)
                     self._audit_turn(stored, state, notices)
             except VersionConflictError:
                 continue
-            if state.phase in (Phase.COMPLETED, Phase.FAILED, Phase.CANCELLED) and not notices:
-                notices = (Notice(NoticeKind.ALREADY_CLOSED),)
-            if state.phase is Phase.EXPIRED and not notices:
-                notices = (Notice(NoticeKind.EXPIRED),)
-            return Reply(render(state, notices, style), state)
+            return state, notices
         raise TooManyConflictsError("This session is busy with another request; please try again.")
+
+    def get(self, session_id: str, style: Style = Style.TEXT) -> Reply:
+        """The session as it stands; lets time act (expiry wipes the vault) but takes no input."""
+        state, notices = self._apply_event(session_id, Tick())
+        if state.phase in (Phase.COMPLETED, Phase.FAILED, Phase.CANCELLED) and not notices:
+            notices = (Notice(NoticeKind.ALREADY_CLOSED),)
+        if state.phase is Phase.EXPIRED and not notices:
+            notices = (Notice(NoticeKind.EXPIRED),)
+        return Reply(render(state, notices, style), state)
 
     def reconcile_payment(self, session_id: str, payment_intent_id: str) -> Reply:
         """Bring a session up to date with the gateway's word on one of its payments (a verified webhook).
@@ -280,9 +292,14 @@ class ConversationService:
                     state = self.store.save(state, expected_version=stored.version)
             except VersionConflictError:
                 continue
-            self._audit("payment_reconciled", state, self.clock(), payment_id=payment_intent_id,
-                        payment_status=state.payment.status if state.payment else None,
-                        status=state.status.value)
+            self._audit(
+                "payment_reconciled",
+                state,
+                self.clock(),
+                payment_id=payment_intent_id,
+                payment_status=state.payment.status if state.payment else None,
+                status=state.status.value,
+            )
             return Reply(render(state, notices), state)
         raise TooManyConflictsError("This session is busy with another request; please try again.")
 

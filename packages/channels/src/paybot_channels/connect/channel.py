@@ -384,7 +384,7 @@ class PhoneChannel:
             return PhoneAnswer(
                 Outcome.RETRY, f"{sentence}{_tries_left(limit - tries)}", {"tries": str(tries), "error": code}
             )
-        closed = self.conversations.handle(state.session_id, Turn("cancel"), SPEECH).state
+        closed = self.conversations.end_after_failed_attempts(state.session_id, on, SPEECH).state
         too_many = notice_text(closed, Notice(NoticeKind.TOO_MANY_ATTEMPTS, on), SPEECH)
         return PhoneAnswer(Outcome.AGENT, f"{sentence} {too_many}", {"tries": str(tries), "error": code})
 

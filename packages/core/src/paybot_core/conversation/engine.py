@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from ..pci.cards import Brand, cvv_length
 from .events import (
     Action,
+    AttemptsExhausted,
     CancelPayment,
     CardTokenized,
     Charge,
@@ -89,6 +90,8 @@ def step(state: SessionState, event: Event, now: float) -> Transition:
             return _on_payment_outcome(state, event)
         case GatewayUnavailable(message=message):
             return Transition(state, notices=(Notice(NoticeKind.GATEWAY_UNAVAILABLE, text=message),))
+        case AttemptsExhausted(field=on):
+            return _fail(_Work(_touch(state, now)), NoticeKind.TOO_MANY_ATTEMPTS, on).done()
         case NextActionCompleted():
             if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
                 return Transition(_touch(state, now), actions=(RefreshPayment(state.payment.id),))

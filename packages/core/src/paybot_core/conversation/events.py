@@ -61,6 +61,13 @@ class NextActionCompleted:
 
 
 @dataclass(frozen=True)
+class AttemptsExhausted:
+    """A channel that counts tries itself (the phone flow's keypad loops) reports the last one failed."""
+
+    field: Field
+
+
+@dataclass(frozen=True)
 class Tick:
     """No input: only lets time act (expiry) when a session is read."""
 
@@ -74,6 +81,7 @@ Event = (
     | PaymentOutcome
     | GatewayUnavailable
     | NextActionCompleted
+    | AttemptsExhausted
     | Tick
 )
 
