@@ -98,3 +98,26 @@ def test_wipe_and_repr_never_show_values() -> None:
 
 def test_find_card_numbers_sees_a_number_inside_a_longer_run() -> None:
     assert find_card_numbers("ref 42424242424242421227") == ["4242424242424242"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # a second card's expiry and code, typed in one go after a first card
+        ("4242424242424242 12/29 123 actually use 5555555555554444 11/30 456", ["12", "29", "123"]),
+        # a labelled code and an unlabelled one after the number
+        ("cvc 321, card 4242424242424242 12/29 654", ["321"]),
+        ("4242424242424242 12/29 123, thanks", ["123"]),
+    ],
+)
+def test_nothing_short_and_numeric_passes_next_to_a_card_number(text: str, kept: list[str]) -> None:
+    redacted, capture = capture_card_material(text, E.OTHER, typed_entry=True)
+    assert not any(ch.isdigit() for ch in redacted), redacted
+    assert capture.number == "4242424242424242"
+
+
+def test_money_next_to_a_card_number_is_still_readable() -> None:
+    redacted, _ = capture_card_material(
+        "pay $50 with 4242424242424242, or 60 dollars", E.OTHER, typed_entry=True
+    )
+    assert "$50" in redacted and "60 dollars" in redacted

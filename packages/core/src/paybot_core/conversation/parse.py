@@ -46,7 +46,7 @@ _AMOUNT_CUE = re.compile(
 _BARE_AMOUNT = re.compile(rf"\s*({_NUMBER})\s*", re.IGNORECASE)
 _CENTS = re.compile(r"cents?\b", re.IGNORECASE)
 # What the PCI guard leaves where card material was; not words of the payer's.
-_PLACEHOLDERS = re.compile(r"\[(?:card number|expiry|security code|redacted card number)\]")
+_PLACEHOLDERS = re.compile(r"\[(?:card number|expiry|security code|card detail|redacted card number)\]")
 
 
 def normalise(text: str) -> str:

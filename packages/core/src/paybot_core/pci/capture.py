@@ -102,7 +102,8 @@ _CVV_KEYWORD = re.compile(
     re.IGNORECASE,
 )
 _ONLY_DIGITS = re.compile(r"[\d\s\-]+")
-_LONE_SHORT_RUN = re.compile(r"(?<![\w$€£.,])(\d{3,4})(?![\w.,%])")
+# A comma or period ends a number ("123, thanks") unless a digit follows ("1,250" or "50.00").
+_LONE_SHORT_RUN = re.compile(r"(?<![\w$€£])(?<!\d[.,])(\d{3,4})(?![\w%]|[.,]\d)")
 
 
 def capture_card_material(
@@ -121,6 +122,8 @@ def capture_card_material(
         capture.number_check = check_card_number(number, accepted_brands)
     text = _take_expiry(text, expecting, capture)
     text = _take_cvv(text, expecting, capture, after_number=number is not None)
+    if number is not None and len(number) >= 13:
+        text = _redact_card_context_digits(text)
     if not typed_entry:
         seen = capture.typed_number_seen
         capture.wipe()
@@ -157,6 +160,32 @@ def _redact_further_numbers(text: str) -> str:
         return PAN_PLACEHOLDER if digits >= 13 else match.group()
 
     return _DIGIT_RUN.sub(replace, text)
+
+
+# Short digit groups that are money, not card material: "$50", "50 dollars", "50.00", "USD 50".
+_SHORT_DIGITS = re.compile(
+    r"(?<![\w$€£¥])(?<!\d[.,])\d{1,4}(?:\s?[/\-]\s?\d{1,4})?(?![\w%]|[.,]\d)"
+    r"(?!\s*(?:dollars?|bucks|usd|eur|euros?|pounds?|gbp|cad|aud|cents?|pence)\b)",
+    re.IGNORECASE,
+)
+_CURRENCY_BEFORE = re.compile(r"(?:usd|eur|gbp|cad|aud)\s*$", re.IGNORECASE)
+CARD_DETAIL_PLACEHOLDER = "[card detail]"
+
+
+def _redact_card_context_digits(text: str) -> str:
+    """In a message that carries a card number, every other short digit group is card material.
+
+    A second card's expiry and code, or a code typed twice, cannot be told from other numbers by
+    their shape, so nothing short and numeric passes the guard next to a card number unless it is
+    plainly money ("$50", "50 dollars", "50.00"). At worst the bot asks for such a number again.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        if _CURRENCY_BEFORE.search(text[: match.start()]):
+            return match.group()
+        return CARD_DETAIL_PLACEHOLDER
+
+    return _SHORT_DIGITS.sub(replace, text)
 
 
 def _card_number_groups(groups: list[str]) -> int:
