@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from paybot_channels.web.app import create_app
 from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services, build
@@ -60,3 +62,23 @@ def make_services(tmp_path: Path, clock: Clock) -> Callable[..., Services]:
 @pytest.fixture
 def services(make_services: Callable[..., Services]) -> Services:
     return make_services(allow_typed_card_entry=True)
+
+
+@pytest.fixture
+def make_client(make_services: Callable[..., Services]) -> Iterator[Callable[..., TestClient]]:
+    clients: list[TestClient] = []
+
+    def factory(**settings_fields: object) -> TestClient:
+        client = TestClient(create_app(make_services(**settings_fields), sweep_expired=False))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client(allow_typed_card_entry=True)
