@@ -42,7 +42,9 @@ def import_time(module: str, env: dict[str, str], runs: int = 7) -> tuple[float,
 def start_server(command: list[str], env: dict[str, str], health: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     full = [*command, "--port", str(port)]
-    process = subprocess.Popen(full, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        full, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + health, process)
     return process, base

@@ -44,8 +44,13 @@ def main() -> int:
         model = BedrockLanguageModel(bedrock_client(server.url, timeout=2.5))
         with tempfile.TemporaryDirectory() as data_dir:
             settings = Settings(data_dir=Path(data_dir), allow_typed_card_entry=True)
-            services = build(settings, store=MemorySessionStore(), gateway=SandboxGateway(), model=model,
-                             audit=MemoryAuditLog())
+            services = build(
+                settings,
+                store=MemorySessionStore(),
+                gateway=SandboxGateway(),
+                model=model,
+                audit=MemoryAuditLog(),
+            )
             for messages in CONVERSATIONS:
                 sid = services.conversations.start(Presets(card_entry=CardEntry.TYPED)).state.session_id
                 for message in messages:
@@ -56,8 +61,10 @@ def main() -> int:
         calls = sum(p.calls for p in payments)
         print(f"conversations completed:          {len(payments)}")
         print(f"model calls:                      {calls} ({calls / len(payments):.1f} per payment)")
-        print(f"input / output tokens:            {sum(p.input_tokens for p in payments)} / "
-              f"{sum(p.output_tokens for p in payments)}")
+        print(
+            f"input / output tokens:            {sum(p.input_tokens for p in payments)} / "
+            f"{sum(p.output_tokens for p in payments)}"
+        )
         total = sum(p.total_tokens for p in payments)
         print(f"tokens per call:                  {total / max(calls, 1):.0f}")
         print(f"model tokens per completed payment: {per_payment:.0f} (seed: ~500)")

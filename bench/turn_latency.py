@@ -78,40 +78,59 @@ def over_http(base: str, conversation: bool) -> tuple[list[float], float]:
 
 
 def report(label: str, turns: list[float], per_second: float) -> None:
-    print(f"  {label:<28} turn p50 {ms(percentile(turns, 0.5)):>10}  p99 {ms(percentile(turns, 0.99)):>10}  "
-          f"{per_second:8.1f} conversations/s  ({len(turns)} turns)")
+    print(
+        f"  {label:<28} turn p50 {ms(percentile(turns, 0.5)):>10}  p99 {ms(percentile(turns, 0.99)):>10}  "
+        f"{per_second:8.1f} conversations/s  ({len(turns)} turns)"
+    )
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        print(f"turn latency: {CONVERSATIONS} conversations x {len(MESSAGES)} turns (after {WARMUP} warm-up), "
-              "SQLite store, sandbox gateway, file audit log")
+        print(
+            f"turn latency: {CONVERSATIONS} conversations x {len(MESSAGES)} turns (after {WARMUP} warm-up), "
+            "SQLite store, sandbox gateway, file audit log"
+        )
         inproc, inproc_rate = in_process(data / "inproc")
         report("in process", inproc, inproc_rate)
 
-        env = {"PAYBOT_DATA_DIR": str(data / "http"), "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
-               "PAYBOT_LOG_LEVEL": "WARNING"}
-        server, base = start_server([str(ROOT / ".venv/bin/paybot"), "serve", "--host", "127.0.0.1"], env, "/healthz")
+        env = {
+            "PAYBOT_DATA_DIR": str(data / "http"),
+            "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
+            "PAYBOT_LOG_LEVEL": "WARNING",
+        }
+        server, base = start_server(
+            [str(ROOT / ".venv/bin/paybot"), "serve", "--host", "127.0.0.1"], env, "/healthz"
+        )
         try:
             chat, chat_rate = over_http(base, conversation=True)
         finally:
             stop(server)
-        bare_server, bare_base = start_server([sys.executable, str(ROOT / "bench/bare_app.py")], {}, "/healthz")
+        bare_server, bare_base = start_server(
+            [sys.executable, str(ROOT / "bench/bare_app.py")], {}, "/healthz"
+        )
         try:
             bare, bare_rate = over_http(bare_base, conversation=False)
         finally:
             stop(bare_server)
         report("HTTP loopback, paybot", chat, chat_rate)
         report("HTTP loopback, bare FastAPI", bare, bare_rate)
-        print(f"  ratio paybot/bare: p50 {percentile(chat, 0.5) / percentile(bare, 0.5):.2f}x, "
-              f"p99 {percentile(chat, 0.99) / percentile(bare, 0.99):.2f}x")
+        print(
+            f"  ratio paybot/bare: p50 {percentile(chat, 0.5) / percentile(bare, 0.5):.2f}x, "
+            f"p99 {percentile(chat, 0.99) / percentile(bare, 0.99):.2f}x"
+        )
 
-        handler, baseline = import_time("paybot_channels.web.lambda_handler", {"PAYBOT_DATA_DIR": str(data / "l")})
-        print(f"  lambda handler cold import (fresh interpreter, median of 7): {ms(handler)} "
-              f"(bare interpreter {ms(baseline)}; import itself {ms(handler - baseline)})")
-        print(f"targets: in-process p50 < 1 ms: {'met' if percentile(inproc, 0.5) < 0.001 else 'MISSED'}; "
-              f"HTTP p99 < 15 ms: {'met' if percentile(chat, 0.99) < 0.015 else 'MISSED'}")
+        handler, baseline = import_time(
+            "paybot_channels.web.lambda_handler", {"PAYBOT_DATA_DIR": str(data / "l")}
+        )
+        print(
+            f"  lambda handler cold import (fresh interpreter, median of 7): {ms(handler)} "
+            f"(bare interpreter {ms(baseline)}; import itself {ms(handler - baseline)})"
+        )
+        print(
+            f"targets: in-process p50 < 1 ms: {'met' if percentile(inproc, 0.5) < 0.001 else 'MISSED'}; "
+            f"HTTP p99 < 15 ms: {'met' if percentile(chat, 0.99) < 0.015 else 'MISSED'}"
+        )
     return 0
 
 
