@@ -66,6 +66,14 @@ class Settings(BaseSettings):
         120, ge=0, description="Requests per minute on one session id; 0 turns it off."
     )
 
+    # --- how many threads run the blocking part of requests (store, gateway and model calls).
+    worker_threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="Threads running turns; 0: 2 if every adapter is embedded, 32 if any is remote.",
+    )
+
     # --- phone channel (Amazon Connect) and the merchant's account lookup ---
     accounts_file: Path | None = Field(
         None, description="JSON table of accounts due; the demo table shipped in the package when unset."
@@ -105,6 +113,24 @@ class Settings(BaseSettings):
     test_crash_at: Literal["after_charge", "mid_save"] | None = Field(
         None, description="TEST ONLY: kill the process at this point of a payment (sandbox gateway only)."
     )
+
+    def turn_threads(self) -> int:
+        """Threads for the blocking part of requests: `worker_threads`, or sized by the adapters.
+
+        The embedded adapters (SQLite or memory store, sandbox gateway, rules, file audit log) only
+        compute and touch local files, so under the GIL threads past two add switching, not work
+        (bench/load.py measured it). A remote adapter (Stripe, Bedrock, DynamoDB, S3) spends most of
+        a call waiting on the network; then threads are how many such calls can wait at once.
+        """
+        if self.worker_threads:
+            return self.worker_threads
+        remote = (
+            self.payment_gateway == "stripe"
+            or self.language_model == "bedrock"
+            or self.session_store == "dynamodb"
+            or self.audit_log == "s3"
+        )
+        return 32 if remote else 2
 
     @model_validator(mode="after")
     def _adapters_configured(self) -> Settings:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services
@@ -23,7 +24,7 @@ from . import deps
 from .errors import ApiError, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
-from .ratelimit import ClientRateLimit, RateLimits, rate_limits_of
+from .ratelimit import ClientRateLimit, RateLimits
 from .render import chat_response
 from .schemas import (
     ChatRequest,
@@ -36,6 +37,7 @@ from .schemas import (
     SandboxIntentOut,
     SandboxPaymentMethod,
 )
+from .turns import TurnThreads
 from .webhooks import install_webhook_routes
 
 log = logging.getLogger("paybot.web")
@@ -44,9 +46,20 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 404, 409, 413, 429, 500, 503)
 }
 
-ServicesDep = Annotated[Services, Depends(deps.services)]
+# FastAPI's built-in OpenTelemetry stays off. Once any global tracer, meter or logger provider exists
+# (an OpenTelemetry Lambda layer sets one), it makes spans and log records of every request and
+# hands span processors the raw request body and validation errors with their input values: sinks
+# outside paybot's card-data guard, where a typed card number would travel as the payer typed it.
+# Off, requests also skip its per-request provider lookups (a measurable share under load).
+NO_FRAMEWORK_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
+
 SandboxDep = Annotated[SandboxGateway, Depends(deps.sandbox)]
-LimitsDep = Annotated[RateLimits, Depends(rate_limits_of)]
 
 
 def create_app(
@@ -69,13 +82,15 @@ def create_app(
         version="1",
         summary="Collect a card payment in a conversation; card data never reaches logs, stores or a model.",
         lifespan=lifespan,
+        telemetry=NO_FRAMEWORK_TELEMETRY,
     )
     app.state.services = services
     settings = services.settings
     limits = rate_limits or RateLimits(settings.rate_limit_per_client, settings.rate_limit_per_session)
     app.state.rate_limits = limits
     install_error_handlers(app)
-    _add_routes(app)
+    _add_routes(app, services, limits, TurnThreads(settings.turn_threads()))
+    _add_sandbox_routes(app)
     install_webhook_routes(app)
     mount_frontend(app, services.settings)
     # Innermost first: a 429 still carries the CORS headers, so the page can read it.
@@ -111,9 +126,14 @@ def as_json(model: ChatResponse, status_code: int = 200) -> Response:
     )
 
 
-def _add_routes(app: FastAPI) -> None:
+def _add_routes(app: FastAPI, services: Services, limits: RateLimits, turns: TurnThreads) -> None:
+    """The chat routes. They are `async`: checks run on the event loop and only the service call
+    goes to the turn threads; the services and limits come from the closure, not per-request
+    dependencies, because resolving dependencies is a measurable share of a turn."""
+    settings = services.settings
+
     @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.post(
@@ -125,9 +145,8 @@ def _add_routes(app: FastAPI) -> None:
         dependencies=[Depends(deps.require_merchant_key)],
         tags=["chat"],
     )
-    def create_session(services: ServicesDep, body: CreateSessionRequest | None = None) -> Response:
+    async def create_session(body: CreateSessionRequest | None = None) -> Response:
         body = body or CreateSessionRequest()
-        settings = services.settings
         card_entry = CardEntry(body.card_entry) if body.card_entry else settings.default_card_entry
         if card_entry is CardEntry.TYPED and not settings.allow_typed_card_entry:
             raise ApiError(
@@ -145,21 +164,17 @@ def _add_routes(app: FastAPI) -> None:
             customer_name=body.customer_name,
             card_entry=card_entry,
         )
-        return as_json(chat_response(services.conversations.start(presets, Channel.WEB), settings), 201)
+        return await turns.run(_started, services, presets, 201)
 
-    def chat(body: ChatRequest, services: ServicesDep, limits: LimitsDep) -> Response:
+    async def chat(body: ChatRequest) -> Response:
         if not body.has_input():
             raise ApiError(
                 400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod)."
             )
-        conversations = services.conversations
-        if body.session_id is None:
-            session_id = conversations.start(None, Channel.WEB).state.session_id
-        else:
-            session_id = body.session_id
-            limits.check_session(session_id)
+        if body.session_id is not None:
+            limits.check_session(body.session_id)
         turn = Turn(body.message, body.payment_method, body.next_action_completed)
-        return as_json(chat_response(conversations.handle(session_id, turn), services.settings))
+        return await turns.run(_turn, services, body.session_id, turn)
 
     app.post(
         "/v1/chat",
@@ -185,10 +200,32 @@ def _add_routes(app: FastAPI) -> None:
         responses=_ERRORS,
         tags=["chat"],
     )
-    def get_session(session_id: str, services: ServicesDep, limits: LimitsDep) -> Response:
+    async def get_session(session_id: str) -> Response:
         limits.check_session(session_id)
-        return as_json(chat_response(services.conversations.get(session_id), services.settings))
+        return await turns.run(_current, services, session_id)
 
+
+# The blocking halves of the chat routes, run on the turn threads: store, gateway and model calls,
+# and rendering the reply, which needs no event loop either.
+
+
+def _started(services: Services, presets: Presets, status_code: int) -> Response:
+    reply = services.conversations.start(presets, Channel.WEB)
+    return as_json(chat_response(reply, services.settings), status_code)
+
+
+def _turn(services: Services, session_id: str | None, turn: Turn) -> Response:
+    conversations = services.conversations
+    if session_id is None:  # a first message without a session starts one
+        session_id = conversations.start(None, Channel.WEB).state.session_id
+    return as_json(chat_response(conversations.handle(session_id, turn), services.settings))
+
+
+def _current(services: Services, session_id: str) -> Response:
+    return as_json(chat_response(services.conversations.get(session_id), services.settings))
+
+
+def _add_sandbox_routes(app: FastAPI) -> None:
     @app.post(
         "/v1/sandbox/payment_methods",
         status_code=201,

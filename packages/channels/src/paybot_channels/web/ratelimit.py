@@ -20,7 +20,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import ApiError
@@ -106,12 +105,6 @@ class RateLimits:
         wait = self.sessions.take(session_id)
         if wait > 0:
             raise ApiError(429, "rate_limited", RATE_LIMITED_MESSAGE, {"Retry-After": retry_after(wait)})
-
-
-def rate_limits_of(request: Request) -> RateLimits:
-    """The app's limits (a FastAPI dependency)."""
-    limits: RateLimits = request.app.state.rate_limits
-    return limits
 
 
 def _limited_path(path: str) -> bool:

@@ -44,7 +44,7 @@ def install_webhook_routes(app: FastAPI) -> None:
         summary="Stripe events, signature verified against the raw body",
     )
     async def stripe_webhook(request: Request) -> JSONResponse:
-        services = deps.services(request)
+        services = deps.services_of(request)
         payload = await request.body()
         secret = await run_in_threadpool(_secret, services)
         if secret is None:
