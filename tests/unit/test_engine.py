@@ -287,3 +287,21 @@ def test_a_channel_reporting_the_last_failed_try_fails_the_session() -> None:
     t = step(state, AttemptsExhausted(Field.EXPIRY), NOW)
     assert t.state.status is Status.FAILED and WipeVault() in t.actions
     assert kinds(t) == [NoticeKind.TOO_MANY_ATTEMPTS] and t.notices[0].field is Field.EXPIRY
+
+
+def test_evolve_is_the_same_as_dataclasses_replace() -> None:
+    import dataclasses
+
+    state = confirming(turns=3, field_attempts=(("expiry", 1),))
+    changes = {"name": "Ann Lee", "turns": 4, "payment_attempts": 1, "phase": Phase.COMPLETED}
+    evolved = state.evolve(**changes)
+    assert evolved == dataclasses.replace(state, **changes)
+    assert state.name == "Jane Doe" and state.turns == 3  # the original is untouched
+    assert not hasattr(SessionState, "__post_init__")  # evolve skips __init__: see its docstring
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        evolved.name = "x"  # type: ignore[misc]
+
+
+def test_evolve_refuses_a_field_that_does_not_exist() -> None:
+    with pytest.raises(TypeError, match="no field nmae"):
+        session().evolve(nmae="Jane")

@@ -52,6 +52,7 @@ from .errors import (
     VaultError,
     VersionConflictError,
 )
+from .ids import random_string
 from .pci.capture import CardCapture, Expecting, capture_card_material
 from .pci.cards import Brand
 from .pci.vault import CardVault, SealedCard
@@ -78,7 +79,7 @@ _ID_ALPHABET = string.ascii_letters
 
 def new_session_id() -> str:
     """Letters only: an id can never look like a card number to a data-loss scanner."""
-    return "ses_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(24))
+    return "ses_" + random_string(_ID_ALPHABET, 24)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ outcome its test number scripts: never the card number or the CVC.
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import string
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 from ..conversation.engine import check_expiry
 from ..conversation.state import CardSummary, PaymentRecord
 from ..errors import CardValidationError, GatewayError, PaymentMethodError
+from ..ids import random_string
 from ..pci.cards import Brand, check_card_number
 from ..ports import CardDetails, PaymentRequest
 
@@ -47,7 +47,7 @@ _ID_ALPHABET = string.ascii_letters + string.digits
 def new_id(prefix: str) -> str:
     """Stripe-like ids that never hold a run of digits long enough to look like a card number."""
     while True:
-        candidate = "".join(secrets.choice(_ID_ALPHABET) for _ in range(24))
+        candidate = random_string(_ID_ALPHABET, 24)
         if not any(candidate[i : i + 6].isdigit() for i in range(len(candidate) - 5)):
             return f"{prefix}_{candidate}"
 
