@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from paybot_core.adapters.rules_model import RulesLanguageModel
 from paybot_core.conversation.understanding import UnderstandingContext, Understood
 from paybot_core.pci.redact import contains_card_number
+from paybot_core.settings import Settings
 
 # Issuer prefixes and lengths of every brand the card detector knows, accepted by default or not.
 BRAND_PREFIXES: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
@@ -63,6 +64,13 @@ class Card:
         }
 
 
+SETTINGS_NUMBERS = frozenset(
+    str(value)
+    for value in Settings().model_dump().values()
+    if isinstance(value, int) and not isinstance(value, bool)
+)
+
+
 @st.composite
 def cards(draw: st.DrawFn) -> Card:
     brand = draw(st.sampled_from(sorted(BRAND_PREFIXES)))
@@ -75,8 +83,10 @@ def cards(draw: st.DrawFn) -> Card:
     cvv_len = 4 if brand == "amex" else 3
     cvv = draw(st.text("0123456789", min_size=cvv_len, max_size=cvv_len))
     card = Card(brand, pan, draw(st.integers(1, 12)), draw(st.integers(2027, 2040)), cvv)
-    # A CVV that equals the last 4 or the expiry would be "found" where it is legitimately shown.
-    assume(cvv not in card.innocent_tokens())
+    # A CVV that equals the last 4 or the expiry would be "found" where it is legitimately shown; one
+    # that equals a number of the server's own configuration (the session TTL of 900 seconds is
+    # stored with each session) would be found where the server wrote its own setting.
+    assume(cvv not in card.innocent_tokens() and cvv not in SETTINGS_NUMBERS)
     return card
 
 
