@@ -52,3 +52,22 @@ def test_file_log_stays_one_chain_across_processes(tmp_path) -> None:
         w.join(timeout=60)
     assert all(w.exitcode == 0 for w in workers)
     assert verify_chain(FileAuditLog(path).read_all()) == 150
+
+
+def test_file_log_lines_verify_and_a_rotated_or_deleted_log_is_reopened(tmp_path) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = FileAuditLog(path)
+    for n in range(3):
+        log.append(AuditEvent("turn", "ses_a", 1_781_524_800.0 + n, {"turn": n, "note": "ok"}))
+    assert verify_chain(log.read_all()) == 3
+
+    path.rename(tmp_path / "audit.1.jsonl")  # rotated: the next record starts a new file
+    log.append(AuditEvent("turn", "ses_a", 1_781_524_900.0, {"turn": 3}))
+    assert verify_chain(log.read_all()) == 1
+    assert len((tmp_path / "audit.1.jsonl").read_text().splitlines()) == 3
+
+    path.unlink()  # deleted: the same
+    log.append(AuditEvent("turn", "ses_a", 1_781_525_000.0, {"turn": 4}))
+    assert [r["details"] for r in log.read_all()] == [{"turn": 4}]
+    assert (path.stat().st_mode & 0o777) == 0o600  # the log is the service's alone
+    log.close()

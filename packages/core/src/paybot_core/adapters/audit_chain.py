@@ -26,17 +26,33 @@ def record_hash(record_without_hash: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(record_without_hash)).hexdigest()
 
 
-def to_record(event: AuditEvent, previous_hash: str) -> dict[str, Any]:
+def _unhashed(event: AuditEvent, previous_hash: str) -> dict[str, Any]:
     details = {k: redact_text(v) if isinstance(v, str) else v for k, v in sorted(event.details.items())}
-    record: dict[str, Any] = {
+    return {
         "at": datetime.fromtimestamp(event.at, UTC).isoformat(timespec="milliseconds"),
         "kind": event.kind,
         "session": event.session_id,
         "details": details,
         "prev": previous_hash,
     }
+
+
+def to_record(event: AuditEvent, previous_hash: str) -> dict[str, Any]:
+    record = _unhashed(event, previous_hash)
     record["hash"] = record_hash(record)
     return record
+
+
+def to_line(event: AuditEvent, previous_hash: str) -> tuple[bytes, str]:
+    """The record as one JSON line (newline included) and its hash, serialised once.
+
+    The hash covers the canonical form of the record without its hash, which is what
+    `verify_chain` recomputes; the line is that same text with the hash added as a last key, so
+    the record is not serialised a second time (the audit log writes one line per turn).
+    """
+    body = canonical(_unhashed(event, previous_hash))
+    digest = hashlib.sha256(body).hexdigest()
+    return body[:-1] + b',"hash":"' + digest.encode() + b'"}\n', digest
 
 
 class AuditChain:
