@@ -46,7 +46,10 @@ def test_no_card_data_in_store_or_audit_after_a_whole_conversation(services: Ser
     assert isinstance(audit, MemoryAuditLog)
     # Hashes and random ids may contain "739" by chance: look for the CVV in what people can read.
     audit_values = json.dumps([record["details"] for record in audit.records])
-    for sink in [raw_rows(services), json.dumps(audit.records), *replies]:
+    # The chain's SHA-256 hex digests can hold a Luhn-valid run of digits by chance (one did, in a
+    # CI run): every other field is scanned for anything that looks like a card number.
+    unhashed = [{k: v for k, v in record.items() if k not in ("hash", "prev")} for record in audit.records]
+    for sink in [raw_rows(services), json.dumps(unhashed), *replies]:
         assert not find_card_numbers(sink)
     stored = services.store.load(sid)
     assert stored is not None
