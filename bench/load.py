@@ -17,6 +17,7 @@ import contextlib
 import json
 import platform
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +32,7 @@ from _common import ROOT, ms, percentile, start_server, stop
 LEVELS = (50, 200)  # concurrent sessions
 CONVERSATIONS = {50: 400, 200: 800}  # per level, after the warm-up
 WARMUP = 20
+ROUNDS = 3  # paybot-then-bare pairs per level; the verdict uses their medians
 TIME_CAP_SECONDS = 90.0  # per run; the generator gives up (and counts errors) past it
 MESSAGES = ("Jane Doe", "4242 4242 4242 4242", "12/30", "123", "yes")
 REQUESTS_PER_SESSION = 1 + len(MESSAGES)  # POST /v1/sessions, then five chat turns
@@ -203,7 +205,8 @@ def main() -> int:
     print(
         f"load: typed-card conversations of {REQUESTS_PER_SESSION} requests (create, name, card, expiry, "
         f"CVC, yes), {', '.join(f'{CONVERSATIONS[c]} at {c} concurrent' for c in LEVELS)} (after {WARMUP} "
-        f"warm-up), SQLite store, sandbox gateway; generator in a second process; cap {TIME_CAP_SECONDS:.0f}s"
+        f"warm-up), {ROUNDS} rounds per level, SQLite store, sandbox gateway; generator in a second "
+        f"process; cap {TIME_CAP_SECONDS:.0f}s a run"
     )
     print(f"  machine: {platform.machine()}, {platform.system()}, Python {platform.python_version()}")
     ok = True
@@ -216,52 +219,71 @@ def main() -> int:
             "PAYBOT_LOG_LEVEL": "WARNING",
             "PAYBOT_SESSION_STORE": "sqlite",
             "PAYBOT_PAYMENT_GATEWAY": "sandbox",
+            # Every simulated payer comes from 127.0.0.1, one client address: its per-client limit
+            # (12,000 a minute) would start refusing them within seconds, which measures the limiter,
+            # not the server. The per-session limit stays on: each payer stays far below it.
+            "PAYBOT_RATE_LIMIT_PER_CLIENT": "0",
         }
         paybot_command = [str(ROOT / ".venv/bin/paybot"), "serve", "--host", "127.0.0.1"]
-        results: dict[int, tuple[RunResult, RunResult]] = {}
+        results: dict[int, list[tuple[RunResult, RunResult]]] = {level: [] for level in LEVELS}
         server, base = start_server(paybot_command, env, "/healthz")
         try:
             bare_server, bare_base = start_server(
                 [sys.executable, str(ROOT / "bench/bare_app.py")], {}, "/healthz"
             )
             try:
-                for level in LEVELS:  # each pair back to back, so both see the same machine
-                    results[level] = (
-                        run_load(pool, base, level, False),
-                        run_load(pool, bare_base, level, True),
-                    )
+                # Each paybot run is followed at once by the bare run at the same level, so a pair sees
+                # the same machine; several rounds, so one busy minute cannot decide the verdict.
+                for level in LEVELS:
+                    for _ in range(ROUNDS):
+                        results[level].append(
+                            (run_load(pool, base, level, False), run_load(pool, bare_base, level, True))
+                        )
             finally:
                 stop(bare_server)
         finally:
             stop(server)
 
         for level in LEVELS:
-            mine, bare = results[level]
-            sessions_per_s = mine.sessions / mine.elapsed
-            bare_rps = len(bare.turns) / bare.elapsed
-            one, lost, duplicated = check_charges(data / "sandbox_gateway.sqlite3", mine.session_ids)
-            print(f" {level} concurrent sessions:")
-            report("paybot serve", mine, "sessions/s", sessions_per_s)
-            report("bare FastAPI (POST /echo)", bare, "requests/s", bare_rps)
-            bound = bare_rps / REQUESTS_PER_SESSION
-            within = sessions_per_s * 3 >= bound
-            print(
-                f"  charges (gateway records): {len(mine.session_ids)} sessions, {one} with exactly one, "
-                f"{lost} lost, {duplicated} duplicated"
-            )
-            print(
-                f"  within 3x (sessions/s x 3 >= bare requests/s / {REQUESTS_PER_SESSION} turns a session): "
-                f"{sessions_per_s:.1f} x 3 = {sessions_per_s * 3:.1f} vs {bound:.1f}: "
-                f"{'holds' if within else 'DOES NOT HOLD'} (paybot at {sessions_per_s / bound:.2f} of it)"
-            )
-            clean = mine.error_count == 0 and lost == 0 and duplicated == 0 and one == len(mine.session_ids)
-            ok = ok and clean and within and len(mine.session_ids) == CONVERSATIONS[level]
+            ok = report_level(level, results[level], data / "sandbox_gateway.sqlite3") and ok
         verdict = "met" if ok else "MISSED"
         print(
-            "target: zero errors, zero lost and zero duplicated charges, and within 3x of the bare "
-            f"endpoint, at every level: {verdict}"
+            "target: zero errors, zero lost and zero duplicated charges, and (medians of the rounds) "
+            f"within 3x of the bare endpoint, at every level: {verdict}"
         )
     return 0 if ok else 1
+
+
+def report_level(level: int, rounds: list[tuple[RunResult, RunResult]], gateway_db: Path) -> bool:
+    print(f" {level} concurrent sessions:")
+    session_rates, bare_rates, session_ids = [], [], []
+    errors = 0
+    for number, (mine, bare) in enumerate(rounds, start=1):
+        session_rates.append(mine.sessions / mine.elapsed)
+        bare_rates.append(len(bare.turns) / bare.elapsed)
+        session_ids.extend(mine.session_ids)
+        errors += mine.error_count
+        report(f"round {number}: paybot serve", mine, "sessions/s", session_rates[-1])
+        report(f"round {number}: bare FastAPI", bare, "requests/s", bare_rates[-1])
+    sessions_per_s = statistics.median(session_rates)
+    bound = statistics.median(bare_rates) / REQUESTS_PER_SESSION
+    within = sessions_per_s * 3 >= bound
+    shares = ", ".join(
+        f"{m / (b / REQUESTS_PER_SESSION):.2f}" for m, b in zip(session_rates, bare_rates, strict=True)
+    )
+    one, lost, duplicated = check_charges(gateway_db, session_ids)
+    print(
+        f"  charges (gateway records): {len(session_ids)} sessions, {one} with exactly one, "
+        f"{lost} lost, {duplicated} duplicated; errors {errors}"
+    )
+    print(
+        f"  within 3x (median sessions/s x 3 >= median bare requests/s / {REQUESTS_PER_SESSION} turns a "
+        f"session): {sessions_per_s:.1f} x 3 = {sessions_per_s * 3:.1f} vs {bound:.1f}: "
+        f"{'holds' if within else 'DOES NOT HOLD'} (paybot at {sessions_per_s / bound:.2f} of it; "
+        f"rounds {shares})"
+    )
+    clean = errors == 0 and lost == 0 and duplicated == 0 and one == len(session_ids)
+    return clean and within and len(session_ids) == CONVERSATIONS[level] * len(rounds)
 
 
 if __name__ == "__main__":

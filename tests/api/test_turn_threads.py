@@ -1,7 +1,9 @@
-"""Where a request's work runs: checks on the event loop, the service call on the turn threads."""
+"""Where a request's work runs: checks on the event loop; the service call on the loop with embedded
+adapters, on a pool of its own when an adapter waits on the network."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -10,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
-from paybot_channels.web.turns import TurnThreads
+from paybot_channels.web.turns import TurnRunner
 from paybot_core.bootstrap import Services
 from paybot_core.settings import Settings
 
@@ -18,14 +20,15 @@ from paybot_core.settings import Settings
 @pytest.mark.parametrize(
     ("fields", "threads"),
     [
-        ({}, 2),  # SQLite, sandbox, rules, file audit: all embedded
-        ({"session_store": "memory", "audit_log": "memory"}, 2),
+        ({}, 0),  # SQLite, sandbox, rules, file audit: all embedded, so on the event loop
+        ({"session_store": "memory", "audit_log": "memory"}, 0),
         ({"payment_gateway": "stripe", "stripe_secret_key": "sk_test_x"}, 32),
         ({"language_model": "bedrock"}, 32),
         ({"session_store": "dynamodb", "dynamodb_table": "t", "session_kms_key_id": "k"}, 32),
         ({"audit_log": "s3", "audit_bucket": "b"}, 32),
         ({"worker_threads": 7}, 7),  # an explicit size wins
         ({"worker_threads": 7, "language_model": "bedrock"}, 7),
+        ({"worker_threads": 0, "payment_gateway": "stripe", "stripe_secret_key": "sk_test_x"}, 0),
     ],
 )
 def test_turn_threads_are_sized_by_the_adapters(fields: dict[str, Any], threads: int) -> None:
@@ -35,25 +38,29 @@ def test_turn_threads_are_sized_by_the_adapters(fields: dict[str, Any], threads:
 def test_worker_threads_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError, match="worker_threads"):
         Settings(worker_threads=-1)
-    with pytest.raises(ValueError, match="at least one thread"):
-        TurnThreads(0)
+    with pytest.raises(ValueError, match="0 threads"):
+        TurnRunner(-1)
 
 
-def test_service_calls_run_on_the_turn_threads_not_the_event_loop(
-    make_services: Callable[..., Services],
-) -> None:
-    services = make_services(allow_typed_card_entry=True, worker_threads=3)
-    seen: list[str] = []
+def _pay_and_record_where_the_store_runs(services: Services) -> list[tuple[str, bool]]:
+    """One whole typed-card payment through the API; (thread name, whether that thread was running
+    an event loop) for every store call."""
+    seen: list[tuple[str, bool]] = []
     store = services.conversations.store
 
     class RecordingStore:
-        """The real store, noting which thread each call came from."""
+        """The real store, noting where each call came from."""
 
         def __getattr__(self, name: str) -> Any:
             method = getattr(store, name)
 
             def recorded(*args: Any, **kwargs: Any) -> Any:
-                seen.append(threading.current_thread().name)
+                try:
+                    asyncio.get_running_loop()
+                    on_loop = True
+                except RuntimeError:
+                    on_loop = False
+                seen.append((threading.current_thread().name, on_loop))
                 return method(*args, **kwargs)
 
             return recorded
@@ -67,11 +74,27 @@ def test_service_calls_run_on_the_turn_threads_not_the_event_loop(
         assert reply.json()["status"] == "completed"
         assert client.get(f"/v1/sessions/{sid}").json()["status"] == "completed"
     assert seen, "the store was never called"
-    assert all(name.startswith("paybot-turn") for name in seen), set(seen)
-    assert len(set(seen)) <= 3
+    return seen
 
 
-def test_a_rejected_request_never_reaches_the_turn_threads(client: TestClient) -> None:
+def test_with_a_pool_service_calls_run_on_its_threads_not_the_event_loop(
+    make_services: Callable[..., Services],
+) -> None:
+    seen = _pay_and_record_where_the_store_runs(make_services(allow_typed_card_entry=True, worker_threads=3))
+    assert all(name.startswith("paybot-turn") and not on_loop for name, on_loop in seen), set(seen)
+    assert len({name for name, _ in seen}) <= 3
+
+
+def test_with_embedded_adapters_service_calls_run_on_the_event_loop(
+    make_services: Callable[..., Services],
+) -> None:
+    seen = _pay_and_record_where_the_store_runs(make_services(allow_typed_card_entry=True))
+    assert all(on_loop for _, on_loop in seen), set(seen)
+    assert not any(name.startswith("paybot-turn") for name, _ in seen)
+
+
+def test_a_rejected_request_never_reaches_the_turn_threads(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(allow_typed_card_entry=True, worker_threads=2)
     # Validation and the limits answer on the event loop; a bad body must not queue behind turns.
     # The pool starts its threads on first use, so a request that reached it would start one.
     before = {t for t in threading.enumerate() if t.name.startswith("paybot-turn")}

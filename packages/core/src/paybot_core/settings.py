@@ -66,12 +66,12 @@ class Settings(BaseSettings):
         120, ge=0, description="Requests per minute on one session id; 0 turns it off."
     )
 
-    # --- how many threads run the blocking part of requests (store, gateway and model calls).
-    worker_threads: int = Field(
-        0,
+    # --- where the blocking part of requests (store, gateway and model calls) runs.
+    worker_threads: int | None = Field(
+        None,
         ge=0,
         le=256,
-        description="Threads running turns; 0: 2 if every adapter is embedded, 32 if any is remote.",
+        description="Threads running turns; 0 runs them on the event loop; unset sizes by adapters.",
     )
 
     # --- phone channel (Amazon Connect) and the merchant's account lookup ---
@@ -115,14 +115,18 @@ class Settings(BaseSettings):
     )
 
     def turn_threads(self) -> int:
-        """Threads for the blocking part of requests: `worker_threads`, or sized by the adapters.
+        """Threads for the blocking part of requests (0: on the event loop): `worker_threads`, or
+        chosen by the adapters.
 
-        The embedded adapters (SQLite or memory store, sandbox gateway, rules, file audit log) only
-        compute and touch local files, so under the GIL threads past two add switching, not work
-        (bench/load.py measured it). A remote adapter (Stripe, Bedrock, DynamoDB, S3) spends most of
-        a call waiting on the network; then threads are how many such calls can wait at once.
+        The embedded adapters (SQLite or memory store, sandbox gateway, rules, file audit log) never
+        wait on a network: a whole turn is about 0.3 ms of computing and local file writes. Handing
+        that to a thread costs more than it saves (the thread and the event loop then take turns at
+        the GIL): bench/load.py measured about 35% more sessions a second with turns on the loop
+        than with a pool of one or two threads. A remote adapter (Stripe, Bedrock, DynamoDB, S3)
+        waits on the network for up to seconds, which must never hold up the loop: then a pool,
+        whose size is how many such calls can wait at once.
         """
-        if self.worker_threads:
+        if self.worker_threads is not None:
             return self.worker_threads
         remote = (
             self.payment_gateway == "stripe"
@@ -130,7 +134,7 @@ class Settings(BaseSettings):
             or self.session_store == "dynamodb"
             or self.audit_log == "s3"
         )
-        return 32 if remote else 2
+        return 32 if remote else 0
 
     @model_validator(mode="after")
     def _adapters_configured(self) -> Settings:

@@ -37,7 +37,7 @@ from .schemas import (
     SandboxIntentOut,
     SandboxPaymentMethod,
 )
-from .turns import TurnThreads
+from .turns import TurnRunner
 from .webhooks import install_webhook_routes
 
 log = logging.getLogger("paybot.web")
@@ -89,7 +89,7 @@ def create_app(
     limits = rate_limits or RateLimits(settings.rate_limit_per_client, settings.rate_limit_per_session)
     app.state.rate_limits = limits
     install_error_handlers(app)
-    _add_routes(app, services, limits, TurnThreads(settings.turn_threads()))
+    _add_routes(app, services, limits, TurnRunner(settings.turn_threads()))
     _add_sandbox_routes(app)
     install_webhook_routes(app)
     mount_frontend(app, services.settings)
@@ -126,10 +126,10 @@ def as_json(model: ChatResponse, status_code: int = 200) -> Response:
     )
 
 
-def _add_routes(app: FastAPI, services: Services, limits: RateLimits, turns: TurnThreads) -> None:
-    """The chat routes. They are `async`: checks run on the event loop and only the service call
-    goes to the turn threads; the services and limits come from the closure, not per-request
-    dependencies, because resolving dependencies is a measurable share of a turn."""
+def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: TurnRunner) -> None:
+    """The chat routes. They are `async`: checks run on the event loop and the service call goes
+    through the turn runner (see turns.py); the services and limits come from the closure, not
+    per-request dependencies, because resolving dependencies is a measurable share of a turn."""
     settings = services.settings
 
     @app.get("/healthz", tags=["ops"])
@@ -164,7 +164,7 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, turns: Tur
             customer_name=body.customer_name,
             card_entry=card_entry,
         )
-        return await turns.run(_started, services, presets, 201)
+        return await runner.run(_started, services, presets, 201)
 
     async def chat(body: ChatRequest) -> Response:
         if not body.has_input():
@@ -174,7 +174,7 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, turns: Tur
         if body.session_id is not None:
             limits.check_session(body.session_id)
         turn = Turn(body.message, body.payment_method, body.next_action_completed)
-        return await turns.run(_turn, services, body.session_id, turn)
+        return await runner.run(_turn, services, body.session_id, turn)
 
     app.post(
         "/v1/chat",
@@ -202,11 +202,11 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, turns: Tur
     )
     async def get_session(session_id: str) -> Response:
         limits.check_session(session_id)
-        return await turns.run(_current, services, session_id)
+        return await runner.run(_current, services, session_id)
 
 
-# The blocking halves of the chat routes, run on the turn threads: store, gateway and model calls,
-# and rendering the reply, which needs no event loop either.
+# The blocking halves of the chat routes, run by the turn runner: store, gateway and model calls,
+# and rendering the reply.
 
 
 def _started(services: Services, presets: Presets, status_code: int) -> Response:
