@@ -87,7 +87,6 @@ def create_app(
     app.state.services = services
     settings = services.settings
     limits = rate_limits or RateLimits(settings.rate_limit_per_client, settings.rate_limit_per_session)
-    app.state.rate_limits = limits
     install_error_handlers(app)
     _add_routes(app, services, limits, TurnRunner(settings.turn_threads()))
     _add_sandbox_routes(app)
