@@ -15,7 +15,8 @@ from tests.support import moto_server as moto
 from tests.support.servers import paybot_server
 
 pytestmark = pytest.mark.slow
-CONFORMANCE = Path("/work/shared/conformance")
+# The kit sits beside the repository (../shared), wherever the clone is, as in CI.
+CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 
 
 def run_dialogs(base_url: str) -> str:
