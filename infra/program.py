@@ -56,6 +56,8 @@ def common_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.In
     return {
         "PAYBOT_SESSION_STORE": "dynamodb",
         "PAYBOT_DYNAMODB_TABLE": data.table_name,
+        # Typed card data between turns is envelope-encrypted under data keys of the stack key.
+        "PAYBOT_SESSION_KMS_KEY_ID": data.key_arn,
         "PAYBOT_AUDIT_LOG": "s3",
         "PAYBOT_AUDIT_BUCKET": data.bucket_name,
         "PAYBOT_AUDIT_KMS_KEY_ID": data.key_arn,
