@@ -28,7 +28,6 @@ help:
 	@touch $@
 
 install: .venv/.synced
-	@.venv/bin/python scripts/build_frontend.py
 
 run: install
 	.venv/bin/paybot serve --host $(HOST) --port $(PORT)

@@ -1,4 +1,4 @@
-"""Weight of the built chat page as a browser downloads it: HTML + JS + CSS, gzipped.
+"""Weight of the chat page as a browser downloads it: HTML + JS + CSS, gzipped.
 
 Stripe.js is not counted (Stripe serves it, and only stripe mode loads it); stripe.js, the
 page's own small loader for it, is counted although sandbox mode never fetches it.
@@ -11,7 +11,7 @@ import gzip
 import sys
 from pathlib import Path
 
-STATIC = Path(__file__).resolve().parents[1] / "packages/channels/src/paybot_channels/web/static"
+STATIC = Path(__file__).resolve().parents[1] / "frontend" / "src"
 BUDGET_BYTES = 60 * 1024
 SUFFIXES = (".html", ".js", ".css")
 
@@ -29,7 +29,7 @@ def page_weight(static: Path = STATIC) -> dict[str, tuple[int, int]]:
 def main() -> int:
     weights = page_weight()
     if not weights:
-        print(f"page_weight: no built page in {STATIC}; run scripts/build_frontend.py", file=sys.stderr)
+        print(f"page_weight: no page in {STATIC}", file=sys.stderr)
         return 1
     for name, (raw, zipped) in weights.items():
         print(f"page_weight  {name:<12} {raw / 1024:6.1f} KB raw  {zipped / 1024:5.1f} KB gzipped")

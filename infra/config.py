@@ -224,7 +224,7 @@ def load_config() -> InfraConfig:
         payment_failures_alarm=conf.get_int("paymentFailuresAlarm") or 5,
         payment_failure_pattern=conf.get("paymentFailurePattern") or '"payment_failed"',
         frontend_price_class=conf.get("frontendPriceClass") or "PriceClass_100",
-        static_dir=_path(conf.get("staticDir") or "packages/channels/src/paybot_channels/web/static"),
+        static_dir=_path(conf.get("staticDir") or "frontend/src"),
         connect=ConnectConfig(
             enabled=conf.get_bool("connectEnabled") is not False,
             instance_id=conf.get("connectInstanceId") or None,

@@ -224,6 +224,20 @@ def install(uv: str, requirements: Sequence[str], target: Path, arch: str, pytho
         os.unlink(req_file)
 
 
+def wheel_force_includes(package_src: Path) -> dict[Path, str]:
+    """The files a workspace package's wheel adds from outside its tree (hatchling's force-include).
+
+    The chat page has one copy, frontend/src, which the channels wheel carries as package data;
+    a zip built from the source tree must add it the same way, from the same declaration.
+    """
+    project = package_src.parents[1]  # packages/<name>/src/<module> -> packages/<name>
+    if not (project / "pyproject.toml").is_file():
+        return {}
+    config = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    table = config.get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
+    return {(project / source).resolve(): dest for source, dest in table.get("force-include", {}).items()}
+
+
 def copy_source(source: Source, target: Path) -> None:
     """Copy a workspace package's source tree into `target`, leaving out its excluded parts."""
     src = ROOT / source.path
@@ -235,6 +249,17 @@ def copy_source(source: Source, target: Path) -> None:
         return [n for n in names if Path(directory) / n in excluded or n in DROPPED_DIR_NAMES]
 
     shutil.copytree(src, target / src.name, ignore=ignore, dirs_exist_ok=True)
+    for origin, dest in wheel_force_includes(src).items():
+        inside = src.parent / dest
+        if not dest.startswith(f"{src.name}/") or any(inside.is_relative_to(part) for part in excluded):
+            continue
+        if not origin.exists():
+            raise PackagingError(f"{origin} (force-included as {dest}) is missing")
+        if origin.is_dir():
+            shutil.copytree(origin, target / dest, ignore=shutil.ignore_patterns(*DROPPED_DIR_NAMES))
+        else:
+            (target / dest).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(origin, target / dest)
 
 
 def prune_tree(root: Path) -> None:

@@ -1,7 +1,9 @@
 """Frontend: the chat page on a private S3 bucket behind CloudFront, with security headers.
 
-CloudFront also routes the chat API's paths to the HTTP API, so the page and the API share
-one origin: the page's fetches stay `connect-src 'self'` and need no CORS.
+The CSP is `paybot_channels.csp`'s, the one `paybot serve` sends, so the deployed page runs
+under the same policy as the local one. CloudFront also routes the chat API's paths to the
+HTTP API, so the page and the API share one origin: the page's fetches stay `connect-src 'self'`
+and need no CORS.
 """
 
 from __future__ import annotations
@@ -15,54 +17,29 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.components.bucket import deny_insecure_transport, private_bucket_controls
+from paybot_channels.csp import content_security_policy, frame_options
 
 # AWS-managed policy ids (stable, documented in the CloudFront developer guide).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 API_PATHS = ("/v1/*", "/chat", "/healthz")
-STRIPE_JS = "https://js.stripe.com"
-
-
-def content_security_policy(frame_ancestors: Sequence[str]) -> str:
-    """The page's CSP: scripts only from itself and Stripe.js, no inline script, no plugins.
-
-    Stripe.js opens its card and 3-D Secure frames from js.stripe.com and hooks.stripe.com and
-    calls api.stripe.com, per Stripe's published CSP requirements; nothing else is allowed.
-    """
-    directives = {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", STRIPE_JS],
-        "frame-src": [STRIPE_JS, "https://hooks.stripe.com"],
-        "connect-src": ["'self'", "https://api.stripe.com"],
-        "img-src": ["'self'", "data:"],
-        "style-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": list(frame_ancestors),
-    }
-    return "; ".join(f"{key} {' '.join(values)}" for key, values in directives.items())
 
 
 def static_files(static_dir: Path) -> list[tuple[str, Path]]:
-    """The built assets to upload as (object key, path), sorted; empty when none are built yet."""
+    """The page's files to upload as (object key, path), sorted; empty when there are none.
+
+    The keys mirror `paybot serve`: the page at the root, every asset under ``static/``, where
+    index.html links them.
+    """
     if not static_dir.is_dir():
         return []
     return sorted(
-        (p.relative_to(static_dir).as_posix(), p)
+        (key if key == "index.html" else f"static/{key}", p)
         for p in static_dir.rglob("*")
         if p.is_file() and not p.name.startswith(".")
+        for key in [p.relative_to(static_dir).as_posix()]
     )
-
-
-def _frame_option(frame_ancestors: Sequence[str]) -> str | None:
-    # X-Frame-Options only knows DENY and SAMEORIGIN; for an allow-list, CSP alone governs.
-    if list(frame_ancestors) == ["'none'"]:
-        return "DENY"
-    if list(frame_ancestors) == ["'self'"]:
-        return "SAMEORIGIN"
-    return None
 
 
 @dataclass
@@ -216,7 +193,7 @@ class Frontend(pulumi.ComponentResource):
     def _security_headers(
         frame_ancestors: Sequence[str],
     ) -> aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs:
-        frame_option = _frame_option(frame_ancestors)
+        frame_option = frame_options(frame_ancestors)
         return aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigArgs(
             content_security_policy=aws.cloudfront.ResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicyArgs(
                 content_security_policy=content_security_policy(frame_ancestors), override=True

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import re
+import shutil
 import subprocess
-import sys
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -14,15 +15,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from paybot_channels.web.frontend import STATIC_DIR, mount_frontend
+from paybot_channels.web.frontend import STATIC_DIR, find_static_dir, mount_frontend
 from paybot_core.settings import Settings
+from scripts import package_lambda
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "frontend" / "src"
 
 
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("page_weight", ROOT / "bench" / "page_weight.py")
+def _load_script(name: str, folder: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / folder / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -59,14 +61,70 @@ def client() -> Client:
     return Client(app)
 
 
-def test_shipped_static_files_are_the_build_of_frontend_src() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_frontend.py"), "--check"],
+def _page_files(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
+def test_the_page_exists_once_in_the_repository() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", "*.html", "*.js", "*.css"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
-        check=False,
+        check=True,
+    ).stdout.split()
+    copies = [name for name in tracked if not name.startswith(("frontend/src/", "tests/", "bench/"))]
+    assert copies == []
+    assert not (ROOT / "scripts" / "build_frontend.py").exists()
+
+
+def test_editable_install_serves_frontend_src_itself() -> None:
+    assert STATIC_DIR == SOURCE
+
+
+def test_a_packaged_copy_beside_the_module_wins(tmp_path: Path) -> None:
+    (tmp_path / "static").mkdir()
+    assert find_static_dir(tmp_path) == tmp_path / "static"
+
+
+def _uv() -> str:
+    found = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
+    if not Path(found).exists():
+        pytest.skip("uv not installed (make install puts it in .tools/)")
+    return found
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_frontend_src_as_package_data(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            _uv(),
+            "build",
+            "--wheel",
+            "--offline",
+            "-q",
+            "-o",
+            str(tmp_path),
+            str(ROOT / "packages" / "channels"),
+        ],
+        check=True,
+        capture_output=True,
     )
-    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("paybot_channels-*.whl")
+    prefix = "paybot_channels/web/static/"
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {
+            n.removeprefix(prefix): archive.read(n) for n in archive.namelist() if n.startswith(prefix)
+        }
+    assert shipped == _page_files(SOURCE)
+
+
+def test_the_web_lambda_zip_carries_the_page_and_the_phone_zip_does_not(tmp_path: Path) -> None:
+    for name in ("web", "connect"):
+        for source in package_lambda.SPECS[name].sources:
+            package_lambda.copy_source(source, tmp_path / name)
+    assert _page_files(tmp_path / "web" / "paybot_channels" / "web" / "static") == _page_files(SOURCE)
+    assert not (tmp_path / "connect" / "paybot_channels" / "web").exists()
 
 
 @pytest.mark.parametrize("path", sorted(SOURCE.glob("*.js")), ids=lambda p: p.name)
@@ -85,7 +143,7 @@ def test_page_has_no_inline_script_or_style() -> None:
 
 
 def test_page_weight_is_within_budget() -> None:
-    bench = _load_bench()
+    bench = _load_script("page_weight", "bench")
     total = sum(zipped for _, zipped in bench.page_weight().values())
     assert 0 < total <= bench.BUDGET_BYTES
 

@@ -241,7 +241,7 @@ def test_frontend_is_private_behind_oac_with_security_headers_and_uploads_the_bu
         headers = mocks.one("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs
         security = headers["securityHeadersConfig"]
         csp = security["contentSecurityPolicy"]["contentSecurityPolicy"]
-        assert "script-src 'self' https://js.stripe.com;" in csp
+        assert "script-src 'self' https://js.stripe.com https://*.js.stripe.com;" in csp
         assert "frame-ancestors 'none'" in csp
         assert "'unsafe-inline'" not in csp
         assert security["contentTypeOptions"] == {"override": True}
@@ -260,7 +260,7 @@ def test_frontend_is_private_behind_oac_with_security_headers_and_uploads_the_bu
         objects = {o.inputs["key"]: o.inputs for o in mocks.of_type("aws:s3/bucketObjectv2:BucketObjectv2")}
         assert objects["index.html"]["contentType"] == "text/html"
         assert objects["index.html"]["cacheControl"] == "no-cache"
-        assert objects["assets/app.js"]["contentType"] in {"text/javascript", "application/javascript"}
+        assert objects["static/assets/app.js"]["contentType"] in {"text/javascript", "application/javascript"}
 
     done = settled(check)
     Frontend(
@@ -296,6 +296,7 @@ def test_csp_allows_only_self_and_stripe_and_honours_frame_ancestors() -> None:
         "'none'",
         "data:",
         "https://js.stripe.com",
+        "https://*.js.stripe.com",
         "https://hooks.stripe.com",
         "https://api.stripe.com",
         "https://shop.example.com",

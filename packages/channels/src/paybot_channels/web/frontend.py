@@ -1,9 +1,10 @@
 """Serve the web chat page and put the browser security headers on every response.
 
-The page's built assets ship in this package (``static/``), so serving it needs no Node. The
-Content-Security-Policy allows scripts and frames only from this origin and Stripe.js, and no
-inline script or style: the page's own code never needs them, and a payer's name that slips
-markup into the page then has nothing to run.
+The page is plain ES modules, served as written from one copy, ``frontend/src``: a wheel (and a
+Lambda zip) carries it as ``paybot_channels/web/static`` (hatchling's force-include in
+``packages/channels/pyproject.toml``); an editable install from the repository reads the
+sources themselves, so an edit shows on the next reload. No Node, no build step.
+The Content-Security-Policy comes from ``paybot_channels.csp``, shared with the deployed CDN.
 """
 
 from __future__ import annotations
@@ -16,37 +17,26 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from paybot_channels.csp import content_security_policy, frame_options
+
 if TYPE_CHECKING:
     from paybot_core.settings import Settings
 
-__all__ = ["STATIC_DIR", "content_security_policy", "mount_frontend", "security_headers"]
+__all__ = ["STATIC_DIR", "find_static_dir", "mount_frontend", "security_headers"]
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-# Stripe's published CSP requirements for Stripe.js, the Payment Element and 3-D Secure:
-# scripts and frames from js.stripe.com, 3-D Secure challenge frames from hooks.stripe.com,
-# API calls to api.stripe.com.
-_STRIPE_SCRIPTS = "https://js.stripe.com https://*.js.stripe.com"
-_STRIPE_FRAMES = "https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
-_STRIPE_API = "https://api.stripe.com"
+_HERE = Path(__file__).resolve().parent
 
 
-def content_security_policy(frame_ancestors: str) -> str:
-    """The page's Content-Security-Policy, with `frame_ancestors` as configured (e.g. ``'none'``)."""
-    directives = {
-        "default-src": "'self'",
-        "script-src": f"'self' {_STRIPE_SCRIPTS}",
-        "style-src": "'self'",
-        "img-src": "'self' data:",
-        "font-src": "'self'",
-        "connect-src": f"'self' {_STRIPE_API}",
-        "frame-src": _STRIPE_FRAMES,
-        "object-src": "'none'",
-        "base-uri": "'none'",
-        "form-action": "'self'",
-        "frame-ancestors": frame_ancestors.strip() or "'none'",
-    }
-    return "; ".join(f"{name} {value}" for name, value in directives.items())
+def find_static_dir(package_dir: Path = _HERE) -> Path:
+    """Where the page's files are: packaged beside this module, else the repository's sources."""
+    packaged = package_dir / "static"
+    if packaged.is_dir():
+        return packaged
+    # Editable install: .../packages/channels/src/paybot_channels/web -> the repository root.
+    return package_dir.parents[4] / "frontend" / "src"
+
+
+STATIC_DIR = find_static_dir()
 
 
 def security_headers(frame_ancestors: str) -> dict[str, str]:
@@ -57,9 +47,9 @@ def security_headers(frame_ancestors: str) -> dict[str, str]:
         "Referrer-Policy": "strict-origin-when-cross-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     }
-    if frame_ancestors.strip() in ("", "'none'"):
-        # For browsers that predate frame-ancestors.
-        headers["X-Frame-Options"] = "DENY"
+    framing = frame_options(frame_ancestors)
+    if framing:
+        headers["X-Frame-Options"] = framing
     return headers
 
 
