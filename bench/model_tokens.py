@@ -24,7 +24,7 @@ from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore  # no
 from paybot_core.adapters.sandbox_gateway import SandboxGateway  # noqa: E402
 from paybot_core.bootstrap import build  # noqa: E402
 from paybot_core.conversation.state import CardEntry, Presets  # noqa: E402
-from paybot_core.services import Turn  # noqa: E402
+from paybot_core.conversation.turns import Say  # noqa: E402
 from paybot_core.settings import Settings  # noqa: E402
 from tests.support.converse_server import ConverseServer, bedrock_client  # noqa: E402
 
@@ -54,7 +54,7 @@ def main() -> int:
             for messages in CONVERSATIONS:
                 sid = services.conversations.start(Presets(card_entry=CardEntry.TYPED)).state.session_id
                 for message in messages:
-                    reply = services.conversations.handle(sid, Turn(message))
+                    reply = services.conversations.handle(sid, Say(message))
                 assert reply.state.status.value == "completed", (messages, reply.text)
         payments = model.usage.completed_payments()
         per_payment = model.usage.tokens_per_completed_payment() or 0.0

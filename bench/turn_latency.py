@@ -18,7 +18,7 @@ from _common import ROOT, import_time, ms, percentile, start_server, stop
 
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets
-from paybot_core.services import Turn
+from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 
 MESSAGES = ["Jane Doe", "4242 4242 4242 4242", "12/29", "123", "yes"]
@@ -38,7 +38,7 @@ def in_process(data_dir: Path) -> tuple[list[float], float]:
         sid = conv.start(presets).state.session_id
         for message in MESSAGES:
             t0 = time.perf_counter()
-            reply = conv.handle(sid, Turn(message))
+            reply = conv.handle(sid, Say(message))
             turns.append(time.perf_counter() - t0)
         assert reply.state.status.value == "completed", reply.text
     return turns, CONVERSATIONS / (time.perf_counter() - started)

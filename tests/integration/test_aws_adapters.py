@@ -22,7 +22,7 @@ from paybot_core.conversation.state import CardEntry, Presets
 from paybot_core.errors import SecretUnavailableError, StoreUnavailableError, VersionConflictError
 from paybot_core.pci.redact import contains_card_number
 from paybot_core.ports import AuditEvent
-from paybot_core.services import Turn
+from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 from tests.support import moto_server as moto
 from tests.support.servers import free_port
@@ -59,7 +59,7 @@ def test_typed_card_is_envelope_encrypted_in_its_own_attribute_and_removed_on_to
     start = services.conversations.start(Presets(card_entry=CardEntry.TYPED))
     sid = start.state.session_id
     for message in ("Jane Doe", "$50", PAN):
-        services.conversations.handle(sid, Turn(message))
+        services.conversations.handle(sid, Say(message))
     item = raw_item(dynamodb, name, sid)
     assert set(item["sealedCard"]["M"]) == {"edk", "ct", "exp"}
     assert int(item["ttl"]["N"]) >= float(item["sweepAt"]["N"])
@@ -71,12 +71,12 @@ def test_typed_card_is_envelope_encrypted_in_its_own_attribute_and_removed_on_to
         kms.decrypt(
             CiphertextBlob=item["sealedCard"]["M"]["edk"]["B"], EncryptionContext={"paybot:session": "other"}
         )
-    services.conversations.handle(sid, Turn("12/30"))
-    reply = services.conversations.handle(sid, Turn("123"))
+    services.conversations.handle(sid, Say("12/30"))
+    reply = services.conversations.handle(sid, Say("123"))
     assert reply.state.status.value == "confirming"
     item = raw_item(dynamodb, name, sid)
     assert "sealedCard" not in item
-    assert services.conversations.handle(sid, Turn("yes")).state.status.value == "completed"
+    assert services.conversations.handle(sid, Say("yes")).state.status.value == "completed"
     assert "sweepAt" not in raw_item(dynamodb, name, sid)
 
 
@@ -98,7 +98,7 @@ def test_a_conditional_write_failure_is_retried_from_a_fresh_read(tmp_path, tabl
     store = RacingStore(dynamodb, name, kms_client=kms, kms_key_id=key_id)
     services = dynamo_services(tmp_path, store)
     sid = services.conversations.start().state.session_id
-    reply = services.conversations.handle(sid, Turn("My name is Jane Doe"))
+    reply = services.conversations.handle(sid, Say("My name is Jane Doe"))
     assert store.raced == 1
     assert (reply.state.name, reply.state.version, reply.state.turns) == ("Jane Doe", 3, 1)
     with pytest.raises(VersionConflictError):

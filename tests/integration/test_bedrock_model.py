@@ -15,7 +15,7 @@ from paybot_core.conversation.state import CardEntry, Field, Presets
 from paybot_core.conversation.understanding import Intent, UnderstandingContext
 from paybot_core.errors import CardDataLeakError
 from paybot_core.pci.redact import contains_card_number
-from paybot_core.services import Turn
+from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 from tests.support.converse_server import bedrock_client
 
@@ -148,7 +148,7 @@ def test_a_bedrock_conversation_never_sends_card_data_and_counts_tokens_per_paym
         "yes",
     ]
     for message in typed:
-        reply = services.conversations.handle(sid, Turn(message))
+        reply = services.conversations.handle(sid, Say(message))
     assert reply.state.status.value == "completed" and reply.state.amount == 5000
     captured = "\n".join(converse.bodies)
     assert len(converse.bodies) == 3

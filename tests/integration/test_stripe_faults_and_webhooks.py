@@ -24,7 +24,7 @@ from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets
 from paybot_core.errors import GatewayError
 from paybot_core.ports import CardDetails, PaymentRequest
-from paybot_core.services import Turn
+from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 from tests.support.fault_proxy import FaultProxy
 from tests.support.localstripe_emulator import SECRET_KEY, register_webhook, stripe_client
@@ -164,7 +164,7 @@ def stripe_services(tmp_path, proxy):
 def typed_session_at_confirmation(services) -> str:
     sid = services.conversations.start(Presets(card_entry=CardEntry.TYPED)).state.session_id
     for message in ("Jane Doe", "$50", "4242424242424242", "12/30", "123"):
-        services.conversations.handle(sid, Turn(message))
+        services.conversations.handle(sid, Say(message))
     return sid
 
 
@@ -173,7 +173,7 @@ def test_a_lost_answer_leaves_the_session_confirming_and_the_webhook_completes_i
 ):
     sid = typed_session_at_confirmation(stripe_services)
     proxy.fail_next("lose_response", "/v1/payment_intents", times=10, seconds=1.0)
-    reply = stripe_services.conversations.handle(sid, Turn("yes"))
+    reply = stripe_services.conversations.handle(sid, Say("yes"))
     assert reply.state.status.value == "confirming"
     assert "charged twice" in reply.text
     proxy.clear()
@@ -189,7 +189,7 @@ def test_a_lost_answer_leaves_the_session_confirming_and_the_webhook_completes_i
     again = client.post("/v1/webhooks/stripe", content=body, headers={"Stripe-Signature": signature})
     assert again.json() == {"received": True, "duplicate": True}
     assert stripe_services.conversations.get(sid).state.status.value == "completed"
-    assert stripe_services.conversations.handle(sid, Turn("yes")).state.status.value == "completed"
+    assert stripe_services.conversations.handle(sid, Say("yes")).state.status.value == "completed"
     assert len(charges_for(localstripe_url, sid)) == 1
 
 

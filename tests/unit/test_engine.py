@@ -7,6 +7,7 @@ import pytest
 from paybot_core.conversation.engine import check_expiry, new_session, step
 from paybot_core.conversation.events import (
     CancelPayment,
+    CardKeyed,
     CardTokenized,
     Charge,
     GatewayUnavailable,
@@ -34,6 +35,7 @@ from paybot_core.conversation.state import (
     SessionState,
     Status,
 )
+from paybot_core.conversation.turns import FailureReason, FieldFailed
 from paybot_core.conversation.understanding import (
     AmountFact,
     CardNumberFact,
@@ -280,13 +282,81 @@ def test_secure_form_session_points_typed_numbers_to_the_form() -> None:
     assert kinds(t) == [NoticeKind.USE_SECURE_FORM] and t.state.card is None
 
 
-def test_a_channel_reporting_the_last_failed_try_fails_the_session() -> None:
-    from paybot_core.conversation.events import AttemptsExhausted
-
-    state = session(entry=CardEntry.TYPED, name="Jane", typed_card_fields=("number",))
-    t = step(state, AttemptsExhausted(Field.EXPIRY), NOW)
+@pytest.mark.parametrize("reason", list(FailureReason))
+@pytest.mark.parametrize("on", [Field.CARD_NUMBER, Field.EXPIRY, Field.CVV, Field.CONFIRMATION])
+def test_a_try_that_failed_on_the_keypad_is_counted_and_the_last_one_fails_the_session(
+    on: Field, reason: FailureReason
+) -> None:
+    state = session(entry=CardEntry.TYPED, name="Jane")
+    for tries_left in (2, 1):
+        t = step(state, FieldFailed(on, reason), NOW)
+        assert kinds(t) == [NoticeKind.INVALID] and t.notices[0].code == reason.value
+        assert t.state.attempts_on(on) == 3 - tries_left and t.state.phase is Phase.ACTIVE
+        state = t.state
+    t = step(state, FieldFailed(on, reason), NOW)
     assert t.state.status is Status.FAILED and WipeVault() in t.actions
-    assert kinds(t) == [NoticeKind.TOO_MANY_ATTEMPTS] and t.notices[0].field is Field.EXPIRY
+    assert kinds(t) == [NoticeKind.TOO_MANY_ATTEMPTS] and t.notices[0].field is on
+
+
+def keyed(
+    number: CardNumberFact | None = None,
+    expiry: ExpiryFact | None = None,
+    cvv: CvvFact | None = None,
+) -> CardKeyed:
+    return CardKeyed(number, expiry, cvv, complete=None not in (number, expiry, cvv))
+
+
+GOOD_NUMBER = CardNumberFact("visa", "4242", None)
+GOOD_EXPIRY = ExpiryFact(12, 2030)
+
+
+def test_a_complete_keyed_card_is_kept_and_tokenized_in_the_same_step() -> None:
+    state = session(entry=CardEntry.TYPED, name="Jane")
+    t = step(state, keyed(GOOD_NUMBER, GOOD_EXPIRY, CvvFact(3)), NOW)
+    assert t.actions == (WipeVault(), KeepTypedCard(("cvv", "expiry", "number")), Tokenize())
+    assert t.state.card == VISA and t.state.typed_fields == {"number", "expiry", "cvv"}
+    assert kinds(t) == [NoticeKind.ACCEPTED, NoticeKind.ACCEPTED]
+
+
+@pytest.mark.parametrize(
+    ("card", "on", "code"),
+    [
+        (keyed(CardNumberFact("visa", "4241", "checksum")), Field.CARD_NUMBER, "checksum"),
+        (keyed(CardNumberFact(None, "1234", None)), Field.CARD_NUMBER, "unknown_brand"),
+        (keyed(expiry=ExpiryFact(1, 2024)), Field.EXPIRY, "expired"),
+        (keyed(expiry=ExpiryFact(None, None, unreadable=True)), Field.EXPIRY, "format"),
+        (keyed(GOOD_NUMBER, GOOD_EXPIRY, CvvFact(2)), Field.CVV, "length"),
+        (keyed(GOOD_NUMBER, GOOD_EXPIRY, CvvFact(3, all_digits=False)), Field.CVV, "length"),
+    ],
+)
+def test_a_keyed_field_with_a_problem_counts_a_try_and_keeps_nothing(
+    card: CardKeyed, on: Field, code: str
+) -> None:
+    state = session(entry=CardEntry.TYPED, name="Jane")
+    t = step(state, card, NOW)
+    assert kinds(t) == [NoticeKind.INVALID] and (t.notices[0].field, t.notices[0].code) == (on, code)
+    assert t.state.attempts_on(on) == 1
+    assert not any(isinstance(a, (KeepTypedCard, Tokenize)) for a in t.actions)
+    assert t.state.typed_card_fields == ()
+
+
+def test_a_partial_keyed_card_is_checked_and_not_kept() -> None:
+    state = session(entry=CardEntry.TYPED, name="Jane")
+    t = step(state, keyed(GOOD_NUMBER), NOW)
+    assert t.state.card == CardSummary("visa", "4242") and t.state.typed_card_fields == ()
+    assert not any(isinstance(a, (KeepTypedCard, Tokenize)) for a in t.actions)
+    t = step(t.state, keyed(expiry=GOOD_EXPIRY), NOW)
+    assert t.state.card == VISA and t.actions == () and t.state.current_field is Field.CARD_NUMBER
+
+
+def test_a_keyed_card_in_a_secure_form_session_is_refused() -> None:
+    t = step(session(name="Jane"), keyed(GOOD_NUMBER, GOOD_EXPIRY, CvvFact(3)), NOW)
+    assert kinds(t) == [NoticeKind.USE_SECURE_FORM] and t.actions == () and t.state.card is None
+
+
+def test_a_keyed_security_code_needs_the_number_first() -> None:
+    t = step(session(entry=CardEntry.TYPED, name="Jane"), keyed(cvv=CvvFact(3)), NOW)
+    assert kinds(t) == [NoticeKind.NUMBER_FIRST] and t.actions == ()
 
 
 def test_evolve_is_the_same_as_dataclasses_replace() -> None:

@@ -11,7 +11,7 @@ from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services
 from paybot_core.conversation.state import CardEntry, Presets, Status, state_to_json
 from paybot_core.pci.redact import find_card_numbers
-from paybot_core.services import Turn
+from paybot_core.conversation.turns import Say
 
 TYPED = Presets(amount=5000, card_entry=CardEntry.TYPED)
 
@@ -25,12 +25,12 @@ def raw_rows(services: Services) -> str:
 def test_typed_card_is_sealed_between_turns_and_wiped_at_tokenization(services: Services) -> None:
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
-    conv.handle(sid, Turn("Jane Doe"))
-    after_number = conv.handle(sid, Turn("4242 4242 4242 4242")).state
+    conv.handle(sid, Say("Jane Doe"))
+    after_number = conv.handle(sid, Say("4242 4242 4242 4242")).state
     assert after_number.sealed_card is not None
     assert "4242424242424242" not in raw_rows(services)
-    conv.handle(sid, Turn("12/29"))
-    done = conv.handle(sid, Turn("123")).state
+    conv.handle(sid, Say("12/29"))
+    done = conv.handle(sid, Say("123")).state
     assert done.status is Status.CONFIRMING and done.sealed_card is None and done.typed_card_fields == ()
     assert done.payment_method_id and done.payment_method_id.startswith("pm_")
 
@@ -39,7 +39,7 @@ def test_no_card_data_in_store_or_audit_after_a_whole_conversation(services: Ser
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
     replies = [
-        conv.handle(sid, Turn(m)).text
+        conv.handle(sid, Say(m)).text
         for m in ["I'm Jane Doe, card 4242 4242 4242 4242 exp 12/29 cvc 739", "yes", "yes"]
     ]
     audit = services.audit
@@ -61,19 +61,19 @@ def test_no_card_data_in_store_or_audit_after_a_whole_conversation(services: Ser
 def test_cancel_wipes_sealed_card_data(services: Services) -> None:
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
-    conv.handle(sid, Turn("Jane Doe"))
-    assert conv.handle(sid, Turn("4242424242424242")).state.sealed_card is not None
-    state = conv.handle(sid, Turn("cancel")).state
+    conv.handle(sid, Say("Jane Doe"))
+    assert conv.handle(sid, Say("4242424242424242")).state.sealed_card is not None
+    state = conv.handle(sid, Say("cancel")).state
     assert state.status is Status.CANCELLED and state.sealed_card is None
 
 
 def test_expiry_with_injected_clock_wipes_the_vault(services: Services, clock) -> None:
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
-    conv.handle(sid, Turn("Jane Doe"))
-    conv.handle(sid, Turn("4242424242424242"))
+    conv.handle(sid, Say("Jane Doe"))
+    conv.handle(sid, Say("4242424242424242"))
     clock.advance(901)
-    reply = conv.handle(sid, Turn("12/29"))
+    reply = conv.handle(sid, Say("12/29"))
     assert reply.state.status is Status.EXPIRED and reply.state.sealed_card is None
     assert "expired" in reply.text
 
@@ -81,8 +81,8 @@ def test_expiry_with_injected_clock_wipes_the_vault(services: Services, clock) -
 def test_sweeper_expires_untouched_sessions(services: Services, clock) -> None:
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
-    conv.handle(sid, Turn("Jane Doe"))
-    conv.handle(sid, Turn("4242424242424242"))
+    conv.handle(sid, Say("Jane Doe"))
+    conv.handle(sid, Say("4242424242424242"))
     clock.advance(1000)
     assert conv.sweep_expired() == 1
     stored = services.store.load(sid)
@@ -92,11 +92,11 @@ def test_sweeper_expires_untouched_sessions(services: Services, clock) -> None:
 def test_concurrent_confirmations_charge_once(services: Services) -> None:
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
-    conv.handle(sid, Turn("Jane Doe 4242424242424242 12/29 123"))
+    conv.handle(sid, Say("Jane Doe 4242424242424242 12/29 123"))
     assert conv.get(sid).state.status is Status.CONFIRMING
     results: list[Status] = []
     threads = [
-        threading.Thread(target=lambda: results.append(conv.handle(sid, Turn("yes")).state.status))
+        threading.Thread(target=lambda: results.append(conv.handle(sid, Say("yes")).state.status))
         for _ in range(8)
     ]
     for t in threads:
@@ -112,7 +112,7 @@ def test_concurrent_confirmations_charge_once(services: Services) -> None:
 def test_state_json_never_holds_more_than_last_four(services: Services) -> None:
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
-    state = conv.handle(sid, Turn("Jane Doe, 4242424242424242 exp 12/29 cvc 123")).state
+    state = conv.handle(sid, Say("Jane Doe, 4242424242424242 exp 12/29 cvc 123")).state
     assert not find_card_numbers(state_to_json(state).decode())
 
 
@@ -134,8 +134,8 @@ def test_a_declined_charge_logs_one_masked_payment_failed_line(services: Service
     caplog.set_level(logging.INFO, logger="paybot")
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id
-    conv.handle(sid, Turn("Jane Doe 4000000000000002 12/29 123"))
-    conv.handle(sid, Turn("yes"))
+    conv.handle(sid, Say("Jane Doe 4000000000000002 12/29 123"))
+    conv.handle(sid, Say("yes"))
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("payment_")]
     assert len(lines) == 1 and lines[0].startswith("payment_failed") and "card_declined" in lines[0]
     assert "4000000000000002" not in caplog.text

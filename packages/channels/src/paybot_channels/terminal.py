@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Channel, Presets
-from paybot_core.services import Turn
+from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 
 
@@ -31,6 +31,6 @@ def run_chat(*, amount: int | None = None, reference: str | None = None) -> int:
             return 1
         if not message.strip():
             continue
-        reply = conversations.handle(reply.state.session_id, Turn(message[:2000]))
+        reply = conversations.handle(reply.state.session_id, Say(message[:2000]))
         print(f"bot> {reply.text}")
     return 0 if reply.state.status.value == "completed" else 1

@@ -14,14 +14,15 @@ import signal
 import string
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 
 from .conversation import engine
 from .conversation.events import (
     Action,
-    AttemptsExhausted,
     CancelPayment,
+    CardKeyed,
     CardTokenized,
     Charge,
     Event,
@@ -40,9 +41,27 @@ from .conversation.events import (
     UserTurn,
     WipeVault,
 )
-from .conversation.replies import Style, render
+from .conversation.replies import Style, render_parts
 from .conversation.state import CardEntry, Channel, Field, Limits, Phase, Presets, SealedCardRef, SessionState
-from .conversation.understanding import CardNumberFact, CvvFact, ExpiryFact, UnderstandingContext, Understood
+from .conversation.turns import (
+    Cancel,
+    ChangeCard,
+    Confirm,
+    FieldFailed,
+    KeyedCard,
+    NextActionDone,
+    Say,
+    Turn,
+    UsePaymentMethod,
+)
+from .conversation.understanding import (
+    CardNumberFact,
+    CvvFact,
+    ExpiryFact,
+    Intent,
+    UnderstandingContext,
+    Understood,
+)
 from .errors import (
     CardValidationError,
     GatewayError,
@@ -54,7 +73,7 @@ from .errors import (
 )
 from .ids import random_string
 from .pci.capture import CardCapture, Expecting, capture_card_material
-from .pci.cards import Brand
+from .pci.cards import Brand, check_card_number
 from .pci.vault import CardVault, SealedCard
 from .ports import (
     AuditEvent,
@@ -83,23 +102,40 @@ def new_session_id() -> str:
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One input from a channel. `message` is raw and may hold card data: only the guard reads it."""
+class Reply:
+    """What the bot answers: what it says about this turn, and the question for what comes next,
+    apart, so that a channel that asks for each field itself (the phone) uses `said` alone."""
 
-    message: str | None = None
-    payment_method_id: str | None = None
-    next_action_completed: bool = False
+    said: str
+    prompt: str
+    state: SessionState
+    notices: tuple[Notice, ...] = ()
 
-    def __repr__(self) -> str:
-        return (
-            f"Turn(message=<{len(self.message or '')} chars>, payment_method_id={self.payment_method_id!r})"
-        )
+    @property
+    def text(self) -> str:
+        return " ".join(part for part in (self.said, self.prompt) if part)
+
+    @property
+    def invalid(self) -> Notice | None:
+        """The first answer this turn refused (a try counted against its field), if any."""
+        return next((n for n in self.notices if n.kind is NoticeKind.INVALID), None)
 
 
 @dataclass(frozen=True)
-class Reply:
-    text: str
-    state: SessionState
+class _Input:
+    """One event for the engine and the card capture its actions may seal (a typed or keyed card)."""
+
+    event: Event
+    capture: CardCapture | None = None
+
+
+# What one transaction feeds the engine, read from the freshly loaded state; None: nothing to do.
+# Captures are entered on the ExitStack the moment they exist, so they are wiped on every path.
+_Plan = Callable[[SessionState, ExitStack], "list[_Input] | None"]
+
+_AFFIRM = Understood(intents=frozenset({Intent.AFFIRM}))
+_CHANGE_CARD = Understood(intents=frozenset({Intent.CHANGE_CARD}))
+_CANCEL = Understood(intents=frozenset({Intent.CANCEL}))
 
 
 class PaymentService:
@@ -219,53 +255,29 @@ class ConversationService:
             card_entry=state.card_entry.value,
             reference=state.presets.reference,
         )
-        return Reply(render(state, (), style, opening=True), state)
+        said, question = render_parts(state, (), style, opening=True)
+        return Reply(said, question, state)
 
-    def handle(self, session_id: str, turn: Turn, style: Style = Style.TEXT) -> Reply:
-        """Apply one turn; retried from a fresh read when another request saved first."""
-        for _ in range(MAX_CONFLICT_RETRIES):
-            stored = self._load(session_id)
-            capture = CardCapture()
-            try:
-                state, notices, capture = self._apply(stored, turn)
-                if state != stored:
-                    state = self.store.save(state, expected_version=stored.version)
-            except VersionConflictError:
-                continue
-            finally:
-                capture.wipe()
-            self._audit_turn(stored, state, notices)
-            return Reply(self.model.phrase(render(state, notices, style), _facts(state)), state)
-        raise TooManyConflictsError("This session is busy with another request; please try again.")
-
-    def end_after_failed_attempts(self, session_id: str, on: Field, style: Style = Style.TEXT) -> Reply:
-        """The last try a channel allows on `on` failed (the phone flow counts keypad tries itself):
-        the session ends as failed, with the fallback offered, and its vault data is wiped."""
-        state, notices = self._apply_event(session_id, AttemptsExhausted(on))
-        return Reply(render(state, notices, style), state)
-
-    def _apply_event(self, session_id: str, event: Event) -> tuple[SessionState, tuple[Notice, ...]]:
-        """Run one non-message event through the engine and save, retried on version conflicts."""
-        for _ in range(MAX_CONFLICT_RETRIES):
-            stored = self._load(session_id)
-            state, notices = self._run(stored, deque([event]), CardCapture())
-            try:
-                if state != stored:
-                    state = self.store.save(state, expected_version=stored.version)
-                    self._audit_turn(stored, state, notices)
-            except VersionConflictError:
-                continue
-            return state, notices
-        raise TooManyConflictsError("This session is busy with another request; please try again.")
+    def handle(self, session_id: str, turn: Turn | Sequence[Turn], style: Style = Style.TEXT) -> Reply:
+        """Apply one turn (or several from one request, in order) in one transaction."""
+        turns = tuple(turn) if isinstance(turn, Sequence) else (turn,)
+        state, notices = self._transact(
+            session_id, lambda stored, captures: self._inputs(stored, turns, captures), audit_unchanged=True
+        )
+        said, question = render_parts(state, notices, style)
+        if said:
+            said = self.model.phrase(said, _facts(state))
+        return Reply(said, question, state, notices)
 
     def get(self, session_id: str, style: Style = Style.TEXT) -> Reply:
         """The session as it stands; lets time act (expiry wipes the vault) but takes no input."""
-        state, notices = self._apply_event(session_id, Tick())
+        state, notices = self._transact(session_id, lambda stored, captures: [_Input(Tick())])
         if state.phase in (Phase.COMPLETED, Phase.FAILED, Phase.CANCELLED) and not notices:
             notices = (Notice(NoticeKind.ALREADY_CLOSED),)
         if state.phase is Phase.EXPIRED and not notices:
             notices = (Notice(NoticeKind.EXPIRED),)
-        return Reply(render(state, notices, style), state)
+        said, question = render_parts(state, notices, style)
+        return Reply(said, question, state, notices)
 
     def reconcile_payment(self, session_id: str, payment_intent_id: str) -> Reply:
         """Bring a session up to date with the gateway's word on one of its payments (a verified webhook).
@@ -275,34 +287,23 @@ class ConversationService:
         lost track of (no record yet, or a later attempt after a decline), is applied; a terminal
         session never changes. Raises GatewayError when the gateway cannot be asked (the sender retries).
         """
-        for _ in range(MAX_CONFLICT_RETRIES):
-            stored = self._load(session_id)
+
+        def plan(stored: SessionState, captures: ExitStack) -> list[_Input] | None:
             known = stored.payment
             if stored.status.terminal or (
                 known is not None and known.id != payment_intent_id and known.status != "failed"
             ):
-                return Reply(render(stored, ()), stored)
+                return None
             event = self.payments.refresh(payment_intent_id)
             if isinstance(event, GatewayUnavailable):
                 raise GatewayError(event.message, retryable=True)
             if isinstance(event, PaymentOutcome) and event.record == known:
-                return Reply(render(stored, ()), stored)
-            state, notices = self._run(stored, deque([event]), CardCapture())
-            try:
-                if state != stored:
-                    state = self.store.save(state, expected_version=stored.version)
-            except VersionConflictError:
-                continue
-            self._audit(
-                "payment_reconciled",
-                state,
-                self.clock(),
-                payment_id=payment_intent_id,
-                payment_status=state.payment.status if state.payment else None,
-                status=state.status.value,
-            )
-            return Reply(render(state, notices), state)
-        raise TooManyConflictsError("This session is busy with another request; please try again.")
+                return None
+            return [_Input(event)]
+
+        state, notices = self._transact(session_id, plan, audit_as="payment_reconciled", audit_unchanged=True)
+        said, question = render_parts(state, notices)
+        return Reply(said, question, state, notices)
 
     def sweep_expired(self, limit: int = 100) -> int:
         """Expire idle sessions (wiping their vault data) that nobody has touched since. Returns how many."""
@@ -316,7 +317,33 @@ class ConversationService:
             swept += before is not None
         return swept
 
-    # ------------------------------------------------------------- one turn
+    # ------------------------------------------------------------- the transaction
+
+    def _transact(
+        self, session_id: str, plan: _Plan, *, audit_as: str = "turn", audit_unchanged: bool = False
+    ) -> tuple[SessionState, tuple[Notice, ...]]:
+        """Load, decide, act, save with the version read, audit: the one loop every entry point uses.
+
+        A save that finds another request saved first starts again from a fresh read (the plan runs
+        again too: the guard re-reads the raw turn, so nothing card-secret outlives one attempt).
+        """
+        for _ in range(MAX_CONFLICT_RETRIES):
+            stored = self._load(session_id)
+            with ExitStack() as captures:
+                inputs = plan(stored, captures)
+                if inputs is None:
+                    return stored, ()
+                state, notices = self._run(stored, inputs)
+            changed = state != stored
+            if changed:
+                try:
+                    state = self.store.save(state, expected_version=stored.version)
+                except VersionConflictError:
+                    continue
+            if changed or audit_unchanged:
+                self._audit_change(audit_as, stored, state, notices)
+            return state, notices
+        raise TooManyConflictsError("This session is busy with another request; please try again.")
 
     def _load(self, session_id: str) -> SessionState:
         state = self.store.load(session_id)
@@ -324,20 +351,32 @@ class ConversationService:
             raise SessionNotFoundError(session_id)
         return state
 
-    def _apply(
-        self, stored: SessionState, turn: Turn
-    ) -> tuple[SessionState, tuple[Notice, ...], CardCapture]:
-        events: deque[Event] = deque()
-        capture = CardCapture()
-        if turn.payment_method_id:
-            events.append(self.payments.describe(turn.payment_method_id))
-        if turn.next_action_completed:
-            events.append(NextActionCompleted())
-        if turn.message and turn.message.strip():
-            redacted, capture = self._guard(turn.message, stored)
-            events.append(UserTurn(self._understand(redacted, capture, stored)))
-        state, notices = self._run(stored, events, capture)
-        return state, notices, capture
+    def _inputs(self, stored: SessionState, turns: tuple[Turn, ...], captures: ExitStack) -> list[_Input]:
+        """The engine events for a request's turns. Only `Say` is read by the guard and understood."""
+        inputs: list[_Input] = []
+        for turn in turns:
+            match turn:
+                case Say(text=text):
+                    if text.strip():
+                        redacted, capture = self._guard(text, stored)
+                        captures.enter_context(capture)
+                        inputs.append(_Input(UserTurn(self._understand(redacted, capture, stored)), capture))
+                case KeyedCard():
+                    capture = captures.enter_context(CardCapture())
+                    inputs.append(_Input(self._keyed(turn, capture, stored), capture))
+                case UsePaymentMethod(payment_method_id=pm_id):
+                    inputs.append(_Input(self.payments.describe(pm_id)))
+                case Confirm():
+                    inputs.append(_Input(UserTurn(_AFFIRM)))
+                case ChangeCard():
+                    inputs.append(_Input(UserTurn(_CHANGE_CARD)))
+                case Cancel():
+                    inputs.append(_Input(UserTurn(_CANCEL)))
+                case FieldFailed():
+                    inputs.append(_Input(turn))
+                case NextActionDone():
+                    inputs.append(_Input(NextActionCompleted()))
+        return inputs
 
     def _guard(self, message: str, state: SessionState) -> tuple[str, CardCapture]:
         current = state.current_field
@@ -346,8 +385,23 @@ class ConversationService:
             message,
             expecting,
             typed_entry=state.card_entry is CardEntry.TYPED and state.phase is Phase.ACTIVE,
-            accepted_brands=frozenset(Brand(b) for b in state.limits.accepted_brands),
+            accepted_brands=_accepted_brands(state),
         )
+
+    def _keyed(self, keyed: KeyedCard, capture: CardCapture, state: SessionState) -> CardKeyed:
+        """Fill `capture` with the keyed digits (never text) and describe them to the engine."""
+        if keyed.number is not None:
+            capture.number = keyed.number
+            capture.number_check = check_card_number(keyed.number, _accepted_brands(state))
+        if keyed.expiry is not None:
+            month_year = keyed.expiry_month_year()
+            if month_year is None:
+                capture.expiry_unreadable = True
+            else:
+                capture.exp_month, capture.exp_year = month_year
+        capture.cvv = keyed.cvv
+        number, expiry, cvv = _card_facts(capture)
+        return CardKeyed(number, expiry, cvv, complete=keyed.complete)
 
     def _understand(self, redacted: str, capture: CardCapture, state: SessionState) -> Understood:
         context = UnderstandingContext(
@@ -358,42 +412,35 @@ class ConversationService:
             channel=state.channel.value,
         )
         understood = self.model.understand(redacted, context)
-        check = capture.number_check
+        number, expiry, cvv = _card_facts(capture)
         return Understood(
             intents=understood.intents,
             name=understood.name,
             amount=understood.amount,
-            card_number=CardNumberFact(
-                check.brand.value if check.brand else None,
-                check.last4,
-                check.problem.value if check.problem else None,
-            )
-            if check
-            else None,
-            expiry=ExpiryFact(capture.exp_month, capture.exp_year, capture.expiry_unreadable)
-            if capture.has_expiry or capture.expiry_unreadable
-            else None,
-            cvv=CvvFact(len(capture.cvv), capture.cvv.isdigit()) if capture.cvv else None,
-            card_typed_in_secure_form=capture.typed_number_seen and check is None,
+            card_number=number,
+            expiry=expiry,
+            cvv=cvv,
+            card_typed_in_secure_form=capture.typed_number_seen and capture.number_check is None,
         )
 
-    def _run(
-        self, state: SessionState, events: deque[Event], capture: CardCapture
-    ) -> tuple[SessionState, tuple[Notice, ...]]:
+    def _run(self, state: SessionState, inputs: list[_Input]) -> tuple[SessionState, tuple[Notice, ...]]:
+        """Step the engine through the inputs and the events their actions produce."""
+        queue = deque(inputs)
         notices: list[Notice] = []
-        while events:
+        while queue:
+            item = queue.popleft()
             now = self.clock()
-            transition = engine.step(state, events.popleft(), now)
+            transition = engine.step(state, item.event, now)
             state = transition.state
             notices.extend(transition.notices)
             for action in transition.actions:
-                state, follow_up = self._act(state, action, capture, now)
+                state, follow_up = self._act(state, action, item.capture, now)
                 if follow_up is not None:
-                    events.append(follow_up)
+                    queue.append(_Input(follow_up, item.capture))
         return state, tuple(notices)
 
     def _act(
-        self, state: SessionState, action: Action, capture: CardCapture, now: float
+        self, state: SessionState, action: Action, capture: CardCapture | None, now: float
     ) -> tuple[SessionState, Event | None]:
         match action:
             case KeepTypedCard(fields=fields):
@@ -421,24 +468,27 @@ class ConversationService:
         return self.vault.open(state.session_id, sealed, now)
 
     def _seal(
-        self, state: SessionState, fields: tuple[str, ...], capture: CardCapture, now: float
+        self, state: SessionState, fields: tuple[str, ...], capture: CardCapture | None, now: float
     ) -> SessionState:
+        held: dict[str, str] = {}
         try:
-            held = self._open_vault(state, now)
-        except VaultError:
-            held = {}
-        if "number" in fields and capture.number:
-            held = {"number": capture.number}  # a new number starts a new card
-        if "expiry" in fields and capture.exp_month is not None and capture.exp_year is not None:
-            held["exp_month"], held["exp_year"] = str(capture.exp_month), str(capture.exp_year)
-        if "cvv" in fields and capture.cvv:
-            held["cvv"] = capture.cvv
-        expires_at = now + state.limits.ttl_seconds
-        sealed = self.vault.seal(state.session_id, held, expires_at)
-        held.clear()
+            with suppress(VaultError):  # an unreadable earlier seal: start the card afresh
+                held = self._open_vault(state, now)
+            if capture is not None:
+                if "number" in fields and capture.number:
+                    held.clear()  # a new number starts a new card
+                    held["number"] = capture.number
+                if "expiry" in fields and capture.exp_month is not None and capture.exp_year is not None:
+                    held["exp_month"], held["exp_year"] = str(capture.exp_month), str(capture.exp_year)
+                if "cvv" in fields and capture.cvv:
+                    held["cvv"] = capture.cvv
+            sealed = self.vault.seal(state.session_id, held, now + state.limits.ttl_seconds)
+        finally:
+            held.clear()
         return state.evolve(sealed_card=SealedCardRef(sealed.blob, sealed.expires_at))
 
     def _tokenize(self, state: SessionState, now: float) -> tuple[SessionState, Event]:
+        held: dict[str, str] = {}
         try:
             held = self._open_vault(state, now)
             card = CardDetails(held["number"], int(held["exp_month"]), int(held["exp_year"]), held["cvv"])
@@ -447,17 +497,19 @@ class ConversationService:
                 "vault", "Please enter the card details again."
             )
         finally:
-            held = {}
+            held.clear()  # the dict the vault opened, not a new name: its values go with it
         event = self.payments.tokenize(state.session_id, card)
         del card
         return state.evolve(sealed_card=None), event  # the CVV is never kept past tokenization
 
     # ------------------------------------------------------------- audit
 
-    def _audit_turn(self, before: SessionState, after: SessionState, notices: tuple[Notice, ...]) -> None:
+    def _audit_change(
+        self, kind: str, before: SessionState, after: SessionState, notices: tuple[Notice, ...]
+    ) -> None:
         payment = after.payment
         self._audit(
-            "turn",
+            kind,
             after,
             after.updated_at,
             status_before=before.status.value,
@@ -475,6 +527,26 @@ class ConversationService:
         self, kind: str, state: SessionState, at: float, **details: str | int | float | bool | None
     ) -> None:
         self.audit.append(AuditEvent(kind, state.session_id, at, {"channel": state.channel.value, **details}))
+
+
+def _accepted_brands(state: SessionState) -> frozenset[Brand]:
+    return frozenset(Brand(b) for b in state.limits.accepted_brands)
+
+
+def _card_facts(capture: CardCapture) -> tuple[CardNumberFact | None, ExpiryFact | None, CvvFact | None]:
+    """Masked facts about the card material in a capture: what the engine may know of it."""
+    check = capture.number_check
+    number = None
+    if check is not None:
+        problem = check.problem.value if check.problem else None
+        number = CardNumberFact(check.brand.value if check.brand else None, check.last4, problem)
+    expiry = (
+        ExpiryFact(capture.exp_month, capture.exp_year, capture.expiry_unreadable)
+        if capture.has_expiry or capture.expiry_unreadable
+        else None
+    )
+    cvv = CvvFact(len(capture.cvv), capture.cvv.isdigit()) if capture.cvv is not None else None
+    return number, expiry, cvv
 
 
 def _facts(state: SessionState) -> dict[str, str]:

@@ -1,18 +1,20 @@
 """The phone channel's steps: what each InvokeLambdaFunction block of `flow.json` asks for.
 
 The flow collects each card field with a "Store customer input" block (encrypted with the
-business's public key) and calls one step per field. No card data is kept between steps
-except Connect's own encrypted attributes:
+business's public key) and calls one step per field. Each step decrypts what was keyed and hands
+the same `ConversationService` as the web chat a typed turn; the engine checks the card, counts
+the tries and phrases what is said, so this module holds no card, expiry or attempt rule:
 
-- `check_number` / `check_expiry` decrypt one field, check it with the PCI guard's pure
-  functions and answer with masked facts only (brand, last 4, the problem's kind);
-- `submit_card` decrypts number, expiry and security code and sends them as ONE turn to the
-  same `ConversationService` as the web chat: the engine tokenizes within that request, so
-  the saved session holds the payment method id and masked facts, never a sealed card;
-- `pay` is the caller's "press 1": a "yes" turn, which charges (MOTO, channel voice).
+- `check_number` / `check_expiry` send one keyed field (`KeyedCard`): the engine checks it and
+  counts a failed try; nothing of it is kept (the flow keeps Connect's encrypted copy);
+- `submit_card` sends number, expiry and security code as ONE `KeyedCard`: the engine tokenizes
+  within that request, so the saved session holds the payment method id and masked facts, never
+  a sealed card;
+- `pay` is the caller's "press 1" (`Confirm`, which charges: MOTO, channel voice), `change_card`
+  is "press 2" (`ChangeCard`), and `retry` a menu answer that was no choice or none (`FieldFailed`).
 
-Tries per field live in a contact attribute the flow passes back (`tries`): after the last
-one the session is closed and the flow transfers to an agent.
+The answers still carry a `tries` attribute for the flow, but it is the engine's count: after the
+last allowed try the engine closes the session and the flow transfers to an agent.
 """
 
 from __future__ import annotations
@@ -24,32 +26,27 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from paybot_core.conversation.engine import check_expiry
-from paybot_core.conversation.events import Notice, NoticeKind
 from paybot_core.conversation.replies import (
     Style,
     describe_card,
     format_amount,
-    notice_text,
     number_words,
-    prompt,
     spell_digits,
     spoken_code,
 )
-from paybot_core.conversation.state import (
-    CardEntry,
-    CardSummary,
-    Channel,
-    Field,
-    Phase,
-    Presets,
-    SessionState,
-    Status,
+from paybot_core.conversation.state import CardEntry, Channel, Field, Phase, Presets, Status
+from paybot_core.conversation.turns import (
+    ChangeCard,
+    Confirm,
+    FailureReason,
+    FieldFailed,
+    KeyedCard,
+    Turn,
 )
 from paybot_core.errors import PaybotError
-from paybot_core.pci.cards import Brand, check_card_number, cvv_length
+from paybot_core.pci.cards import Brand, cvv_length
 from paybot_core.ports import AccountDue
-from paybot_core.services import Reply, Turn
+from paybot_core.services import Reply
 
 from .crypto import Decryptor
 from .errors import InputDecryptionError
@@ -107,7 +104,6 @@ _RESTART_TEXT = {
     Field.CVV: "OK, let's start the security code again.",
 }
 _TIMEOUT_TEXT = "Sorry, I didn't hear any keys."
-_NO_CHOICE_TEXT = "Sorry, that key isn't one of the choices."
 _ERROR_TEXT = "Sorry, something went wrong on our side, and nothing was charged."
 
 
@@ -226,7 +222,7 @@ class PhoneChannel:
         log.info("contact %s is paybot session %s", event.contact_data.contact_id, session)
         return PhoneAnswer(
             Outcome.OK,
-            _without_prompt(reply),
+            reply.said,
             {
                 "session": session,
                 "amount": format_amount(account.amount, account.currency, SPEECH),
@@ -238,106 +234,102 @@ class PhoneChannel:
     # ------------------------------------------------------------- card fields
 
     def _check_number(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        state, closed = self._session(event)
-        if closed is not None:
-            return closed
         keys = self._keys(event.parameter("input"))
-        if keys.timed_out or keys.restart:
-            return self._not_pressed(state, event, Field.CARD_NUMBER, keys)
-        check = check_card_number(keys.digits, _accepted(state))
-        keys.wipe()
-        if check.problem is not None:
-            return self._failure(state, event, Field.CARD_NUMBER, check.problem.value)
-        card = CardSummary(check.brand.value if check.brand else "unknown", check.last4)
+        if keys.restart:
+            return self._restart(Field.CARD_NUMBER)
+        try:
+            turn = _failed(Field.CARD_NUMBER) if keys.timed_out else KeyedCard(number=keys.digits)
+            reply = self._handle(event, turn)
+            del turn
+        finally:
+            keys.wipe()
+        card = reply.state.card
+        if reply.invalid is not None or reply.state.phase is not Phase.ACTIVE or card is None:
+            return self._refused(reply, Field.CARD_NUMBER)
         return PhoneAnswer(
             Outcome.OK,
             f"Thanks, that's your {describe_card(card, SPEECH)}.",
             {
                 "brand": card.brand,
                 "last4": " ".join(card.last4),
-                "cvvLength": number_words(cvv_length(check.brand)),
-                "tries": "0",
+                "cvvLength": number_words(cvv_length(_brand(card.brand))),
+                "tries": _tries(reply, Field.CARD_NUMBER),
             },
         )
 
     def _check_expiry(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        state, closed = self._session(event)
-        if closed is not None:
-            return closed
         keys = self._keys(event.parameter("input"))
-        if keys.timed_out or keys.restart:
-            return self._not_pressed(state, event, Field.EXPIRY, keys)
-        problem = _expiry_problem(keys.digits, self.conversations.clock())
-        keys.wipe()
-        if problem is not None:
-            return self._failure(state, event, Field.EXPIRY, problem)
-        return PhoneAnswer(Outcome.OK, "", {"tries": "0"})
+        if keys.restart:
+            return self._restart(Field.EXPIRY)
+        try:
+            turn = _failed(Field.EXPIRY) if keys.timed_out else KeyedCard(expiry=keys.digits)
+            reply = self._handle(event, turn)
+            del turn
+        finally:
+            keys.wipe()
+        if reply.invalid is not None or reply.state.phase is not Phase.ACTIVE:
+            return self._refused(reply, Field.EXPIRY)
+        return PhoneAnswer(Outcome.OK, "", {"tries": _tries(reply, Field.EXPIRY)})
 
     def _submit_card(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        state, closed = self._session(event)
-        if closed is not None:
-            return closed
+        """The whole card in one turn (number and expiry from the flow's encrypted attributes): the
+        engine checks it again and tokenizes it within this request."""
         code = self._keys(event.parameter("input"))
-        if code.timed_out or code.restart:
-            return self._not_pressed(state, event, Field.CVV, code)
+        if code.restart:
+            return self._restart(Field.CVV)
         number = self._keys(event.parameter("number"))
         expiry = self._keys(event.parameter("expiry"))
         try:
-            check = check_card_number(number.digits, _accepted(state))
-            if check.problem is not None or _expiry_problem(expiry.digits, self.conversations.clock()):
-                return PhoneAnswer(Outcome.RETRY_CARD, "Sorry, let's take the card details again.")
-            expected = cvv_length(check.brand)
-            if not code.digits.isdigit() or len(code.digits) != expected:
-                return self._failure(state, event, Field.CVV, "length", str(expected))
-            # One turn with all three fields: the engine tokenizes within this request.
-            turn = Turn(f"{number.digits} {expiry.digits[:2]}{expiry.digits[-2:]} {code.digits}")
-            reply = self.conversations.handle(state.session_id, turn, SPEECH)
+            if code.timed_out:
+                turn: Turn = _failed(Field.CVV)
+            else:
+                turn = KeyedCard(number=number.digits, expiry=expiry.digits, cvv=code.digits)
+            reply = self._handle(event, turn)
             del turn
         finally:
             for keys in (number, expiry, code):
                 keys.wipe()
         after = reply.state
+        refused = reply.invalid
+        if refused is not None and after.phase is Phase.ACTIVE:
+            if refused.field is Field.CVV:
+                return self._refused(reply, Field.CVV)
+            return PhoneAnswer(Outcome.RETRY_CARD, reply.said, {"tries": _tries(reply, refused.field)})
         if after.current_field is Field.CONFIRMATION and after.card is not None:
-            return PhoneAnswer(
-                Outcome.OK, _without_prompt(reply), {"last4": " ".join(after.card.last4), "tries": "0"}
-            )
+            return PhoneAnswer(Outcome.OK, reply.said, {"last4": " ".join(after.card.last4), "tries": "0"})
         return self._after_turn(reply)
 
     # ------------------------------------------------------------- confirmation
 
     def _pay(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        state, closed = self._session(event)
-        if closed is not None:
-            return closed
-        if state.current_field is not Field.CONFIRMATION:
-            return PhoneAnswer(Outcome.RETRY_CARD, "Sorry, let's take the card details again.")
-        return self._after_turn(self.conversations.handle(state.session_id, Turn("yes"), SPEECH))
+        return self._after_turn(self._handle(event, Confirm()))
 
     def _change_card(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        state, closed = self._session(event)
-        if closed is not None:
-            return closed
-        reply = self.conversations.handle(state.session_id, Turn("change the card"), SPEECH)
+        reply = self._handle(event, ChangeCard())
         if reply.state.status.terminal:
             return self._after_turn(reply)
         return PhoneAnswer(Outcome.OK, "OK, let's use a different card.", {"tries": "0"})
 
     def _retry(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        state, closed = self._session(event)
-        if closed is not None:
-            return closed
+        """A menu answer that was no choice, or none: a failed try the engine counts."""
         on = Field(event.parameter("field"))
-        reason = "timeout" if event.parameter("reason") == "timeout" else "no_choice"
-        return self._failure(state, event, on, reason)
+        timed_out = event.parameter("reason") == "timeout"
+        reason = FailureReason.TIMEOUT if timed_out else FailureReason.NO_CHOICE
+        return self._refused(self._handle(event, FieldFailed(on, reason)), on)
 
     # ------------------------------------------------------------- shared
 
-    def _session(self, event: ConnectContactFlowEvent) -> tuple[SessionState, PhoneAnswer | None]:
-        """The session as it stands; an answer instead when it has ended (paid, expired, closed)."""
-        reply = self.conversations.get(event.parameter("session"), SPEECH)
-        if reply.state.status.terminal:
-            return reply.state, self._after_turn(reply)
-        return reply.state, None
+    def _handle(self, event: ConnectContactFlowEvent, turn: Turn) -> Reply:
+        return self.conversations.handle(event.parameter("session"), turn, SPEECH)
+
+    def _refused(self, reply: Reply, on: Field) -> PhoneAnswer:
+        """The engine refused a try at `on` (and counted it): ask again, or, after the last allowed
+        try, it has closed the session and the caller goes to an agent."""
+        if reply.state.phase is not Phase.ACTIVE:
+            return self._after_turn(reply)
+        refused = reply.invalid
+        extra = {"tries": _tries(reply, on), "error": (refused.code or "") if refused else ""}
+        return PhoneAnswer(Outcome.RETRY, reply.said, extra)
 
     def _after_turn(self, reply: Reply) -> PhoneAnswer:
         state = reply.state
@@ -349,44 +341,13 @@ class PhoneChannel:
         if state.status.terminal or state.phase is Phase.REQUIRES_ACTION:
             return PhoneAnswer(Outcome.AGENT, reply.text)
         if state.current_field is Field.CONFIRMATION:  # e.g. the processor could not be reached
-            return PhoneAnswer(Outcome.RETRY, _without_prompt(reply))
+            return PhoneAnswer(Outcome.RETRY, reply.said)
         extra = {"error": state.payment.failure_code or ""} if state.payment else {}
-        return PhoneAnswer(Outcome.RETRY_CARD, _without_prompt(reply), {**extra, "tries": "0"})
+        return PhoneAnswer(Outcome.RETRY_CARD, reply.said, {**extra, "tries": "0"})
 
-    def _not_pressed(
-        self, state: SessionState, event: ConnectContactFlowEvent, on: Field, keys: _Keys
-    ) -> PhoneAnswer:
-        if keys.restart:
-            return PhoneAnswer(Outcome.RESTART, _RESTART_TEXT[on], {"tries": event.parameter("tries") or "0"})
-        return self._failure(state, event, on, "timeout")
-
-    def _failure(
-        self,
-        state: SessionState,
-        event: ConnectContactFlowEvent,
-        on: Field,
-        code: str,
-        text: str | None = None,
-    ) -> PhoneAnswer:
-        """Count a try on `on`; the last allowed one closes the session (nothing charged)."""
-        tries = _int(event.parameter("tries")) + 1
-        if code == "timeout":
-            sentence = _TIMEOUT_TEXT
-        elif code == "no_choice":
-            sentence = _NO_CHOICE_TEXT
-        else:
-            # Rendered on a copy without engine-counted tries: the flow's count is the one that applies.
-            sentence = notice_text(
-                state.evolve(field_attempts=()), Notice(NoticeKind.INVALID, on, code, text), SPEECH
-            )
-        limit = state.limits.max_field_attempts
-        if tries < limit:
-            return PhoneAnswer(
-                Outcome.RETRY, f"{sentence}{_tries_left(limit - tries)}", {"tries": str(tries), "error": code}
-            )
-        closed = self.conversations.end_after_failed_attempts(state.session_id, on, SPEECH).state
-        too_many = notice_text(closed, Notice(NoticeKind.TOO_MANY_ATTEMPTS, on), SPEECH)
-        return PhoneAnswer(Outcome.AGENT, f"{sentence} {too_many}", {"tries": str(tries), "error": code})
+    def _restart(self, on: Field) -> PhoneAnswer:
+        """The caller pressed *: the field again from its first key, no try counted."""
+        return PhoneAnswer(Outcome.RESTART, _RESTART_TEXT[on])
 
     def _keys(self, raw: str) -> _Keys:
         """Decrypt one stored input; plain digits only when the settings allow them (the simulator)."""
@@ -416,23 +377,21 @@ class PhoneChannel:
         )
 
 
-def _accepted(state: SessionState) -> frozenset[Brand]:
-    return frozenset(Brand(b) for b in state.limits.accepted_brands)
+def _failed(on: Field) -> FieldFailed:
+    return FieldFailed(on, FailureReason.TIMEOUT)
 
 
-def _expiry_problem(digits: str, now: float) -> str | None:
-    """MMYY (or MMYYYY) keyed in, checked as the engine checks a typed expiry."""
-    if not digits.isdigit() or len(digits) not in (4, 6):
-        return "format"
-    month, year = int(digits[:2]), int(digits[2:])
-    return check_expiry(month, year + 2000 if year < 100 else year, now)
+def _tries(reply: Reply, on: Field | None) -> str:
+    """The engine's count of failed tries at `on`, for the flow's `tries` attribute (it decides
+    nothing with it: the engine closes the session after the last allowed try)."""
+    return str(reply.state.attempts_on(on)) if on is not None else "0"
 
 
-def _without_prompt(reply: Reply) -> str:
-    """The reply without its closing question: the flow asks for each field itself."""
-    if reply.state.phase is not Phase.ACTIVE:
-        return reply.text
-    return reply.text.removesuffix(prompt(reply.state, SPEECH)).strip()
+def _brand(value: str) -> Brand | None:
+    try:
+        return Brand(value)
+    except ValueError:
+        return None
 
 
 def _tries_left(left: int) -> str:

@@ -16,9 +16,9 @@ from fastapi.telemetry import TelemetryConfig
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services
 from paybot_core.conversation.state import CardEntry, Channel, Presets
+from paybot_core.conversation.turns import NextActionDone, Say, Turn, UsePaymentMethod
 from paybot_core.errors import CardValidationError, GatewayError
 from paybot_core.ports import CardDetails
-from paybot_core.services import Turn
 
 from . import deps
 from .errors import ApiError, install_error_handlers
@@ -172,8 +172,7 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
             )
         if body.session_id is not None:
             limits.check_session(body.session_id)
-        turn = Turn(body.message, body.payment_method, body.next_action_completed)
-        return await runner.run(_turn, services, body.session_id, turn)
+        return await runner.run(_turn, services, body.session_id, _turns(body))
 
     app.post(
         "/v1/chat",
@@ -213,7 +212,19 @@ def _started(services: Services, presets: Presets, status_code: int) -> Response
     return as_json(chat_response(reply, services.settings), status_code)
 
 
-def _turn(services: Services, session_id: str | None, turn: Turn) -> Response:
+def _turns(body: ChatRequest) -> list[Turn]:
+    """The typed turns one request carries, in the order they apply (the card before the words)."""
+    turns: list[Turn] = []
+    if body.payment_method is not None:
+        turns.append(UsePaymentMethod(body.payment_method))
+    if body.next_action_completed:
+        turns.append(NextActionDone())
+    if body.message and body.message.strip():
+        turns.append(Say(body.message))
+    return turns
+
+
+def _turn(services: Services, session_id: str | None, turn: list[Turn]) -> Response:
     conversations = services.conversations
     if session_id is None:  # a first message without a session starts one
         session_id = conversations.start(None, Channel.WEB).state.session_id

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from ..pci.cards import Brand, cvv_length
 from .events import (
     Action,
-    AttemptsExhausted,
     CancelPayment,
+    CardKeyed,
     CardTokenized,
     Charge,
     Event,
@@ -33,6 +33,7 @@ from .events import (
     WipeVault,
 )
 from .state import CardEntry, CardSummary, Channel, Field, Limits, Phase, Presets, SessionState
+from .turns import FieldFailed
 from .understanding import Intent, Understood
 
 TYPED_FIELDS_COMPLETE = frozenset({"number", "expiry", "cvv"})
@@ -90,8 +91,10 @@ def step(state: SessionState, event: Event, now: float) -> Transition:
             return _on_payment_outcome(state, event)
         case GatewayUnavailable(message=message):
             return Transition(state, notices=(Notice(NoticeKind.GATEWAY_UNAVAILABLE, text=message),))
-        case AttemptsExhausted(field=on):
-            return _fail(_Work(_touch(state, now)), NoticeKind.TOO_MANY_ATTEMPTS, on).done()
+        case CardKeyed():
+            return _on_card_keyed(state, event, now)
+        case FieldFailed(field=on, reason=reason):
+            return _on_field_failed(state, on, reason.value, now)
         case NextActionCompleted():
             if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
                 return Transition(_touch(state, now), actions=(RefreshPayment(state.payment.id),))
@@ -187,10 +190,18 @@ def _invalid(work: _Work, on: Field, code: str, text: str | None = None) -> _Wor
 # ---------------------------------------------------------------- user turns
 
 
-def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Transition:
+def _count_turn(state: SessionState, now: float) -> tuple[SessionState, Transition | None]:
+    """Every input from the payer keeps the session alive and counts against `max_turns`."""
     state = _touch(state, now).evolve(turns=state.turns + 1)
     if state.turns > state.limits.max_turns:
-        return _fail(_Work(state), NoticeKind.TOO_MANY_TURNS).done()
+        return state, _fail(_Work(state), NoticeKind.TOO_MANY_TURNS).done()
+    return state, None
+
+
+def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Transition:
+    state, ended = _count_turn(state, now)
+    if ended is not None:
+        return ended
     if understood.has(Intent.CANCEL):
         return _cancel(state)
     if understood.has(Intent.RESTART):
@@ -330,6 +341,62 @@ def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | No
         work.state = work.state.evolve(typed_card_fields=tuple(sorted(fields)))
         if fields >= TYPED_FIELDS_COMPLETE:
             work.act(Tokenize())
+
+
+def _on_field_failed(state: SessionState, on: Field, reason: str, now: float) -> Transition:
+    """A try the channel saw fail (nothing keyed, a key that is no choice): counted like any other."""
+    state, ended = _count_turn(state, now)
+    if ended is not None:
+        return ended
+    if state.phase is not Phase.ACTIVE:
+        return Transition(state, notices=(Notice(NoticeKind.PAYMENT_NEEDS_AUTHENTICATION),))
+    return _invalid(_Work(state), on, reason).done()
+
+
+def _on_card_keyed(state: SessionState, keyed: CardKeyed, now: float) -> Transition:
+    """Keyed card fields, checked in the order they are asked for; the first problem is counted as
+    a failed try on its field and nothing is kept. A complete card is kept and tokenized at once."""
+    state, ended = _count_turn(state, now)
+    if ended is not None:
+        return ended
+    work = _Work(state)
+    if state.phase is not Phase.ACTIVE:
+        work.notice(NoticeKind.PAYMENT_NEEDS_AUTHENTICATION)
+        return work.done()
+    if state.card_entry is not CardEntry.TYPED:
+        work.notice(NoticeKind.USE_SECURE_FORM)
+        return work.done()
+    number, expiry, cvv = keyed.number, keyed.expiry, keyed.cvv
+    if number is not None and (number.problem is not None or number.brand is None):
+        return _invalid(work, Field.CARD_NUMBER, number.problem or "unknown_brand").done()
+    if expiry is not None:
+        problem = "format" if expiry.unreadable else check_expiry(expiry.month, expiry.year, now)
+        if problem is not None:
+            return _invalid(work, Field.EXPIRY, problem).done()
+    brand = number.brand if number is not None else (state.card.brand if state.card else None)
+    if cvv is not None:
+        if brand is None:
+            work.notice(NoticeKind.NUMBER_FIRST, Field.CVV)
+            return work.done()
+        expected = cvv_length(_brand(brand))
+        if not cvv.all_digits or cvv.length != expected:
+            return _invalid(work, Field.CVV, "length", str(expected)).done()
+    card = state.card if state.payment_method_id is None else None
+    if number is not None:
+        card = CardSummary(brand=number.brand or "unknown", last4=number.last4)
+        work.state = _wipe_card(work.state)  # a new number is a new card
+        work.act(WipeVault())
+        work.notice(NoticeKind.ACCEPTED, Field.CARD_NUMBER)
+    if expiry is not None:
+        base = card or CardSummary(brand=brand or "unknown", last4="")
+        card = CardSummary(base.brand, base.last4, expiry.month, expiry.year)
+        work.notice(NoticeKind.ACCEPTED, Field.EXPIRY)
+    work.state = work.state.evolve(card=card, awaiting_change=False)
+    if keyed.complete:
+        work.state = work.state.evolve(typed_card_fields=tuple(sorted(TYPED_FIELDS_COMPLETE)))
+        work.act(KeepTypedCard(tuple(sorted(TYPED_FIELDS_COMPLETE))))
+        work.act(Tokenize())
+    return work.done()
 
 
 def _brand(value: str) -> Brand | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .state import CardSummary, Field, PaymentRecord
-from .understanding import Understood
+from .turns import FieldFailed
+from .understanding import CardNumberFact, CvvFact, ExpiryFact, Understood
 
 # ---------------------------------------------------------------- events
 
@@ -61,10 +62,14 @@ class NextActionCompleted:
 
 
 @dataclass(frozen=True)
-class AttemptsExhausted:
-    """A channel that counts tries itself (the phone flow's keypad loops) reports the last one failed."""
+class CardKeyed:
+    """Card fields keyed in one go (`turns.KeyedCard`), as masked facts: the digits stay in the
+    service's capture. A complete card is kept and tokenized; a partial one is only checked."""
 
-    field: Field
+    number: CardNumberFact | None
+    expiry: ExpiryFact | None
+    cvv: CvvFact | None
+    complete: bool
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,8 @@ Event = (
     | PaymentOutcome
     | GatewayUnavailable
     | NextActionCompleted
-    | AttemptsExhausted
+    | CardKeyed
+    | FieldFailed
     | Tick
 )
 

@@ -73,6 +73,12 @@ _SPEECH_INVALID = {
     (Field.EXPIRY, "bad_month"): "The month of an expiry date is between zero one and twelve.",
 }
 
+# Tries that failed on the keypad before reaching paybot (`turns.FieldFailed`), whatever the field.
+_KEYPAD_FAILURES = {
+    "timeout": "Sorry, I didn't hear any keys.",
+    "no_choice": "Sorry, that key isn't one of the choices.",
+}
+
 
 class Style(StrEnum):
     TEXT = "text"
@@ -160,6 +166,15 @@ def render(
     state: SessionState, notices: tuple[Notice, ...], style: Style = Style.TEXT, *, opening: bool = False
 ) -> str:
     """The reply text for this turn: what happened, then what is needed next."""
+    said, question = render_parts(state, notices, style, opening=opening)
+    return " ".join(p for p in (said, question) if p)
+
+
+def render_parts(
+    state: SessionState, notices: tuple[Notice, ...], style: Style = Style.TEXT, *, opening: bool = False
+) -> tuple[str, str]:
+    """(what happened, the question for what is needed next): channels that ask for each field
+    themselves (the phone's keypad menus) use the first alone."""
     parts: list[str] = []
     if opening:
         parts.append(_opening(state, style))
@@ -167,9 +182,8 @@ def render(
         sentence = _notice_text(state, notice, style)
         if sentence:
             parts.append(sentence)
-    if state.phase is Phase.ACTIVE:
-        parts.append(prompt(state, style))
-    return " ".join(p for p in parts if p)
+    question = prompt(state, style) if state.phase is Phase.ACTIVE else ""
+    return " ".join(p for p in parts if p), question
 
 
 def _reference(state: SessionState, style: Style) -> str:
@@ -341,6 +355,8 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:
 
 def _invalid_text(state: SessionState, notice: Notice, style: Style = Style.TEXT) -> str:
     on, code = notice.field, notice.code or ""
+    if code in _KEYPAD_FAILURES:
+        return _KEYPAD_FAILURES[code]
     if style is Style.SPEECH and on is not None and (on, code) in _SPEECH_INVALID:
         return _SPEECH_INVALID[(on, code)]
     if on is Field.AMOUNT and code == "over_max":

@@ -48,6 +48,13 @@ class CardCapture:
     def has_expiry(self) -> bool:
         return self.exp_month is not None and self.exp_year is not None
 
+    def __enter__(self) -> CardCapture:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving the `with` block wipes the capture, whether the block returned or raised."""
+        self.wipe()
+
     def wipe(self) -> None:
         """Drop every reference to typed values (best effort: Python strings are immutable)."""
         self.number = None
