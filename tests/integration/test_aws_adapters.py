@@ -19,10 +19,10 @@ from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.adapters.secrets import SecretsCache, stripe_secret_key_provider, vault_key_from_settings
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets
+from paybot_core.conversation.turns import Say
 from paybot_core.errors import SecretUnavailableError, StoreUnavailableError, VersionConflictError
 from paybot_core.pci.redact import contains_card_number
 from paybot_core.ports import AuditEvent
-from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 from tests.support import moto_server as moto
 from tests.support.servers import free_port

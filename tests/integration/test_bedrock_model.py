@@ -12,10 +12,10 @@ from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Field, Presets
+from paybot_core.conversation.turns import Say
 from paybot_core.conversation.understanding import Intent, UnderstandingContext
 from paybot_core.errors import CardDataLeakError
 from paybot_core.pci.redact import contains_card_number
-from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 from tests.support.converse_server import bedrock_client
 

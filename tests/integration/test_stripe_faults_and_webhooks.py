@@ -22,9 +22,9 @@ from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
 from paybot_core.adapters.stripe_gateway import StripeGateway
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets
+from paybot_core.conversation.turns import Say
 from paybot_core.errors import GatewayError
 from paybot_core.ports import CardDetails, PaymentRequest
-from paybot_core.conversation.turns import Say
 from paybot_core.settings import Settings
 from tests.support.fault_proxy import FaultProxy
 from tests.support.localstripe_emulator import SECRET_KEY, register_webhook, stripe_client

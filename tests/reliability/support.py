@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.servers import PAYBOT, free_port, stop, wait_until_up
+from tests.support.servers import PAYBOT, ROOT, free_port, stop, wait_until_up
 
 # Stripe's always-succeeding test card; it must never appear in a server's output.
 CARD_NUMBER = "4242 4242 4242 4242"
@@ -22,9 +22,15 @@ FIELDS_BEFORE_YES = ["Jane Doe", CARD_NUMBER, "12/30", "123"]
 
 
 class Server:
-    """One `paybot serve` subprocess on a free loopback port; its output goes to data_dir/server.log."""
+    """One `paybot serve` subprocess on a free loopback port; its output goes to data_dir/server.log.
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    With `crash_at`, the server is `tests/support/crash_server.py` instead: the same app, built with
+    a wrapper that SIGKILLs the process at that point of a payment.
+    """
+
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, crash_at: str | None = None
+    ) -> None:
         port = free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         full_env = {
@@ -37,8 +43,12 @@ class Server:
         command = [str(PAYBOT), "serve", "--host", "127.0.0.1", "--port", str(port)]
         if not PAYBOT.exists():
             command = [sys.executable, "-m", "paybot_channels.cli", *command[1:]]
+        if crash_at is not None:
+            command = [sys.executable, "-m", "tests.support.crash_server", crash_at, *command[2:]]
         with (data_dir / "server.log").open("ab") as log:
-            self.process = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, env=full_env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+            )
         try:
             wait_until_up(f"{self.base_url}/healthz", self.process)
         except BaseException:
@@ -50,8 +60,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def running(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
-    server = Server(data_dir, env)
+def running(
+    data_dir: Path, env: dict[str, str] | None = None, crash_at: str | None = None
+) -> Iterator[Server]:
+    server = Server(data_dir, env, crash_at)
     try:
         yield server
     finally:

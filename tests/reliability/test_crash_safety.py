@@ -2,9 +2,9 @@
 lost or charged twice: the payer's retried "yes" reuses the idempotency key `<session>:payment:1`, so the
 sandbox gateway answers with the intent it already made, and the SQLite files stay intact.
 
-The kill points come from the test-only hook `PAYBOT_TEST_CRASH_AT` (read once by Settings, refused
-unless the sandbox gateway): `after_charge` (gateway accepted, session not saved) and `mid_save`
-(inside the session UPDATE's transaction, before COMMIT).
+The kill points are wrappers composed by `tests/support/crash_server.py` (nothing of them is in `src/`):
+`after_charge` (gateway accepted, session not saved) and `mid_save` (inside the session UPDATE's
+transaction, before COMMIT).
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ import subprocess
 
 import httpx
 import pytest
-from pydantic import ValidationError
-
-from paybot_core.settings import Settings
 
 from .support import (
     assert_no_card_number,
@@ -82,7 +79,7 @@ def retry_yes_after_restart(data_dir, session_id, bystanders):
 
 
 def test_killed_after_the_gateway_accepted_the_charge_and_before_the_save(tmp_path):
-    with running(tmp_path, {"PAYBOT_TEST_CRASH_AT": "after_charge"}) as server:
+    with running(tmp_path, crash_at="after_charge") as server:
         with httpx.Client(timeout=15) as client:
             bystanders = [session_at_confirmation(client, server.base_url) for _ in range(3)]
             session_id = session_at_confirmation(client, server.base_url)
@@ -97,22 +94,9 @@ def test_killed_in_the_middle_of_the_session_write(tmp_path):
         bystanders = [session_at_confirmation(client, server.base_url) for _ in range(3)]
         session_id = session_at_confirmation(client, server.base_url)
     version_before, _, _ = stored_version_and_status(tmp_path, session_id)
-    with running(tmp_path, {"PAYBOT_TEST_CRASH_AT": "mid_save"}) as server:
+    with running(tmp_path, crash_at="mid_save") as server:
         yes_kills_the_server(server, session_id)
     # The UPDATE ran inside BEGIN IMMEDIATE and was never committed: recovery rolls it back whole.
     version, phase, payment = stored_version_and_status(tmp_path, session_id)
     assert (version, phase, payment) == (version_before, "active", None)
     retry_yes_after_restart(tmp_path, session_id, bystanders)
-
-
-@pytest.mark.parametrize("point", ["after_charge", "mid_save"])
-def test_the_crash_hook_is_refused_unless_the_sandbox_gateway(tmp_path, point):
-    with pytest.raises(ValidationError, match="test-only fault injection"):
-        Settings(
-            data_dir=tmp_path,
-            test_crash_at=point,
-            payment_gateway="stripe",
-            stripe_secret_key="sk_test_x",
-        )
-    assert Settings(data_dir=tmp_path, test_crash_at=point).test_crash_at == point
-    assert Settings(data_dir=tmp_path).test_crash_at is None

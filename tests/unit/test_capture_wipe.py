@@ -30,7 +30,7 @@ KEYED = KeyedCard(number="4242424242424242", expiry="1229", cvv="123")
 TYPED = Presets(amount=5000, customer_name="Jane Doe", card_entry=CardEntry.TYPED)
 
 
-class Boom(RuntimeError):
+class BoomError(RuntimeError):
     """A foreign error: not one of paybot's, so nothing on the way catches it."""
 
 
@@ -40,7 +40,7 @@ class FailingModel(RulesLanguageModel):
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
         if self.fail == "understand":
-            raise Boom("understanding failed")
+            raise BoomError("understanding failed")
         return super().understand(text, context)
 
 
@@ -51,12 +51,12 @@ class FailingVault(CardVault):
 
     def seal(self, session_id: str, fields: dict[str, str], expires_at: float) -> SealedCard:
         if self.fail == "seal":
-            raise Boom("sealing failed")
+            raise BoomError("sealing failed")
         return super().seal(session_id, fields, expires_at)
 
     def open(self, session_id: str, sealed: SealedCard, now: float) -> dict[str, str]:
         if self.fail == "open":
-            raise Boom("opening failed")
+            raise BoomError("opening failed")
         return super().open(session_id, sealed, now)
 
 
@@ -67,12 +67,12 @@ class FailingGateway(SandboxGateway):
 
     def create_payment_method(self, card: CardDetails, *, idempotency_key: str) -> tuple[str, CardSummary]:
         if self.fail == "tokenize":
-            raise Boom("tokenizing failed")
+            raise BoomError("tokenizing failed")
         return super().create_payment_method(card, idempotency_key=idempotency_key)
 
     def confirm_payment(self, request: PaymentRequest) -> PaymentRecord:
         if self.fail == "charge":
-            raise Boom("charging failed")
+            raise BoomError("charging failed")
         return super().confirm_payment(request)
 
 
@@ -112,7 +112,7 @@ def test_a_failure_inside_a_card_turn_leaves_its_capture_wiped(
     sid = conv.start(TYPED).state.session_id
     before = services.store.load(sid)
 
-    with pytest.raises(Boom) as raised:
+    with pytest.raises(BoomError) as raised:
         conv.handle(sid, turn)
 
     captures = captures_in(raised.tb)
@@ -135,7 +135,7 @@ def test_a_failure_while_charging_leaves_the_turn_capture_wiped(tmp_path: Path, 
     assert conv.handle(sid, KEYED).state.payment_method_id is not None
 
     for turn in (Say("yes"), Confirm()):
-        with pytest.raises(Boom) as raised:
+        with pytest.raises(BoomError) as raised:
             conv.handle(sid, turn)
         assert all(is_wiped(c) for c in captures_in(raised.tb))
     assert services.store.load(sid).payment is None  # type: ignore[union-attr]

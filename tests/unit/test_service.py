@@ -10,8 +10,8 @@ from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services
 from paybot_core.conversation.state import CardEntry, Presets, Status, state_to_json
-from paybot_core.pci.redact import find_card_numbers
 from paybot_core.conversation.turns import Say
+from paybot_core.pci.redact import find_card_numbers
 
 TYPED = Presets(amount=5000, card_entry=CardEntry.TYPED)
 

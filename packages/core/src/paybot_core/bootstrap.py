@@ -81,7 +81,6 @@ def build(
         limits=limits,
         default_presets=Presets(currency=settings.currency, card_entry=settings.default_card_entry),
         clock=clock,
-        crash_after_charge=settings.test_crash_at == "after_charge",
     )
     accounts = accounts or JsonAccountDirectory.from_file(settings.accounts_file)
     return Services(settings, conversations, payments, store, gateway, model, audit, accounts)
@@ -91,9 +90,7 @@ def _session_store(settings: Settings) -> SessionStore:
     if settings.session_store == "memory":
         return MemorySessionStore()
     if settings.session_store == "sqlite":
-        return SqliteSessionStore(
-            settings.data_dir / "sessions.sqlite3", crash_mid_save=settings.test_crash_at == "mid_save"
-        )
+        return SqliteSessionStore(settings.data_dir / "sessions.sqlite3")
     store: SessionStore = _optional_adapter("dynamodb_store", "build_from_settings", settings)
     return store
 

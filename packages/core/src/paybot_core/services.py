@@ -8,9 +8,7 @@ The raw message is touched by nothing but the PCI guard.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import signal
 import string
 import time
 from collections import deque
@@ -223,7 +221,6 @@ class ConversationService:
         limits: Limits,
         default_presets: Presets,
         clock: Callable[[], float] = time.time,
-        crash_after_charge: bool = False,
     ) -> None:
         self.store = store
         self.payments = payments
@@ -233,9 +230,6 @@ class ConversationService:
         self.limits = limits
         self.default_presets = default_presets
         self.clock = clock
-        # TEST ONLY (PAYBOT_TEST_CRASH_AT=after_charge, sandbox gateway only): die after the gateway
-        # accepted a charge and before the session is saved, to prove a retried "yes" reconciles.
-        self._crash_after_charge = crash_after_charge
 
     # ------------------------------------------------------------- public
 
@@ -450,10 +444,7 @@ class ConversationService:
             case WipeVault():
                 return state.evolve(sealed_card=None), None
             case Charge():
-                outcome = self.payments.charge(state, action)
-                if self._crash_after_charge and isinstance(outcome, PaymentOutcome):
-                    os.kill(os.getpid(), signal.SIGKILL)  # test-only fault injection, see __init__
-                return state, outcome
+                return state, self.payments.charge(state, action)
             case RefreshPayment(payment_intent_id=intent_id):
                 return state, self.payments.refresh(intent_id)
             case CancelPayment(payment_intent_id=intent_id):

@@ -107,13 +107,6 @@ class Settings(BaseSettings):
     vault_key_secret_id: str | None = Field(None, description="Secrets Manager id of the vault key (base64).")
     secrets_cache_ttl_seconds: int = Field(300, ge=0, le=86_400, description="Secrets cache TTL.")
 
-    # --- TEST ONLY: crash-safety fault injection (tests/reliability). The process SIGKILLs itself at the
-    # named point of a payment: `after_charge` (the gateway accepted, the session not yet saved) or
-    # `mid_save` (inside the SQLite session write, before COMMIT). Refused unless the sandbox gateway.
-    test_crash_at: Literal["after_charge", "mid_save"] | None = Field(
-        None, description="TEST ONLY: kill the process at this point of a payment (sandbox gateway only)."
-    )
-
     def turn_threads(self) -> int:
         """Threads for the blocking part of requests (0: on the event loop): `worker_threads`, or
         chosen by the adapters.
@@ -160,10 +153,6 @@ class Settings(BaseSettings):
             problems.append("set PAYBOT_STRIPE_WEBHOOK_SECRET or PAYBOT_STRIPE_WEBHOOK_SECRET_ID, not both")
         if self.vault_key and self.vault_key_secret_id:
             problems.append("set PAYBOT_VAULT_KEY or PAYBOT_VAULT_KEY_SECRET_ID, not both")
-        if self.test_crash_at is not None and self.payment_gateway != "sandbox":
-            problems.append("PAYBOT_TEST_CRASH_AT is test-only fault injection: it needs the sandbox gateway")
-        if self.test_crash_at == "mid_save" and self.session_store != "sqlite":
-            problems.append("PAYBOT_TEST_CRASH_AT=mid_save needs the SQLite session store")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -6,8 +6,6 @@ wiped vault ciphertext does not linger in the file.
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -39,11 +37,8 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 class SqliteSessionStore:
-    def __init__(self, path: Path, *, crash_mid_save: bool = False) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        # TEST ONLY (PAYBOT_TEST_CRASH_AT=mid_save, sandbox gateway only): die inside a save's
-        # transaction, after the UPDATE and before COMMIT, to prove the file and the session survive.
-        self._crash_mid_save = crash_mid_save
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         with self._conn() as conn:
@@ -94,12 +89,7 @@ class SqliteSessionStore:
             expected_version,
         )
         try:
-            conn = self._conn()
-            if self._crash_mid_save:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(sql, params)
-                os.kill(os.getpid(), signal.SIGKILL)  # test-only fault injection, see __init__
-            cursor = conn.execute(sql, params)
+            cursor = self._conn().execute(sql, params)
         except sqlite3.Error as err:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
         if cursor.rowcount != 1:
