@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "DEFAULT_FRAME_ANCESTORS",
+    "api_docs_content_security_policy",
     "content_security_policy",
     "frame_ancestor_sources",
     "frame_options",
@@ -80,3 +81,30 @@ def frame_options(frame_ancestors: str | Iterable[str] = DEFAULT_FRAME_ANCESTORS
     if sources == ("'self'",):
         return "SAMEORIGIN"
     return None
+
+
+def api_docs_content_security_policy() -> str:
+    """The policy of the API reference pages (``/docs``, ``/redoc``): their packaged assets only.
+
+    Swagger UI and ReDoc load from this origin and read ``/openapi.json``; neither gets Stripe.
+    Both style elements at run time (React style props, ReDoc's styled-components), which is
+    what ``'unsafe-inline'`` in ``style-src`` allows; scripts stay ``'self'`` only, with no
+    inline bootstrap. ReDoc runs its search index in a worker made from a ``blob:`` URL.
+    These pages take no card data and are never framed.
+    """
+    return render_policy(
+        {
+            "default-src": ("'self'",),
+            "script-src": ("'self'",),
+            "style-src": ("'self'", "'unsafe-inline'"),
+            "img-src": ("'self'", "data:"),
+            "font-src": ("'self'",),
+            "connect-src": ("'self'",),
+            "worker-src": ("'self'", "blob:"),
+            "frame-src": ("'none'",),
+            "object-src": ("'none'",),
+            "base-uri": ("'none'",),
+            "form-action": ("'self'",),
+            "frame-ancestors": ("'none'",),
+        }
+    )

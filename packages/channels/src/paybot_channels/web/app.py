@@ -21,6 +21,7 @@ from paybot_core.errors import CardValidationError, GatewayError
 from paybot_core.ports import CardDetails
 
 from . import deps
+from .api_docs import mount_api_docs
 from .errors import ApiError, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
@@ -83,6 +84,10 @@ def create_app(
         summary="Collect a card payment in a conversation; card data never reaches logs, stores or a model.",
         lifespan=lifespan,
         telemetry=NO_FRAMEWORK_TELEMETRY,
+        # FastAPI's own pages load their assets from a CDN; these come from the package.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     app.state.services = services
     settings = services.settings
@@ -91,6 +96,7 @@ def create_app(
     _add_routes(app, services, limits, TurnRunner(settings.turn_threads()))
     _add_sandbox_routes(app)
     install_webhook_routes(app)
+    mount_api_docs(app)
     mount_frontend(app, services.settings)
     # Innermost first: a 429 still carries the CORS headers, so the page can read it.
     app.add_middleware(ClientRateLimit, limits=limits)

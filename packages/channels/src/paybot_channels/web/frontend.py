@@ -65,6 +65,11 @@ def mount_frontend(app: FastAPI, settings: Settings) -> None:
         # no-cache: the browser revalidates (ETag) so a new release's page is never stale.
         return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        # Browsers and tools ask for /favicon.ico whatever the page links; an SVG answers both.
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     app.mount("/static", _RevalidatedStaticFiles(directory=STATIC_DIR), name="static")
 
 
