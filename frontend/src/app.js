@@ -2,7 +2,7 @@
 // Every text from the payer or the bot goes into the page with textContent, never as markup.
 
 import * as api from "./api.js";
-import { containsCardNumber } from "./cards.js";
+import { containsCardNumber, maskDigits } from "./cards.js";
 import { CardFormError, sandboxCardForm } from "./sandbox.js";
 
 const $ = (id) => document.getElementById(id);
@@ -57,20 +57,28 @@ const BRANDS = {
 const NOT_GIVEN = "Not given yet";
 const STORAGE_KEY = "paybot.session";
 const MAX_NEXT_ACTION_ROUNDS = 3;
+// A session with typed card entry asks for the card in the chat itself, field by field.
+const TYPED_CARD_FIELDS = new Set(["card_number", "expiry", "cvv"]);
 
 const state = {
   sessionId: null,
   status: null,
   cardEntry: null,
   collected: {},
+  currentField: null,
   busy: false,
   cardUi: null,
   cardUiKey: null,
+  // What the transcript shows, kept in sessionStorage so a reload keeps the conversation:
+  // the bot's words and the payer's as displayed (card steps masked), never anything else.
+  transcript: [],
 };
+
+const typedCardStep = () => TYPED_CARD_FIELDS.has(state.currentField);
 
 // ---- transcript -----------------------------------------------------------------------------
 
-function addMessage(role, text) {
+function messageItem(role, text) {
   const item = document.createElement("li");
   item.className = `message from-${role}`;
   const who = document.createElement("span");
@@ -84,6 +92,34 @@ function addMessage(role, text) {
   // The page scrolls as a whole (no nested scroll box on a phone): keep the newest message
   // and the message box in view.
   ui.chatForm.scrollIntoView({ block: "nearest" });
+  return item;
+}
+
+function addMessage(role, text) {
+  state.transcript.push({ role, text });
+  remember();
+  return messageItem(role, text);
+}
+
+// A message the server never took: marked, left out of the kept transcript, with one button
+// that sends it again (once: the button goes as soon as it is pressed).
+function markNotSent(item, retry) {
+  item.classList.add("not-sent");
+  const status = document.createElement("span");
+  status.className = "send-status";
+  status.textContent = "Not sent.";
+  const again = document.createElement("button");
+  again.type = "button";
+  again.className = "retry";
+  again.textContent = "Send again";
+  again.addEventListener("click", () => {
+    if (state.busy) return;
+    status.remove();
+    again.remove();
+    item.classList.remove("not-sent");
+    retry();
+  });
+  item.append(status, again);
 }
 
 function showNotice(text) {
@@ -259,8 +295,10 @@ function showSessionGone() {
 // ---- turns ----------------------------------------------------------------------------------
 
 function remember() {
+  if (!state.sessionId) return;
   try {
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ id: state.sessionId, cardEntry: state.cardEntry }));
+    const saved = { id: state.sessionId, cardEntry: state.cardEntry, transcript: state.transcript };
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(saved));
   } catch {
     // Storage may be off (private mode); the page then simply cannot resume after a reload.
   }
@@ -281,20 +319,30 @@ function forget() {
     // See remember().
   }
   state.sessionId = null;
+  state.transcript = [];
 }
 
-async function render(response) {
+async function render(response, { say = true } = {}) {
   if (response.sessionId) state.sessionId = response.sessionId;
   state.status = response.status;
+  state.currentField = response.currentField || null;
   if (response.cardEntry) state.cardEntry = response.cardEntry;
   remember();
   // Where the conversation stands, for styling and for tests to wait on.
   document.body.dataset.status = response.status;
   document.body.dataset.field = response.currentField || "";
-  if (response.response) addMessage("bot", response.response);
+  if (response.response && say) addMessage("bot", response.response);
+  renderComposer();
   renderSummary(response);
   renderOutcome(response);
   await renderCardForm(response);
+}
+
+// At the security-code step of a typed card the box hides what is typed, like a password field.
+function renderComposer() {
+  const secret = state.currentField === "cvv";
+  ui.chatInput.type = secret ? "password" : "text";
+  ui.chatInput.inputMode = typedCardStep() ? "numeric" : "text";
 }
 
 // 3-D Secure: the card UI plays its part (Stripe's page, or the sandbox dialog), then the server
@@ -311,12 +359,12 @@ async function completeNextAction(response) {
 }
 
 // Runs one exchange with the server; true when it went through.
-async function turn(call) {
+async function turn(call, renderOptions = {}) {
   if (state.busy) return false;
   setBusy(true);
   try {
     let response = await call();
-    await render(response);
+    await render(response, renderOptions);
     for (let round = 0; response.status === "requires_action"; round += 1) {
       if (round === MAX_NEXT_ACTION_ROUNDS) {
         showNotice("The bank check did not finish. Type help, or start a new payment.");
@@ -339,11 +387,26 @@ async function turn(call) {
 
 // ---- events ---------------------------------------------------------------------------------
 
+function sendText(text, item) {
+  turn(() => api.sendMessage(state.sessionId, text)).then((sent) => {
+    if (sent) return;
+    // Not delivered: the bubble says so and offers to send it again; the box stays free.
+    state.transcript = state.transcript.filter((entry) => entry !== item.entry);
+    remember();
+    if (!ui.chatInput.disabled) markNotSent(item, () => {
+      state.transcript.push(item.entry);
+      remember();
+      sendText(text, item);
+    });
+  });
+}
+
 ui.chatForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = ui.chatInput.value.trim();
   if (!text || state.busy || ui.chatInput.disabled) return;
-  if (containsCardNumber(text)) {
+  const typedCard = typedCardStep();
+  if (!typedCard && containsCardNumber(text)) {
     // The number never leaves the browser: not sent, not shown, not kept in the box.
     ui.chatInput.value = "";
     const where = ui.cardForm.hidden
@@ -355,11 +418,11 @@ ui.chatForm.addEventListener("submit", (event) => {
   }
   showNotice("");
   ui.chatInput.value = "";
-  addMessage("user", text);
-  turn(() => api.sendMessage(state.sessionId, text)).then((sent) => {
-    // Not delivered: give the words back so the payer can send them again.
-    if (!sent && !ui.chatInput.value && !ui.chatInput.disabled) ui.chatInput.value = text;
-  });
+  // At a typed card step the session asked for the card here: it goes to the server (which
+  // holds it only encrypted), and the transcript shows it masked.
+  const item = addMessage("user", typedCard ? maskDigits(text) : text);
+  item.entry = state.transcript[state.transcript.length - 1];
+  sendText(text, item);
 });
 
 ui.cardForm.addEventListener("submit", (event) => {
@@ -407,10 +470,14 @@ async function start({ resume }) {
   if (saved && saved.id) {
     state.sessionId = saved.id;
     state.cardEntry = saved.cardEntry || null;
+    const kept = Array.isArray(saved.transcript) ? saved.transcript : [];
     try {
       const response = await api.getSession(saved.id);
       if (response && response.status) {
-        await turn(async () => response);
+        state.transcript = [];
+        for (const { role, text } of kept) addMessage(role, String(text));
+        // The kept transcript already ends with what the bot last said.
+        await turn(async () => response, { say: kept.length === 0 });
         if (!TERMINAL.has(response.status) && ui.cardForm.hidden) ui.chatInput.focus();
         return;
       }

@@ -53,3 +53,22 @@ export function parseExpiry(text) {
 export function digitsOnly(text) {
   return text.replace(/[\s-]/g, "");
 }
+
+// What the transcript shows of a message typed at a card step: every digit masked, so neither
+// the number, the expiry nor the security code is ever on screen or kept in the page's storage.
+export function maskDigits(text) {
+  return text.replace(/\d/g, "•");
+}
+
+// "4242424242424242" -> "4242 4242 4242 4242"; American Express (34, 37) as 4-6-5, as printed.
+export function groupCardNumber(digits) {
+  const groups = /^3[47]/.test(digits) ? [4, 6, 5] : [4, 4, 4, 4, 3];
+  const parts = [];
+  let at = 0;
+  for (const size of groups) {
+    if (at >= digits.length) break;
+    parts.push(digits.slice(at, at + size));
+    at += size;
+  }
+  return parts.join(" ");
+}

@@ -2,7 +2,7 @@
 // gateway (POST /v1/sandbox/payment_methods), and the sandbox's stand-in for a bank's 3-D Secure page.
 
 import { ApiError, authenticateSandboxPayment, createSandboxPaymentMethod } from "./api.js";
-import { digitsOnly, luhnValid, parseExpiry } from "./cards.js";
+import { digitsOnly, groupCardNumber, luhnValid, parseExpiry } from "./cards.js";
 
 // A problem with what the payer typed into the card form, tied to the field to fix.
 export class CardFormError extends Error {
@@ -56,12 +56,34 @@ function askForAuthentication(dialog, amountText) {
   });
 }
 
+// Regroups the card number as it is typed or pasted ("4242 4242 ..."), keeping the caret after
+// the same digit it followed, so editing in the middle works as in any card form.
+function groupAsTyped(input) {
+  const caret = input.selectionStart ?? input.value.length;
+  const digitsBeforeCaret = input.value.slice(0, caret).replace(/\D/g, "").length;
+  const digits = input.value.replace(/\D/g, "").slice(0, 19);
+  const grouped = groupCardNumber(digits);
+  if (grouped === input.value) return;
+  input.value = grouped;
+  let at = 0;
+  for (let seen = 0; at < grouped.length && seen < digitsBeforeCaret; at += 1) {
+    if (/\d/.test(grouped[at])) seen += 1;
+  }
+  input.setSelectionRange(at, at);
+}
+
+// True when the card's expiry month is over (a card is good through the end of its month).
+function expired({ expMonth, expYear }, now = new Date()) {
+  return expYear < now.getFullYear() || (expYear === now.getFullYear() && expMonth < now.getMonth() + 1);
+}
+
 export function sandboxCardForm(doc) {
   const number = doc.getElementById("card-number");
   const expiry = doc.getElementById("card-expiry");
   const cvc = doc.getElementById("card-cvc");
   const dialog = doc.getElementById("auth-dialog");
   const fields = { number, expiry, cvc };
+  number.addEventListener("input", () => groupAsTyped(number));
 
   return {
     mode: "sandbox",
@@ -86,6 +108,7 @@ export function sandboxCardForm(doc) {
       }
       const exp = parseExpiry(expiry.value);
       if (!exp) throw new CardFormError("Enter the expiry as MM/YY, for example 12/30.", "expiry");
+      if (expired(exp)) throw new CardFormError("That expiry date has passed. Check the card, or use another one.", "expiry");
       const code = cvc.value.trim();
       if (!/^\d{3,4}$/.test(code)) {
         throw new CardFormError("Enter the 3 or 4 digit security code from your card.", "cvc");

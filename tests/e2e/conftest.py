@@ -39,6 +39,8 @@ SERVER_ENV = {
     "PAYBOT_LANGUAGE_MODEL": "rules",
     "PAYBOT_SESSION_STORE": "sqlite",
     "PAYBOT_DEFAULT_CARD_ENTRY": "secure",
+    # Sessions use the secure form unless a merchant asks for typed entry (one test does).
+    "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
 }
 
 

@@ -260,17 +260,43 @@ def test_reload_resumes_the_session(chat: ChatPage, page: Page) -> None:
     expect(chat.card_form).to_be_visible()
 
 
-def test_a_message_that_could_not_be_sent_is_given_back(chat: ChatPage, page: Page) -> None:
+def test_reload_keeps_the_conversation_as_shown(chat: ChatPage, page: Page) -> None:
+    chat.give_name_and_amount("Jane Doe", "$50")
+    shown = chat.messages.locator(".message").all_inner_texts()
+    page.reload()
+    chat.wait_idle()
+    chat.expect_field("payment_method")
+    expect(chat.messages.locator(".message")).to_have_count(len(shown))
+    assert chat.messages.locator(".message").all_inner_texts() == shown
+    chat.say("what is this for?")
+    expect(chat.messages.locator(".message")).to_have_count(len(shown) + 2)
+
+
+def test_a_message_that_could_not_be_sent_is_marked_with_a_retry_that_sends_once(
+    chat: ChatPage, page: Page
+) -> None:
     page.route("**/v1/chat", lambda route: route.abort("connectionrefused"))
     chat.input.fill("Jane Doe")
     chat.input.press("Enter")
     expect(chat.notice).to_contain_text("Can't reach paybot")
-    expect(chat.input).to_have_value("Jane Doe")
+    failed = chat.messages.locator(".from-user.not-sent")
+    expect(failed).to_contain_text("Jane Doe")
+    expect(failed).to_contain_text("Not sent")
+    expect(chat.input).to_have_value("")
     chat.expect_field("name")
     page.unroute("**/v1/chat")
-    chat.input.press("Enter")
+    sent_before = len(chat.requests.chat_turns())
+    retry = failed.get_by_role("button", name="Send again")
+    retry.dblclick()
     chat.expect_field("amount")
     expect(chat.summary_name).to_have_text("Jane Doe")
+    expect(chat.user_messages).to_have_count(1)
+    expect(chat.messages.locator(".not-sent")).to_have_count(0)
+    turns = chat.requests.chat_turns()[sent_before:]
+    assert [turn.json()["message"] for turn in turns] == ["Jane Doe"]
+    page.reload()
+    chat.wait_idle()
+    expect(chat.user_messages).to_have_text(["Jane Doe"])
 
 
 def test_three_invalid_answers_end_the_session_as_failed(chat: ChatPage) -> None:
@@ -306,3 +332,154 @@ def test_an_idle_session_expires(browser: Browser, tmp_path: Path, request: pyte
             chat.expect_status("collecting")
         finally:
             context.close()
+
+
+def test_typed_card_entry_takes_the_card_in_the_chat_and_shows_it_masked(
+    unopened_chat: ChatPage, page: Page
+) -> None:
+    chat = unopened_chat
+    created = page.request.post("/v1/sessions", data={"amount": 5000, "cardEntry": "typed"})
+    assert created.ok, created.text()
+    chat.open(f"/?session={created.json()['sessionId']}")
+    chat.say("Jane Doe")
+    chat.expect_field("card_number")
+    chat.say(spaced(VISA))
+    chat.expect_field("expiry")
+    chat.say(EXPIRY)
+    chat.expect_field("cvv")
+    expect(chat.input).to_have_attribute("type", "password")
+    chat.say(CVC)
+    chat.expect_field("confirmation")
+    expect(chat.input).to_have_attribute("type", "text")
+    expect(chat.card_form).to_be_hidden()
+    expect(chat.summary_card).to_have_text("Visa ending 4242")
+    chat.say("yes")
+    chat.expect_status("completed")
+    assert [i["status"] for i in chat.payment_intents()] == ["succeeded"]
+    # On screen and in the page's storage, what the payer typed at the card steps is masked.
+    stored = page.evaluate("JSON.parse(sessionStorage.getItem('paybot.session')).transcript")
+    typed = [entry["text"] for entry in stored if entry["role"] == "user"]
+    assert typed[1:4] == ["•••• •••• •••• ••••", "••/••", "•••"]
+    assert chat.user_messages.all_inner_texts() == typed
+    shown = chat.transcript() + str(page.evaluate("JSON.stringify(sessionStorage)"))
+    assert VISA not in re.sub(r"[\s-]", "", shown)
+    assert EXPIRY not in shown
+
+
+def test_the_card_number_is_grouped_as_typed(chat: ChatPage) -> None:
+    chat.give_name_and_amount()
+    chat.card_number.press_sequentially(VISA)
+    expect(chat.card_number).to_have_value(spaced(VISA))
+    chat.card_number.fill("")
+    chat.card_number.press_sequentially("378282246310005")  # American Express: 4-6-5
+    expect(chat.card_number).to_have_value("3782 822463 10005")
+    # An edit in the middle keeps the caret after the digit typed.
+    chat.card_number.fill("")
+    chat.card_number.press_sequentially("42424242")
+    chat.card_number.press("Home")
+    for _ in range(2):
+        chat.card_number.press("ArrowRight")
+    chat.card_number.press_sequentially("99")
+    expect(chat.card_number).to_have_value("4299 4242 42")
+    assert chat.card_number.evaluate("e => e.selectionStart") == 4
+
+
+def test_a_past_expiry_is_named_as_past(chat: ChatPage) -> None:
+    chat.give_name_and_amount()
+    chat.fill_card(VISA, expiry="01/20")
+    chat.card_submit.click()
+    expect(chat.card_error).to_have_text(re.compile("expiry date has passed"))
+    expect(chat.card_expiry).to_be_focused()
+
+
+def test_every_resource_the_page_loads_is_there(page: Page) -> None:
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status == 404 else None)
+    page.goto("/")
+    expect(page.locator("body")).to_have_attribute("data-field", "name")
+    page.wait_for_load_state("networkidle")
+    assert missing == []
+    icon = page.request.get("/favicon.ico")
+    assert icon.ok and icon.headers["content-type"] == "image/svg+xml"
+
+
+@pytest.mark.parametrize("width", [375, 320])
+def test_card_fields_line_up_on_a_phone(chat: ChatPage, page: Page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 812})
+    chat.give_name_and_amount()
+    line = float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('label')).lineHeight)"))
+    boxes = {}
+    for field in ("card-number", "card-expiry", "card-cvc"):
+        label = page.locator(f"label[for={field}]").bounding_box()
+        box = page.locator(f"#{field}").bounding_box()
+        assert label and box
+        assert label["height"] <= line * 1.2, f"the label of {field} wraps at {width}px"
+        assert abs(label["x"] - box["x"]) < 1 and box["y"] >= label["y"] + label["height"] - 1
+        boxes[field] = box
+    expiry, cvc = boxes["card-expiry"], boxes["card-cvc"]
+    side_by_side = cvc["x"] > expiry["x"] + expiry["width"]
+    if side_by_side:
+        assert abs(expiry["y"] - cvc["y"]) < 1 and abs(expiry["height"] - cvc["height"]) < 1
+    else:
+        assert abs(expiry["x"] - cvc["x"]) < 1 and abs(expiry["width"] - cvc["width"]) < 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+_CONTRAST = """
+(element) => {
+  const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  // The ring is drawn outside the element (outline-offset), over what lies behind it.
+  let behind = element.parentElement;
+  while (behind) {
+    const color = getComputedStyle(behind).backgroundColor;
+    const parts = rgb(color);
+    if (parts.length === 3 || (parts.length === 4 && parts[3] > 0)) break;
+    behind = behind.parentElement;
+  }
+  const ringStyle = getComputedStyle(element);
+  const ring = rgb(ringStyle.outlineColor);
+  const back = behind ? rgb(getComputedStyle(behind).backgroundColor) : [255, 255, 255];
+  const [hi, lo] = [luminance(ring), luminance(back)].sort((a, b) => b - a);
+  return {
+    id: element.id || element.className || element.tagName,
+    width: parseFloat(ringStyle.outlineWidth),
+    style: ringStyle.outlineStyle,
+    ratio: (hi + 0.05) / (lo + 0.05),
+  };
+}
+"""
+
+
+def _rings_met_by_tabbing(page: Page, stops: int = 30) -> list[dict]:
+    rings = []
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        # Past the last control, focus leaves the page for a moment (the body has it).
+        if page.evaluate("document.activeElement !== document.body"):
+            rings.append(page.evaluate(f"({_CONTRAST})(document.activeElement)"))
+    return rings
+
+
+def test_the_focus_ring_has_3_to_1_contrast_on_every_background(chat: ChatPage, page: Page) -> None:
+    page.route("**/v1/chat", lambda route: route.abort("connectionrefused"))
+    chat.input.fill("Jane Doe")
+    chat.input.press("Enter")
+    expect(chat.messages.locator(".not-sent")).to_have_count(1)
+    page.unroute("**/v1/chat")
+    rings = _rings_met_by_tabbing(page)
+    chat.messages.get_by_role("button", name="Send again").click()
+    chat.expect_field("amount")
+    chat.say("$50")
+    rings += _rings_met_by_tabbing(page)  # the card form
+    chat.use_card(VISA)
+    chat.say("yes")
+    chat.expect_status("completed")
+    rings += _rings_met_by_tabbing(page, stops=6)  # the outcome box
+    seen = {ring["id"] for ring in rings}
+    assert {"retry", "card-number", "card-submit", "new-payment", "chat-input"} <= seen, seen
+    weak = [ring for ring in rings if ring["style"] == "none" or ring["width"] < 2 or ring["ratio"] < 3]
+    assert weak == []
