@@ -5,17 +5,23 @@
     python scripts/package_lambda.py --check-only   # only the import check of built zips
 
 Three artifacts go to dist/lambda/: one zip per function, and deps-layer.zip, a Lambda layer
-(`python/...` at its root) holding the compiled dependency both functions share
-(cryptography with cffi), uploaded once instead of once per function. The function zips
-leave out what the layer holds.
+(`python/...` at its root) holding the compiled extensions both functions share
+(cryptography with cffi, pydantic-core), uploaded once instead of once per function. The
+function zips leave out what the layer holds.
 
 Third-party versions come from uv.lock (through `uv export`), so a rebuild installs the very
 same wheels; the workspace packages are copied from their source trees. The zip writer fixes
 every timestamp, permission and the entry order, so two builds of one tree are byte-identical.
 
+Every zip carries bytecode compiled by the target interpreter (Python 3.12, as Lambda runs):
+Lambda's /var/task and /opt are read-only, so without it every cold start compiles FastAPI,
+pydantic and stripe from source and throws the result away (about half of a cold start). See
+`compile_bytecode` for why the pycs are hash-based and unchecked, and why third-party packages
+ship bytecode only.
+
 After a build, each function is imported the way Lambda would load it (function zip first on
-sys.path, then the layer's python/, then the runtime's boto3) with a Python 3.12 interpreter,
-when one is found.
+sys.path, then the layer's python/, then the runtime's boto3) with the Python 3.12
+interpreter; the check fails if any module of the zips was compiled from source.
 """
 
 # S603: every command line here is built from this file's constants and uv.lock, not from input.
@@ -46,8 +52,14 @@ DEFAULT_OUT = ROOT / "dist" / "lambda"
 # adds ~20 MB and a second copy to keep patched.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
 # Never useful inside a Lambda package, and a source of non-determinism or weight.
+# (Bytecode that wheels ship is dropped too: it was compiled elsewhere, by another interpreter
+# perhaps; `compile_bytecode` writes the bytecode the zips carry.)
 DROPPED_DIR_NAMES = frozenset({"__pycache__", "tests"})
 DROPPED_SUFFIXES = (".pyc", ".pyo")
+# Where Lambda extracts a function zip and a layer: the file names compiled into the bytecode,
+# which tracebacks show.
+TASK_ROOT = "/var/task"
+LAYER_ROOT = "/opt/python"
 # 1980-01-01 is the earliest timestamp a zip entry can hold.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
@@ -148,13 +160,30 @@ SPECS = {
 # vault's AES-GCM; the phone's encryption SDK). Its cffi-generated bindings import
 # `_cffi_backend` when loaded, so cffi belongs with it, and cffi's own dependency pycparser
 # too (the layer is closed under uv.lock's dependencies; `layer_requirements` checks that).
-LAYER = LayerSpec(name="deps-layer", packages=("cryptography", "cffi", "pycparser"), max_mb=8)
+# pydantic-core is the other compiled extension both need (2.2 MB zipped; settings, the web
+# schemas), with its one dependency typing-extensions: in the layer, it leaves room in the
+# function zips for their bytecode (connect.zip stays under its 6 MB; bench/README.md).
+LAYER = LayerSpec(
+    name="deps-layer",
+    packages=("cryptography", "cffi", "pycparser", "pydantic-core", "typing-extensions"),
+    max_mb=8,
+)
 # Budgets are in MB of 1,000,000 bytes, the unit every line printed here uses.
 MB = 1_000_000
 
 
 class PackagingError(Exception):
     """A Lambda package could not be built as specified."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The Lambda platform a build is for, and the interpreter that compiles its bytecode."""
+
+    arch: str
+    python_version: str
+    python: str  # an interpreter of `python_version`: bytecode is specific to one minor version
+    strict: bool = False
 
 
 def find_uv(explicit: str | None) -> str:
@@ -308,6 +337,40 @@ def strip_binaries(root: Path) -> None:
         subprocess.run([strip, "--strip-unneeded", str(path)], check=False, capture_output=True)
 
 
+def compile_bytecode(tree: Path, python: str, deployed_at: str, own: Sequence[str] = ()) -> None:
+    """Compile every module of `tree` with the target interpreter `python`, reproducibly.
+
+    - Hash-based, unchecked pycs (PEP 552): a timestamp pyc would record the build's mtimes, and
+      a checked one would read and hash its source at every import. Lambda's code is read-only,
+      so the source can never change under its pyc.
+    - File names in the bytecode are where Lambda puts them (`deployed_at`), not the build
+      folder, and PYTHONHASHSEED is fixed (set constants are marshalled in hash order), so two
+      builds give the same bytes. One process, in sorted order, for the same reason.
+    - Third-party packages ship bytecode only (`name.pyc` where `name.py` was, which Python
+      imports without a source): sources and bytecode would make web.zip 10.6 MB and
+      connect.zip 9.8 MB. A traceback through them shows file and line, without the line's
+      text. The `own` top-level packages (ours) keep their sources beside `__pycache__/`.
+    """
+    entries = [p for p in sorted(tree.iterdir()) if not p.name.endswith(".dist-info")]
+    modules = [p for p in entries if p.is_dir() or p.suffix == ".py"]
+    ours = [str(p) for p in modules if p.name in own]
+    theirs = [str(p) for p in modules if p.name not in own]
+    base = [python, "-s", "-S", "-m", "compileall", "-q", "-f", "--invalidation-mode", "unchecked-hash"]
+    base += ["-s", str(tree), "-p", deployed_at]
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONHASHSEED": "0"}
+    for paths, legacy in ((theirs, True), (ours, False)):
+        if not paths:
+            continue
+        result = subprocess.run(
+            [*base, *(["-b"] if legacy else []), *paths], capture_output=True, text=True, env=env, check=False
+        )
+        if result.returncode != 0:
+            raise PackagingError(f"compiling {display(tree)} failed:\n{result.stdout}{result.stderr}".strip())
+    for path in sorted(tree.rglob("*.py")):
+        if path.with_suffix(".pyc").exists():
+            path.unlink()
+
+
 def iter_files(root: Path) -> Iterable[tuple[str, Path]]:
     """Every file under `root` as (posix archive name, path), sorted by archive name."""
     files = [(p.relative_to(root).as_posix(), p) for p in root.rglob("*") if p.is_file()]
@@ -317,16 +380,13 @@ def iter_files(root: Path) -> Iterable[tuple[str, Path]]:
 def write_zip(root: Path, out: Path) -> int:
     """Zip the tree at `root` into `out` deterministically and return the zip's size in bytes.
 
-    Fixed timestamps, permissions, creator system and order; no directory entries; no
-    bytecode or `__pycache__` even when the tree holds some.
+    Fixed timestamps, permissions, creator system and order; no directory entries. What the
+    tree holds goes in, bytecode included (`prune_tree` drops what the wheels shipped).
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
         for arcname, path in iter_files(root):
-            parts = arcname.split("/")
-            if "__pycache__" in parts or arcname.endswith(DROPPED_SUFFIXES):
-                continue
             info = zipfile.ZipInfo(arcname, date_time=ZIP_EPOCH)
             info.create_system = 3  # unix, so external_attr carries the mode on every host
             info.external_attr = FILE_MODE << 16
@@ -420,42 +480,34 @@ def fresh_dir(path: Path) -> Path:
     return path
 
 
-def build_layer(
-    requirements: Sequence[str], uv: str, out_dir: Path, arch: str, python_version: str, strict: bool
-) -> Path:
+def build_layer(requirements: Sequence[str], uv: str, out_dir: Path, target: Target) -> Path:
     """Build deps-layer.zip: the layer's wheels under `python/`, where Lambda looks for them."""
     pinned = ", ".join(line.split(";", 1)[0].strip() for line in requirements)
     print(f"[{LAYER.name}] {len(requirements)} pinned packages from uv.lock: {pinned}", flush=True)
     tree = fresh_dir(out_dir / "build" / LAYER.name)
     site = tree / "python"
-    install(uv, requirements, site, arch, python_version)
+    install(uv, requirements, site, target.arch, target.python_version)
     prune_tree(site)
     strip_binaries(site)
+    compile_bytecode(site, target.python, LAYER_ROOT)
     out = out_dir / f"{LAYER.name}.zip"
     size = write_zip(tree, out)
     print(f"[{LAYER.name}] wrote {display(out)}: {size / MB:.2f} MB (limit {LAYER.max_mb} MB)", flush=True)
-    check_budget(LAYER.name, size, LAYER.max_mb, strict)
+    check_budget(LAYER.name, size, LAYER.max_mb, target.strict)
     return out
 
 
-def build(
-    spec: ZipSpec,
-    requirements: Sequence[str],
-    uv: str,
-    out_dir: Path,
-    arch: str,
-    python_version: str,
-    strict: bool,
-) -> Path:
+def build(spec: ZipSpec, requirements: Sequence[str], uv: str, out_dir: Path, target: Target) -> Path:
     """Build one function zip from its spec, without the layer's packages; return its path."""
     print(f"[{spec.name}] {len(requirements)} pinned third-party packages from uv.lock", flush=True)
     tree = fresh_dir(out_dir / "build" / spec.name)
-    install(uv, requirements, tree, arch, python_version)
+    install(uv, requirements, tree, target.arch, target.python_version)
     for source in spec.sources:
         copy_source(source, tree)
     prune_tree(tree)
     trim_tree(tree, spec.sources)
     strip_binaries(tree)
+    compile_bytecode(tree, target.python, TASK_ROOT, own=[Path(source.path).name for source in spec.sources])
     layer_python = out_dir / "build" / LAYER.name / "python"
     if layer_python.is_dir():
         assert_disjoint(tree, layer_python)
@@ -465,7 +517,7 @@ def build(
     out = out_dir / f"{spec.name}.zip"
     size = write_zip(tree, out)
     print(f"[{spec.name}] wrote {display(out)}: {size / MB:.2f} MB (limit {spec.max_mb} MB)", flush=True)
-    check_budget(spec.name, size, spec.max_mb, strict)
+    check_budget(spec.name, size, spec.max_mb, target.strict)
     return out
 
 
@@ -543,24 +595,39 @@ def runtime_dir(target: Path) -> Path:
 
 # Run inside the Python 3.12 interpreter with -I -S -B: only the standard library, then the
 # function, the layer and the runtime stand-in in Lambda's order; no bytecode written into
-# the environment the runtime stand-in links to.
+# the environment the runtime stand-in links to. Every compilation of a module from its source
+# goes through SourceLoader.source_to_code, which a pyc the loader accepts skips: recording its
+# calls proves the zips' bytecode is what runs (-B alone only stops pycs being written).
 IMPORT_CHECK = """
-import importlib, json, os, sys
+import importlib, importlib.machinery, json, os, sys
 root, task, layer, runtime, *modules = sys.argv[1:]
+compiled = []
+to_code = importlib.machinery.SourceFileLoader.source_to_code
+def recording(self, data, path, *args, **kwargs):
+    compiled.append(path)
+    return to_code(self, data, path, *args, **kwargs)
+importlib.machinery.SourceFileLoader.source_to_code = recording
 sys.path[:0] = [task, layer]
 sys.path.append(runtime)
 loaded = {}
 for name in modules:
     module = importlib.import_module(name)
     loaded[name] = os.path.relpath(module.__file__, root)
-import cryptography, _cffi_backend
+import cryptography, _cffi_backend, pydantic_core
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 key = AESGCM.generate_key(bit_length=128)
 assert AESGCM(key).decrypt(b"0" * 12, AESGCM(key).encrypt(b"0" * 12, b"card", None), None) == b"card"
-for name, module in (("cryptography", cryptography), ("_cffi_backend", _cffi_backend)):
+for name, module in (("cryptography", cryptography), ("_cffi_backend", _cffi_backend), ("pydantic_core", pydantic_core)):
     loaded[name] = os.path.relpath(module.__file__, root)
     assert module.__file__.startswith(layer + os.sep), (name, module.__file__)
-print(json.dumps({"python": sys.version.split()[0], "loaded": loaded}))
+ours = (task + os.sep, layer + os.sep)
+from_bytecode = sorted(
+    name for name, module in list(sys.modules.items())
+    if (getattr(module, "__file__", None) or "").startswith(ours)
+    and isinstance(getattr(module, "__loader__", None), (importlib.machinery.SourceFileLoader, importlib.machinery.SourcelessFileLoader))
+)
+from_source = sorted(os.path.relpath(path, root) for path in compiled if path.startswith(ours))
+print(json.dumps({"python": sys.version.split()[0], "loaded": loaded, "from_bytecode": len(from_bytecode), "from_source": from_source}))
 """
 
 
@@ -603,6 +670,11 @@ def check_imports(spec: ZipSpec, out_dir: Path, python: str, work: Path) -> dict
     if result.returncode != 0:
         raise PackagingError(f"{spec.name}: import check failed:\n{result.stderr.strip()}")
     report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    if report["from_source"]:
+        raise PackagingError(
+            f"{spec.name}: compiled from source at import, so the zip's bytecode was not used: "
+            f"{report['from_source']}"
+        )
     return report
 
 
@@ -627,7 +699,8 @@ def run_import_checks(names: Sequence[str], out_dir: Path, python: str | None, s
             print(
                 f"[check] {name}: Python {report['python']} imported {spec.handler_module} "
                 f"and {len(loaded) - 1} more with the layer in {time.monotonic() - started:.1f} s "
-                f"(cryptography from {loaded['cryptography']})",
+                f"(cryptography from {loaded['cryptography']}); {report['from_bytecode']} modules "
+                "of the zips loaded from their bytecode, none compiled from source",
                 flush=True,
             )
 
@@ -677,16 +750,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.check_only:
             uv = find_uv(args.uv)
+            python = find_python(args.python, args.python_version)
+            if python is None:
+                raise PackagingError(
+                    f"no python{args.python_version} found (--python): the zips' bytecode must be "
+                    "compiled by the Lambda runtime's Python version"
+                )
+            target = Target(args.arch, args.python_version, python, args.strict)
             pins = {name: export_requirements(uv, spec.exports) for name, spec in SPECS.items()}
             layer_pins = layer_requirements(pins, LAYER, lock_dependencies(ROOT / "uv.lock"))
             # The layer first: the function builds check they do not ship its modules again.
             for name in sorted(names, key=lambda n: n != LAYER.name):
                 started = time.monotonic()
                 if name == LAYER.name:
-                    build_layer(layer_pins, uv, out_dir, args.arch, args.python_version, args.strict)
+                    build_layer(layer_pins, uv, out_dir, target)
                 else:
                     requirements = without_layer(pins[name], LAYER)
-                    build(SPECS[name], requirements, uv, out_dir, args.arch, args.python_version, args.strict)
+                    build(SPECS[name], requirements, uv, out_dir, target)
                 print(f"[{name}] done in {time.monotonic() - started:.1f} s", flush=True)
             report_totals(out_dir)
         if not args.no_check and functions:

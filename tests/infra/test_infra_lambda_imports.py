@@ -57,5 +57,9 @@ def test_function_imports_its_handler_with_cryptography_from_the_layer(
     loaded = report["loaded"]
     assert isinstance(loaded, dict)
     assert loaded[spec.handler_module].startswith(f"var/{name}/task/")
-    assert loaded["cryptography"] == "opt/python/cryptography/__init__.py"
+    assert loaded["cryptography"] == "opt/python/cryptography/__init__.pyc"
     assert loaded["_cffi_backend"].startswith("opt/python/_cffi_backend")
+    assert loaded["pydantic_core"] == "opt/python/pydantic_core/__init__.pyc"
+    # Every module of the zips ran from the bytecode they carry; none was compiled at import.
+    assert report["from_source"] == []
+    assert isinstance(report["from_bytecode"], int) and report["from_bytecode"] > 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -40,8 +41,9 @@ def test_write_zip_is_byte_identical_whatever_the_mtimes_and_modes(tmp_path: Pat
     assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
 
 
-def test_write_zip_sorts_entries_and_fixes_metadata_without_bytecode(tmp_path: Path) -> None:
+def test_write_zip_sorts_entries_and_fixes_metadata(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "tree", mtime=1_600_000_000, mode=0o700)
+    package_lambda.prune_tree(tree)
     package_lambda.write_zip(tree, tmp_path / "out.zip")
 
     with zipfile.ZipFile(tmp_path / "out.zip") as archive:
@@ -127,8 +129,11 @@ WEB_PINS = ["cffi==2.1.1", "cryptography==50.0.2", "fastapi==1.0", "pycparser==3
 CONNECT_PINS = ["cffi==2.1.1", "cryptography==50.0.2", "pycparser==3.12", "stripe==16.1.0"]
 
 
+CRYPTO_LAYER = package_lambda.LayerSpec("deps-layer", ("cryptography", "cffi", "pycparser"), 8)
+
+
 def test_layer_takes_its_pins_from_the_functions_and_they_leave_them_out() -> None:
-    layer = package_lambda.LAYER
+    layer = CRYPTO_LAYER
     pins = package_lambda.layer_requirements({"web": WEB_PINS, "connect": CONNECT_PINS}, layer, LOCK_DEPS)
     assert pins == ["cffi==2.1.1", "cryptography==50.0.2", "pycparser==3.12"]
     assert package_lambda.without_layer(WEB_PINS, layer) == ["fastapi==1.0"]
@@ -173,6 +178,93 @@ def test_both_real_function_requirement_sets_hold_the_whole_layer() -> None:
     pins = {name: package_lambda.export_requirements(uv, spec.exports) for name, spec in specs.items()}
     deps = package_lambda.lock_dependencies(package_lambda.ROOT / "uv.lock")
     layer = package_lambda.layer_requirements(pins, package_lambda.LAYER, deps)
-    assert _names(layer) == {"cryptography", "cffi", "pycparser"}
+    assert _names(layer) == {"cryptography", "cffi", "pycparser", "pydantic-core", "typing-extensions"}
     for lines in pins.values():
         assert not _names(package_lambda.without_layer(lines, package_lambda.LAYER)) & _names(layer)
+
+
+# ---------------------------------------------------------------- bytecode
+
+OWN_MODULE = '''"""A module of ours."""
+KINDS = {"visa", "mastercard", "amex", "discover", "jcb"}
+
+
+def kind(name: str) -> bool:
+    return name in {"a", "b", "c", "d", "e", "f"} and name not in KINDS
+'''
+
+
+@pytest.fixture(scope="module")
+def python312() -> str:
+    found = package_lambda.find_python(None, "3.12")
+    if found is None:
+        pytest.skip("no Python 3.12 interpreter here (the Lambda runtime's version)")
+    return found
+
+
+def _function_tree(root: Path, mtime: int) -> Path:
+    """Our package with sources, and real third-party packages (pydantic, idna) as wheels leave them."""
+    import idna
+    import pydantic
+
+    (root / "paybot_x").mkdir(parents=True)
+    (root / "paybot_x" / "__init__.py").write_text(OWN_MODULE)
+    shutil.copytree(Path(pydantic.__file__).parent, root / "pydantic")
+    shutil.copytree(Path(idna.__file__).parent, root / "idna")
+    (root / "pydantic-2.0.dist-info").mkdir()
+    (root / "pydantic-2.0.dist-info" / "METADATA").write_text("Name: pydantic\n")
+    package_lambda.prune_tree(root)
+    for path in root.rglob("*"):
+        os.utime(path, (mtime, mtime))
+    return root
+
+
+def test_two_builds_in_different_folders_compile_to_the_same_bytes(tmp_path: Path, python312: str) -> None:
+    zips = []
+    for n, mtime in ((1, 1_000_000_000), (2, 1_700_000_000)):
+        tree = _function_tree(tmp_path / f"build-{n}" / "web", mtime)
+        package_lambda.compile_bytecode(tree, python312, package_lambda.TASK_ROOT, own=["paybot_x"])
+        package_lambda.write_zip(tree, tmp_path / f"web-{n}.zip")
+        zips.append((tmp_path / f"web-{n}.zip").read_bytes())
+    assert zips[0] == zips[1]
+
+
+def test_bytecode_is_hash_based_unchecked_and_third_party_ships_only_bytecode(
+    tmp_path: Path, python312: str
+) -> None:
+    tree = _function_tree(tmp_path / "web", 1_600_000_000)
+    package_lambda.compile_bytecode(tree, python312, package_lambda.TASK_ROOT, own=["paybot_x"])
+
+    ours = tree / "paybot_x" / "__pycache__" / "__init__.cpython-312.pyc"
+    assert (tree / "paybot_x" / "__init__.py").read_text() == OWN_MODULE
+    theirs = sorted(tree.joinpath("pydantic").rglob("*.pyc"))
+    assert theirs and not list(tree.joinpath("pydantic").rglob("*.py"))
+    assert not list(tree.joinpath("pydantic").rglob("__pycache__"))
+    for pyc in [ours, *theirs]:
+        flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
+        assert flags == 0b01, pyc  # PEP 552: hash-based (bit 0), source not checked (bit 1 clear)
+    # The file names inside are where Lambda puts the code, not this build folder.
+    assert b"/var/task/paybot_x/__init__.py" in ours.read_bytes()
+    assert str(tmp_path).encode() not in ours.read_bytes()
+
+
+def test_the_bytecode_imports_without_its_sources_and_nothing_is_compiled(tmp_path: Path, python312: str) -> None:
+    import subprocess
+
+    tree = _function_tree(tmp_path / "task", 1_600_000_000)
+    package_lambda.compile_bytecode(tree, python312, package_lambda.TASK_ROOT, own=["paybot_x"])
+    (tree / "idna" / "package_data.pyc").unlink()  # one module without bytecode: the check must see it
+    (tree / "idna" / "package_data.py").write_text("__version__ = '3'\n")
+    code = (
+        "import importlib.machinery as m, sys, json; seen = []; original = m.SourceFileLoader.source_to_code\n"
+        "m.SourceFileLoader.source_to_code = lambda self, data, path, *a, **k: seen.append(path) or "
+        "original(self, data, path, *a, **k)\n"
+        f"sys.path.insert(0, {str(tree)!r}); import paybot_x, idna\n"
+        "print(json.dumps([paybot_x.kind('a'), seen, type(paybot_x.__loader__).__name__]))"
+    )
+    result = subprocess.run(
+        [python312, "-I", "-S", "-B", "-c", code], capture_output=True, text=True, check=True
+    )
+    kind, compiled, loader = __import__("json").loads(result.stdout)
+    assert kind is True and loader == "SourceFileLoader"
+    assert compiled == [str(tree / "idna" / "package_data.py")]
