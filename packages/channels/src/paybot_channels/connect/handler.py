@@ -22,15 +22,20 @@ log = logging.getLogger("paybot.connect")
 @functools.cache
 def default_channel() -> PhoneChannel:
     """The process's channel, from PAYBOT_* settings (one composition root: `bootstrap.build`)."""
-    from paybot_core.bootstrap import build
+    from ..lambda_init import container_init
 
-    from .crypto import decryptor_from_settings
+    with container_init():
+        from paybot_core.bootstrap import build
 
-    services = build()
-    settings = services.settings
-    return PhoneChannel(
-        services, decryptor_from_settings(settings), allow_plaintext=settings.connect_allow_plaintext_input
-    )
+        from .crypto import decryptor_from_settings
+
+        services = build()
+        settings = services.settings
+        return PhoneChannel(
+            services,
+            decryptor_from_settings(settings),
+            allow_plaintext=settings.connect_allow_plaintext_input,
+        )
 
 
 def handler(event: dict[str, Any], context: object = None) -> dict[str, str]:

@@ -5,13 +5,16 @@ Services are built once at import (module scope), so a warm container reuses its
 
 from __future__ import annotations
 
-from mangum import Mangum
+from ..lambda_init import container_init
 
-from paybot_core.bootstrap import build
+with container_init():
+    from mangum import Mangum
 
-from .app import create_app
+    from paybot_core.bootstrap import build
 
-# No background sweeper in Lambda: a frozen container cannot run one. DynamoDB's TTL and the
-# vault's own expiry remove card data of idle sessions instead.
-app = create_app(build(), sweep_expired=False)
-handler = Mangum(app, lifespan="off")
+    from .app import create_app
+
+    # No background sweeper in Lambda: a frozen container cannot run one. DynamoDB's TTL and the
+    # vault's own expiry remove card data of idle sessions instead.
+    app = create_app(build(), sweep_expired=False)
+    handler = Mangum(app, lifespan="off")

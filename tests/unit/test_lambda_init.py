@@ -1,0 +1,42 @@
+"""Container init runs without garbage collection and freezes what it built."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from paybot_channels.lambda_init import container_init
+
+
+@pytest.fixture(autouse=True)
+def _restore_collector() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    yield
+    gc.unfreeze()
+    if was_enabled:
+        gc.enable()
+
+
+def test_the_collector_is_off_during_init_and_on_after_with_init_objects_frozen() -> None:
+    gc.unfreeze()
+    with container_init():
+        assert not gc.isenabled()
+        built = [object() for _ in range(10)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    assert built
+
+
+def test_a_failing_init_still_turns_the_collector_back_on() -> None:
+    with pytest.raises(RuntimeError), container_init():
+        raise RuntimeError("settings refused")
+    assert gc.isenabled()
+
+
+def test_a_collector_someone_turned_off_stays_off() -> None:
+    gc.disable()
+    with container_init():
+        pass
+    assert not gc.isenabled()
