@@ -617,17 +617,20 @@ import cryptography, _cffi_backend, pydantic_core
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 key = AESGCM.generate_key(bit_length=128)
 assert AESGCM(key).decrypt(b"0" * 12, AESGCM(key).encrypt(b"0" * 12, b"card", None), None) == b"card"
-for name, module in (("cryptography", cryptography), ("_cffi_backend", _cffi_backend), ("pydantic_core", pydantic_core)):
+for module in (cryptography, _cffi_backend, pydantic_core):
+    name = module.__name__
     loaded[name] = os.path.relpath(module.__file__, root)
     assert module.__file__.startswith(layer + os.sep), (name, module.__file__)
 ours = (task + os.sep, layer + os.sep)
+loaders = (importlib.machinery.SourceFileLoader, importlib.machinery.SourcelessFileLoader)
 from_bytecode = sorted(
     name for name, module in list(sys.modules.items())
     if (getattr(module, "__file__", None) or "").startswith(ours)
-    and isinstance(getattr(module, "__loader__", None), (importlib.machinery.SourceFileLoader, importlib.machinery.SourcelessFileLoader))
+    and isinstance(getattr(module, "__loader__", None), loaders)
 )
 from_source = sorted(os.path.relpath(path, root) for path in compiled if path.startswith(ours))
-print(json.dumps({"python": sys.version.split()[0], "loaded": loaded, "from_bytecode": len(from_bytecode), "from_source": from_source}))
+report = {"loaded": loaded, "from_bytecode": len(from_bytecode), "from_source": from_source}
+print(json.dumps({"python": sys.version.split()[0], **report}))
 """
 
 

@@ -248,7 +248,9 @@ def test_bytecode_is_hash_based_unchecked_and_third_party_ships_only_bytecode(
     assert str(tmp_path).encode() not in ours.read_bytes()
 
 
-def test_the_bytecode_imports_without_its_sources_and_nothing_is_compiled(tmp_path: Path, python312: str) -> None:
+def test_the_bytecode_imports_without_its_sources_and_nothing_is_compiled(
+    tmp_path: Path, python312: str
+) -> None:
     import subprocess
 
     tree = _function_tree(tmp_path / "task", 1_600_000_000)
@@ -256,7 +258,8 @@ def test_the_bytecode_imports_without_its_sources_and_nothing_is_compiled(tmp_pa
     (tree / "idna" / "package_data.pyc").unlink()  # one module without bytecode: the check must see it
     (tree / "idna" / "package_data.py").write_text("__version__ = '3'\n")
     code = (
-        "import importlib.machinery as m, sys, json; seen = []; original = m.SourceFileLoader.source_to_code\n"
+        "import importlib.machinery as m, sys, json; seen = []\n"
+        "original = m.SourceFileLoader.source_to_code\n"
         "m.SourceFileLoader.source_to_code = lambda self, data, path, *a, **k: seen.append(path) or "
         "original(self, data, path, *a, **k)\n"
         f"sys.path.insert(0, {str(tree)!r}); import paybot_x, idna\n"

@@ -1,0 +1,296 @@
+"""Cold starts of both Lambda handlers from their zips, against bare floors measured in the same run.
+
+Each sample is a fresh Python 3.12 interpreter (the Lambda runtime's), isolated from this machine's
+site-packages (-I -S) and writing no bytecode (-B, as Lambda's read-only /var/task cannot take any),
+with Lambda's sys.path: the function zip (/var/task), the layer's python/ (/opt/python), then the
+runtime's boto3. The runtime stand-in is a copy of this environment's boto3/botocore with bytecode
+compiled by that interpreter, as the Lambda runtime ships it. A sample is the wall time from the
+process's spawn to its first answer (the init of the handler module, then the first invocation,
+whose time is also shown apart): what a caller waits on a cold container, less Lambda's own start.
+
+Configurations:
+- embedded: SQLite store, sandbox gateway, file audit log, rules, in a fresh data dir per sample
+  (a new container's /tmp is empty);
+- aws: DynamoDB + KMS + S3 + Secrets Manager on a moto server, Stripe on localstripe, every secret
+  read from Secrets Manager, as the Pulumi stack configures the functions.
+
+Handlers and their floors (same interpreter, same zips, same runtime stand-in):
+- web: POST /v1/sessions through API Gateway's HTTP API event. Floor: a bare FastAPI app behind
+  Mangum with one async route (`_bare_lambda_web.py`), plus, in the aws configuration, a boto3
+  DynamoDB client created at import and one PutItem in the route;
+- phone: Connect's `lookup` step (the call's first). Floor: a bare interpreter (embedded) and a
+  boto3 DynamoDB client with one PutItem (`_bare_lambda_phone.py`, aws).
+
+Samples are taken round-robin over every variant, so the machine's noise falls on all alike;
+medians of `--rounds` (default 7). `--dist DIR` measures other zips (e.g. an older build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from _common import ROOT
+
+from scripts import package_lambda
+from tests.support import moto_server as moto
+from tests.support.localstripe_emulator import SECRET_KEY, localstripe_server
+
+HERE = Path(__file__).resolve().parent
+SOURCES = ("packages/core/src", "packages/channels/src")
+
+# Run in the Python 3.12 interpreter: Lambda's sys.path, import the handler (init), invoke it once.
+DRIVER = """
+import json, sys, time
+started = time.perf_counter()
+task, layer, runtime, extra, module, kind, event = sys.argv[1:]
+sys.path[:0] = [task, layer] + ([extra] if extra else [])
+sys.path.append(runtime)
+class Context:
+    function_name = "paybot-bench"
+    aws_request_id = "req-1"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:paybot-bench"
+    memory_limit_in_mb = 1024
+    def get_remaining_time_in_millis(self):
+        return 8000
+if module:
+    import importlib
+    handler = importlib.import_module(module).handler
+initialised = time.perf_counter()
+answer = handler(json.loads(event), Context()) if module else {"result": "ok"}
+answered = time.perf_counter()
+if kind == "web":
+    assert answer["statusCode"] in (200, 201), answer
+else:
+    assert answer["result"] == "ok", answer
+print(json.dumps({"init": initialised - started, "invoke": answered - initialised}), flush=True)
+"""
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    config: str  # "embedded" or "aws"
+    kind: str  # "web" or "phone": which event and which answer check
+    module: str  # the handler's module, "" for a bare interpreter
+    task: str  # which zip's tree is /var/task
+    floor_of: str = ""  # the label of the handler this variant is the floor of
+
+
+VARIANTS = (
+    Variant("web handler", "embedded", "web", "paybot_channels.web.lambda_handler", "web"),
+    Variant("bare FastAPI + Mangum", "embedded", "web", "_bare_lambda_web", "web", "web handler"),
+    Variant("phone handler", "embedded", "phone", "paybot_channels.connect.handler", "connect"),
+    Variant("bare interpreter", "embedded", "phone", "", "connect", "phone handler"),
+    Variant("web handler", "aws", "web", "paybot_channels.web.lambda_handler", "web"),
+    Variant("bare FastAPI + Mangum + boto3", "aws", "web", "_bare_lambda_web", "web", "web handler"),
+    Variant("phone handler", "aws", "phone", "paybot_channels.connect.handler", "connect"),
+    Variant("bare boto3 client", "aws", "phone", "_bare_lambda_phone", "connect", "phone handler"),
+)
+
+
+def web_event() -> dict[str, object]:
+    body = json.dumps({"amount": 5000, "currency": "usd"})
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": "/v1/sessions",
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "host": "abc.execute-api.us-east-1.amazonaws.com"},
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "abc",
+            "domainName": "abc.execute-api.us-east-1.amazonaws.com",
+            "http": {
+                "method": "POST",
+                "path": "/v1/sessions",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "192.0.2.1",
+                "userAgent": "bench",
+            },
+            "requestId": "r1",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "01/Dec/2026:10:00:00 +0000",
+            "timeEpoch": 0,
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def phone_event() -> dict[str, object]:
+    return json.loads((ROOT / "tests" / "events" / "connect_lookup.json").read_text())
+
+
+def ensure_zips(dist: Path) -> None:
+    """Build the zips when they are missing or older than the sources (only for the default dist)."""
+    zips = [dist / f"{name}.zip" for name in (*package_lambda.SPECS, package_lambda.LAYER.name)]
+    newest = max(
+        path.stat().st_mtime for tree in SOURCES for path in [ROOT / "uv.lock", *(ROOT / tree).rglob("*.py")]
+    )
+    if all(path.exists() for path in zips) and min(p.stat().st_mtime for p in zips) >= newest:
+        return
+    if dist != package_lambda.DEFAULT_OUT:
+        raise SystemExit(f"{dist} lacks fresh zips")
+    print("  building the zips (make package) first", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "package_lambda.py"), "--no-check"], check=True)
+
+
+def runtime_stand_in(target: Path, python: str) -> Path:
+    """boto3 and its dependencies as the Lambda runtime ships them: sources with 3.12 bytecode."""
+    links = package_lambda.runtime_dir(target / "links")
+    tree = target / "runtime"
+    tree.mkdir(parents=True)
+    for link in sorted(links.iterdir()):
+        source = link.resolve()
+        if source.is_dir():
+            shutil.copytree(source, tree / link.name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, tree / link.name)
+    package_lambda.compile_bytecode(tree, python, "/var/runtime", own=[p.name for p in tree.iterdir()])
+    return tree
+
+
+def lay_out(dist: Path, work: Path, python: str) -> dict[str, Path]:
+    paths = {}
+    for name in package_lambda.SPECS:
+        paths[name] = work / "var" / name / "task"
+        with package_lambda.zipfile.ZipFile(dist / f"{name}.zip") as archive:
+            archive.extractall(paths[name])
+    with package_lambda.zipfile.ZipFile(dist / f"{package_lambda.LAYER.name}.zip") as archive:
+        archive.extractall(work / "opt")
+    paths["layer"] = work / "opt" / "python"
+    paths["runtime"] = runtime_stand_in(work / "var", python)
+    return paths
+
+
+@contextmanager
+def aws_environment(work: Path) -> Iterator[dict[str, str]]:
+    """moto and localstripe on loopback, provisioned as the stack provisions AWS; boto3's env."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    with ExitStack() as stack:
+        moto_url = stack.enter_context(moto.moto_server(work / "moto.log"))
+        stripe_url = stack.enter_context(localstripe_server(work / "localstripe.log"))
+        dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
+        s3, secretsmanager = moto.client("s3", moto_url), moto.client("secretsmanager", moto_url)
+        moto.create_session_table(dynamodb, "paybot-sessions")
+        moto.create_session_table(dynamodb, "bare-sessions")
+        s3.create_bucket(Bucket="paybot-audit")
+        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        for name, value in (
+            ("paybot/stripe", SECRET_KEY),
+            ("paybot/vault", base64.b64encode(secrets.token_bytes(32)).decode()),
+            ("paybot/audit-hmac", secrets.token_hex(32)),
+            ("paybot/connect-key", pem.decode()),
+        ):
+            secretsmanager.create_secret(Name=name, SecretString=value)
+        yield {
+            **moto.aws_env(moto_url),
+            "PAYBOT_SESSION_STORE": "dynamodb",
+            "PAYBOT_DYNAMODB_TABLE": "paybot-sessions",
+            "PAYBOT_SESSION_KMS_KEY_ID": moto.create_kms_key(kms),
+            "PAYBOT_AUDIT_LOG": "s3",
+            "PAYBOT_AUDIT_BUCKET": "paybot-audit",
+            "PAYBOT_AUDIT_HMAC_SECRET_ID": "paybot/audit-hmac",
+            "PAYBOT_VAULT_KEY_SECRET_ID": "paybot/vault",
+            "PAYBOT_PAYMENT_GATEWAY": "stripe",
+            "PAYBOT_STRIPE_SECRET_ID": "paybot/stripe",
+            "PAYBOT_STRIPE_API_BASE": stripe_url,
+            "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID": "paybot/connect-key",
+            "BARE_TABLE": "bare-sessions",
+        }
+
+
+def sample(python: str, paths: dict[str, Path], variant: Variant, env: dict[str, str]) -> dict[str, float]:
+    event = web_event() if variant.kind == "web" else phone_event()
+    cmd = [python, "-I", "-S", "-B", "-c", DRIVER, str(paths[variant.task]), str(paths["layer"])]
+    cmd += [str(paths["runtime"]), str(HERE), variant.module, variant.kind, json.dumps(event)]
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    answered = time.perf_counter()
+    _, err = process.communicate()
+    if process.returncode != 0 or not line:
+        raise RuntimeError(f"{variant.config} {variant.label} failed:\n{err.strip()}")
+    return {"total": answered - started, **json.loads(line)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--dist", type=Path, default=package_lambda.DEFAULT_OUT)
+    parser.add_argument("--only", choices=["embedded", "aws"], help="one configuration")
+    args = parser.parse_args()
+    python = package_lambda.find_python(None, "3.12")
+    if python is None:
+        print("  no Python 3.12 here (the Lambda runtime's): skipped")
+        return 0
+    dist = args.dist.resolve()
+    ensure_zips(dist)
+    variants = [v for v in VARIANTS if not args.only or v.config == args.only]
+    with tempfile.TemporaryDirectory(prefix="paybot-cold-") as tmp, ExitStack() as stack:
+        work = Path(tmp)
+        paths = lay_out(dist, work, python)
+        base = {
+            "PATH": os.environ.get("PATH", ""),
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+        }
+        envs = {"embedded": base}
+        if any(v.config == "aws" for v in variants):
+            envs["aws"] = {**base, **stack.enter_context(aws_environment(work))}
+        results: dict[tuple[str, str], list[dict[str, float]]] = {(v.config, v.label): [] for v in variants}
+        for round_number in range(args.rounds):
+            for variant in variants:
+                env = {**envs[variant.config], "PAYBOT_DATA_DIR": str(work / "tmp" / f"{round_number}")}
+                results[(variant.config, variant.label)].append(sample(python, paths, variant, env))
+        report(variants, results, args.rounds, dist)
+    return 0
+
+
+def report(
+    variants: list[Variant], results: dict[tuple[str, str], list[dict[str, float]]], rounds: int, dist: Path
+) -> None:
+    def median(config: str, label: str, key: str) -> float:
+        return statistics.median(s[key] for s in results[(config, label)])
+
+    print(f"  zips: {package_lambda.display(dist)}; medians of {rounds} fresh Python 3.12 processes each")
+    print(
+        f"  {'configuration':<10} {'variant':<32} {'first answer':>13} {'init':>9} {'1st invoke':>11}  ratio"
+    )
+    for v in variants:
+        total = median(v.config, v.label, "total")
+        ratio = ""
+        if v.floor_of:
+            handler = median(v.config, v.floor_of, "total")
+            ratio = f"{v.floor_of} / this: {handler / total:.2f}x"
+        init, invoke = median(v.config, v.label, "init"), median(v.config, v.label, "invoke")
+        print(
+            f"  {v.config:<10} {v.label:<32} {total * 1000:>10.0f} ms {init * 1000:>6.0f} ms "
+            f"{invoke * 1000:>8.0f} ms  {ratio}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
