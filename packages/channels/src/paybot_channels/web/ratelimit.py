@@ -17,6 +17,7 @@ import json
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,9 +25,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import ApiError
 
-# Past this many buckets, the full ones are dropped (a full bucket is the same as no bucket); past
-# twice as many, the oldest go too, so a flood of distinct keys cannot grow memory without bound.
-MAX_BUCKETS = 50_000
+# A bucket untouched for a minute is full again, the same as no bucket: it is dropped. Past this
+# many live buckets, the least recently used go too, so a flood of distinct keys cannot grow
+# memory without bound (an evicted key starts again from a full bucket).
+MAX_BUCKETS = 100_000
 RATE_LIMITED_MESSAGE = "Too many requests; please slow down and try again shortly."
 
 
@@ -37,16 +39,23 @@ class _Bucket:
 
 
 class TokenBuckets:
-    """Token buckets by key; thread-safe (sync routes run in a thread pool)."""
+    """Token buckets by key; thread-safe (sync routes run in a thread pool).
+
+    The buckets are kept in the order they were last used (an OrderedDict, moved to the end on
+    every use), so the ones full again by now are always at the front: each new key drops them
+    from there, and the bucket it stops at is the first still draining. Every bucket is dropped
+    at most once after its last use, so a new key costs O(1) amortised however many there are.
+    """
 
     def __init__(
         self, per_minute: int, clock: Callable[[], float] = time.monotonic, max_buckets: int = MAX_BUCKETS
     ) -> None:
         self.capacity = float(per_minute)
         self.rate = per_minute / 60.0
+        self.refill_seconds = 60.0  # an empty bucket is full again after this long
         self.clock = clock
         self.max_buckets = max_buckets
-        self._buckets: dict[str, _Bucket] = {}
+        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -61,12 +70,13 @@ class TokenBuckets:
             now = self.clock()
             bucket = self._buckets.get(key)
             if bucket is None:
-                self._prune(now)
+                self._expire(now)
                 bucket = self._buckets[key] = _Bucket(self.capacity, now)
             else:
                 elapsed = max(0.0, now - bucket.updated)
                 bucket.tokens = min(self.capacity, bucket.tokens + elapsed * self.rate)
-                bucket.updated = now
+                bucket.updated = max(bucket.updated, now)
+                self._buckets.move_to_end(key)
             if bucket.tokens >= 1.0:
                 bucket.tokens -= 1.0
                 return 0.0
@@ -75,16 +85,19 @@ class TokenBuckets:
     def __len__(self) -> int:
         return len(self._buckets)
 
-    def _prune(self, now: float) -> None:
-        if len(self._buckets) < self.max_buckets:
-            return
-        full_after = self.capacity / self.rate
-        for key in [k for k, b in self._buckets.items() if now - b.updated >= full_after]:
-            del self._buckets[key]
-        excess = len(self._buckets) - self.max_buckets * 2 + 1
-        if excess > 0:  # dicts keep insertion order: the first keys are the oldest buckets
-            for key in list(self._buckets)[:excess]:
-                del self._buckets[key]
+    def keys(self) -> list[str]:
+        """The keys held, least recently used first."""
+        with self._lock:
+            return list(self._buckets)
+
+    def _expire(self, now: float) -> None:
+        """Drop the buckets full again by `now` and, at the cap, the least recently used."""
+        buckets = self._buckets
+        while buckets:
+            oldest = next(iter(buckets.values()))
+            if now - oldest.updated < self.refill_seconds and len(buckets) < self.max_buckets:
+                break
+            buckets.popitem(last=False)
 
 
 def retry_after(seconds: float) -> str:
