@@ -1,7 +1,8 @@
 """Sessions in DynamoDB: one item per session, optimistic concurrency on `version`.
 
 Item layout (table: partition key `sessionId` (S), TTL attribute `ttl`):
-- `state` (S): the session as `state_to_json` writes it, masked facts only, `sealed_card` left out;
+- `state` (S): the session as `state_to_json` writes it (fields at their default left out), masked
+  facts only, `sealed_card` and `version` left out (they are attributes of their own);
 - `version` (N): every save is a conditional write on the version it read;
 - `ttl` (N, epoch seconds): when DynamoDB may delete the item (expiry + retention), written on every save;
 - `sweepAt` (N): the expiry of a session that can still expire (absent once it ended);
@@ -163,7 +164,8 @@ class DynamoDBSessionStore:
     # ------------------------------------------------------------- items
 
     def _attributes(self, state: SessionState) -> dict[str, dict[str, str]]:
-        without_card = state_to_json(replace(state, sealed_card=None)).decode()
+        # The version and the sealed card have attributes of their own: not twice in one item.
+        without_card = state_to_json(replace(state, sealed_card=None, version=0)).decode()
         attributes = {
             "state": {"S": without_card},
             "version": {"N": str(state.version)},

@@ -221,8 +221,14 @@ _ADAPTER: TypeAdapter[SessionState] = TypeAdapter(SessionState)
 
 
 def state_to_json(state: SessionState) -> bytes:
-    """Serialise for a store. Holds masked facts and ciphertext only."""
-    return _ADAPTER.dump_json(state)
+    """Serialise for a store. Holds masked facts and ciphertext only.
+
+    Fields at their default are left out (no nulls, no copy of the default limits in every
+    session; a DynamoDB item stays within one write unit), and reading fills them back in. So
+    the defaults above are part of the stored format: changing one changes what every stored
+    session that left it out means. Full records (as older versions wrote) read the same.
+    """
+    return _ADAPTER.dump_json(state, exclude_defaults=True)
 
 
 def state_from_json(data: bytes | str) -> SessionState:
