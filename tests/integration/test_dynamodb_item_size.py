@@ -19,8 +19,8 @@ from paybot_core.adapters.memory import MemoryAuditLog
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets, state_from_json, state_to_json
+from paybot_core.conversation.turns import NextActionDone, Say, UsePaymentMethod
 from paybot_core.ports import CardDetails
-from paybot_core.services import Turn
 from paybot_core.settings import Settings
 from tests.support import moto_server as moto
 
@@ -35,7 +35,7 @@ def _number_size(text: str) -> int:
 
 
 def value_size(value: dict[str, Any]) -> int:
-    (kind, body), = value.items()
+    ((kind, body),) = value.items()
     if kind == "S":
         return len(body.encode())
     if kind == "N":
@@ -93,22 +93,22 @@ def test_every_step_of_a_secure_form_payment_fits_one_write_unit(tmp_path, table
 
     sid = conversations.start(presets).state.session_id
     measure("started", sid)
-    conversations.handle(sid, Turn("Maria-Fernanda de la Cruz Rodriguez"))
+    conversations.handle(sid, Say("Maria-Fernanda de la Cruz Rodriguez"))
     measure("named", sid)
     declined, _ = gateway.create_payment_method(CardDetails("4000000000000002", 12, 2030, "123"))
-    conversations.handle(sid, Turn(payment_method_id=declined))
+    conversations.handle(sid, UsePaymentMethod(declined))
     measure("card", sid)
-    conversations.handle(sid, Turn("yes"))
+    conversations.handle(sid, Say("yes"))
     measure("declined", sid)
     card, _ = gateway.create_payment_method(CardDetails("4000002500003155", 12, 2030, "123"))
-    conversations.handle(sid, Turn(payment_method_id=card))
+    conversations.handle(sid, UsePaymentMethod(card))
     measure("second card", sid)
-    reply = conversations.handle(sid, Turn("yes"))
+    reply = conversations.handle(sid, Say("yes"))
     measure("3-D Secure asked", sid)
     assert reply.state.status.value == "requires_action", reply.text
     assert reply.state.payment is not None
     gateway.authenticate(reply.state.payment.id, approve=True)  # the payer passes the bank's check
-    reply = conversations.handle(sid, Turn(next_action_completed=True))
+    reply = conversations.handle(sid, NextActionDone())
     measure("paid", sid)
     assert reply.state.status.value == "completed", reply.text
 
@@ -119,7 +119,12 @@ def test_every_step_of_a_secure_form_payment_fits_one_write_unit(tmp_path, table
 def test_items_leave_out_what_a_reader_gets_from_defaults_and_read_back_whole(table) -> None:
     dynamodb, kms, name, key_id = table
     store = DynamoDBSessionStore(dynamodb, name, kms_client=kms, kms_key_id=key_id)
-    services = build(Settings(vault_key=base64.b64encode(b"k" * 32).decode()), store=store, gateway=SandboxGateway(), audit=MemoryAuditLog())
+    services = build(
+        Settings(vault_key=base64.b64encode(b"k" * 32).decode()),
+        store=store,
+        gateway=SandboxGateway(),
+        audit=MemoryAuditLog(),
+    )
     state = services.conversations.start(Presets(amount=5000)).state
     item = dynamodb.get_item(TableName=name, Key={"sessionId": {"S": state.session_id}})["Item"]
     text = item["state"]["S"]
@@ -130,7 +135,12 @@ def test_items_leave_out_what_a_reader_gets_from_defaults_and_read_back_whole(ta
 def test_an_item_an_older_version_wrote_in_full_reads_the_same(table) -> None:
     dynamodb, kms, name, key_id = table
     store = DynamoDBSessionStore(dynamodb, name, kms_client=kms, kms_key_id=key_id)
-    services = build(Settings(vault_key=base64.b64encode(b"k" * 32).decode()), store=store, gateway=SandboxGateway(), audit=MemoryAuditLog())
+    services = build(
+        Settings(vault_key=base64.b64encode(b"k" * 32).decode()),
+        store=store,
+        gateway=SandboxGateway(),
+        audit=MemoryAuditLog(),
+    )
     state = services.conversations.start(Presets(amount=5000)).state
     from paybot_core.conversation.state import _ADAPTER
 
