@@ -21,7 +21,7 @@ def test_a_new_key_drops_the_buckets_idle_for_a_minute_and_keeps_the_rest() -> N
         clock.now += 1
     clock.now += 56  # old-0 was used 61 s ago, old-4 57 s ago
     buckets.take("new")
-    assert buckets.keys() == ["old-2", "old-3", "old-4", "new"]
+    assert buckets.by_last_use() == ["old-2", "old-3", "old-4", "new"]
 
 
 def test_a_bucket_in_use_is_kept_however_long_ago_it_was_created() -> None:
@@ -32,8 +32,8 @@ def test_a_bucket_in_use_is_kept_however_long_ago_it_was_created() -> None:
         clock.now += 30
         buckets.take("busy")
         buckets.take(f"passer-{n}")
-    assert buckets.keys()[-2:] == ["busy", "passer-9"]
-    assert "busy" in buckets.keys() and "passer-0" not in buckets.keys()
+    assert buckets.by_last_use()[-2:] == ["busy", "passer-9"]
+    assert "busy" in buckets.by_last_use() and "passer-0" not in buckets.by_last_use()
 
 
 def test_at_the_cap_the_least_recently_used_bucket_goes_first() -> None:
@@ -43,7 +43,7 @@ def test_at_the_cap_the_least_recently_used_bucket_goes_first() -> None:
         buckets.take(key)
     buckets.take("a")  # a is now the most recently used
     buckets.take("d")
-    assert buckets.keys() == ["c", "a", "d"]
+    assert buckets.by_last_use() == ["c", "a", "d"]
     assert len(buckets) == 3
 
 
@@ -54,7 +54,7 @@ def test_a_flood_of_new_keys_never_holds_more_than_the_cap() -> None:
         buckets.take(f"flood-{n}")
         clock.now += 0.001
     assert len(buckets) == 1000
-    assert buckets.keys()[0] == "flood-4000" and buckets.keys()[-1] == "flood-4999"
+    assert buckets.by_last_use()[0] == "flood-4000" and buckets.by_last_use()[-1] == "flood-4999"
 
 
 def test_an_evicted_or_expired_key_starts_again_from_a_full_bucket() -> None:
@@ -64,7 +64,7 @@ def test_an_evicted_or_expired_key_starts_again_from_a_full_bucket() -> None:
     assert buckets.take("k") > 0  # empty: refused
     clock.now += 61
     buckets.take("other")  # expires k
-    assert "k" not in buckets.keys()
+    assert "k" not in buckets.by_last_use()
     assert buckets.take("k") == 0.0
 
 

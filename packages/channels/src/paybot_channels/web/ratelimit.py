@@ -85,7 +85,7 @@ class TokenBuckets:
     def __len__(self) -> int:
         return len(self._buckets)
 
-    def keys(self) -> list[str]:
+    def by_last_use(self) -> list[str]:
         """The keys held, least recently used first."""
         with self._lock:
             return list(self._buckets)
