@@ -22,7 +22,8 @@ Handlers and their floors (same interpreter, same zips, same runtime stand-in):
   boto3 DynamoDB client with one PutItem (`_bare_lambda_phone.py`, aws).
 
 Samples are taken round-robin over every variant, so the machine's noise falls on all alike;
-medians of `--rounds` (default 7). `--dist DIR` measures other zips (e.g. an older build).
+medians of `--rounds` (default 7). `--dist DIR` measures other zips; `--before DIR` adds both
+handlers from another build (e.g. main's, without bytecode) to the same rounds.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from _common import ROOT
@@ -88,6 +89,7 @@ class Variant:
     module: str  # the handler's module, "" for a bare interpreter
     task: str  # which zip's tree is /var/task
     floor_of: str = ""  # the label of the handler this variant is the floor of
+    build: str = "dist"  # "dist", or "before": the zips of --before
 
 
 VARIANTS = (
@@ -165,7 +167,8 @@ def runtime_stand_in(target: Path, python: str) -> Path:
     return tree
 
 
-def lay_out(dist: Path, work: Path, python: str) -> dict[str, Path]:
+def lay_out(dist: Path, work: Path) -> dict[str, Path]:
+    """A build's function trees (/var/task) and layer (/opt/python), extracted under `work`."""
     paths = {}
     for name in package_lambda.SPECS:
         paths[name] = work / "var" / name / "task"
@@ -174,7 +177,6 @@ def lay_out(dist: Path, work: Path, python: str) -> dict[str, Path]:
     with package_lambda.zipfile.ZipFile(dist / f"{package_lambda.LAYER.name}.zip") as archive:
         archive.extractall(work / "opt")
     paths["layer"] = work / "opt" / "python"
-    paths["runtime"] = runtime_stand_in(work / "var", python)
     return paths
 
 
@@ -219,10 +221,12 @@ def aws_environment(work: Path) -> Iterator[dict[str, str]]:
         }
 
 
-def sample(python: str, paths: dict[str, Path], variant: Variant, env: dict[str, str]) -> dict[str, float]:
+def sample(
+    python: str, paths: dict[str, Path], runtime: Path, variant: Variant, env: dict[str, str]
+) -> dict[str, float]:
     event = web_event() if variant.kind == "web" else phone_event()
     cmd = [python, "-I", "-S", "-B", "-c", DRIVER, str(paths[variant.task]), str(paths["layer"])]
-    cmd += [str(paths["runtime"]), str(HERE), variant.module, variant.kind, json.dumps(event)]
+    cmd += [str(runtime), str(HERE), variant.module, variant.kind, json.dumps(event)]
     started = time.perf_counter()
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -240,6 +244,7 @@ def main() -> int:
     )
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--dist", type=Path, default=package_lambda.DEFAULT_OUT)
+    parser.add_argument("--before", type=Path, help="another build's zips, measured in the same rounds")
     parser.add_argument("--only", choices=["embedded", "aws"], help="one configuration")
     args = parser.parse_args()
     python = package_lambda.find_python(None, "3.12")
@@ -249,9 +254,19 @@ def main() -> int:
     dist = args.dist.resolve()
     ensure_zips(dist)
     variants = [v for v in VARIANTS if not args.only or v.config == args.only]
+    if args.before:
+        handlers = [
+            replace(v, label=f"{v.label} (before)", build="before") for v in variants if not v.floor_of
+        ]
+        variants = [
+            w for v in variants for w in [v, *[h for h in handlers if h.label.startswith(v.label + " (")]]
+        ]
     with tempfile.TemporaryDirectory(prefix="paybot-cold-") as tmp, ExitStack() as stack:
         work = Path(tmp)
-        paths = lay_out(dist, work, python)
+        builds = {"dist": lay_out(dist, work / "dist")}
+        if args.before:
+            builds["before"] = lay_out(args.before.resolve(), work / "before")
+        runtime = runtime_stand_in(work / "runtime", python)
         base = {
             "PATH": os.environ.get("PATH", ""),
             "AWS_DEFAULT_REGION": "us-east-1",
@@ -264,8 +279,11 @@ def main() -> int:
         for round_number in range(args.rounds):
             for variant in variants:
                 env = {**envs[variant.config], "PAYBOT_DATA_DIR": str(work / "tmp" / f"{round_number}")}
-                results[(variant.config, variant.label)].append(sample(python, paths, variant, env))
+                sampled = sample(python, builds[variant.build], runtime, variant, env)
+                results[(variant.config, variant.label)].append(sampled)
         report(variants, results, args.rounds, dist)
+        if args.before:
+            print(f"  (before): the zips of {package_lambda.display(args.before.resolve())}")
     return 0
 
 
@@ -285,6 +303,9 @@ def report(
         if v.floor_of:
             handler = median(v.config, v.floor_of, "total")
             ratio = f"{v.floor_of} / this: {handler / total:.2f}x"
+        elif v.build == "before":
+            after = v.label.removesuffix(" (before)")
+            ratio = f"this / {after}: {total / median(v.config, after, 'total'):.2f}x"
         init, invoke = median(v.config, v.label, "init"), median(v.config, v.label, "invoke")
         print(
             f"  {v.config:<10} {v.label:<32} {total * 1000:>10.0f} ms {init * 1000:>6.0f} ms "
