@@ -147,7 +147,7 @@ SPECS = {
         sources=(Source(CORE), Source(CHANNELS, exclude=("web", "cli.py"))),
         max_mb=6,
         check_modules=(
-            "paybot_channels.connect.crypto",
+            "paybot_core.adapters.connect_keypad",
             "aws_encryption_sdk",
             "paybot_core.pci.vault",
             "paybot_core.adapters.dynamodb_store",

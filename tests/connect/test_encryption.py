@@ -6,9 +6,9 @@ import base64
 
 import pytest
 
-from paybot_channels.connect.crypto import ConnectInputDecryptor
 from paybot_channels.connect.errors import InputDecryptionError
 from paybot_channels.connect.simulator import ConnectStyleEncryptor
+from paybot_core.adapters.connect_keypad import ConnectInputDecryptor
 
 
 def test_decrypts_what_connect_encrypted(encryptor: ConnectStyleEncryptor) -> None:

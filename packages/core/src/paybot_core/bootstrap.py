@@ -6,6 +6,7 @@ Lambdas reuse their clients. Tests pass overrides instead of patching globals.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -18,11 +19,22 @@ from .adapters.memory import MemoryAuditLog, MemorySessionStore
 from .adapters.rules_model import RulesLanguageModel
 from .adapters.sandbox_gateway import SandboxGateway
 from .adapters.sqlite_store import SqliteSessionStore
+from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
 from .pci.logging import install_card_data_filter
 from .pci.vault import CardVault, decode_key, load_or_create_key_file
-from .ports import AccountDirectory, AuditLog, LanguageModel, PaymentGateway, SessionStore
+from .ports import (
+    AccountDirectory,
+    AuditLog,
+    KeepsWebhookEvents,
+    KeypadDecryptor,
+    LanguageModel,
+    PaymentGateway,
+    SecretSource,
+    SessionStore,
+    WebhookEventLog,
+)
 from .services import ConversationService, PaymentService
 from .settings import Settings
 
@@ -37,6 +49,10 @@ class Services:
     model: LanguageModel
     audit: AuditLog
     accounts: AccountDirectory
+    webhook_events: WebhookEventLog
+    webhook_secret: Callable[[], str] | None = None  # None: Stripe webhooks are not configured
+    keypad: KeypadDecryptor | None = None  # None: the phone's keypad input is not encrypted (local)
+    secrets: SecretSource | None = None  # None: no setting names a secret
 
     @property
     def sandbox(self) -> SandboxGateway | None:
@@ -53,16 +69,21 @@ def build(
     audit: AuditLog | None = None,
     vault: CardVault | None = None,
     accounts: AccountDirectory | None = None,
+    secrets: SecretSource | None = None,
+    webhook_events: WebhookEventLog | None = None,
+    keypad: KeypadDecryptor | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
-    """Wire the services from settings; any port may be handed in ready-made."""
+    """Wire the services from settings, each part once; any port may be handed in ready-made."""
     settings = settings or Settings()
     install_card_data_filter(logging.getLogger("paybot"))
+    secrets = secrets or _secrets(settings)
+    vault_key = functools.cache(lambda: _vault_key(settings, secrets))  # resolved once, if at all
     store = store or _session_store(settings)
-    gateway = gateway or _gateway(settings)
+    gateway = gateway or _gateway(settings, secrets)
     model = model or _language_model(settings)
-    audit = audit or _audit_log(settings)
-    vault = vault or CardVault(_vault_key(settings))
+    audit = audit or _audit_log(settings, secrets, vault_key)
+    vault = vault or CardVault(vault_key())
     payments = PaymentService(gateway)
     limits = Limits(
         max_amount=settings.max_amount,
@@ -82,8 +103,36 @@ def build(
         default_presets=Presets(currency=settings.currency, card_entry=settings.default_card_entry),
         clock=clock,
     )
-    accounts = accounts or JsonAccountDirectory.from_file(settings.accounts_file)
-    return Services(settings, conversations, payments, store, gateway, model, audit, accounts)
+    return Services(
+        settings=settings,
+        conversations=conversations,
+        payments=payments,
+        store=store,
+        gateway=gateway,
+        model=model,
+        audit=audit,
+        accounts=accounts or JsonAccountDirectory.from_file(settings.accounts_file),
+        webhook_events=webhook_events or _webhook_events(settings, store),
+        webhook_secret=_webhook_secret(settings, secrets),
+        keypad=keypad or _keypad(settings, secrets),
+        secrets=secrets,
+    )
+
+
+def _secrets(settings: Settings) -> SecretSource | None:
+    """One Secrets Manager cache for the process, when any setting names a secret by id."""
+    if not any(
+        (
+            settings.vault_key_secret_id,
+            settings.stripe_secret_id,
+            settings.stripe_webhook_secret_id,
+            settings.audit_hmac_secret_id,
+            settings.connect_private_key_secret_id,
+        )
+    ):
+        return None
+    source: SecretSource = _optional_adapter("secrets", "build_from_settings", settings)
+    return source
 
 
 def _session_store(settings: Settings) -> SessionStore:
@@ -95,10 +144,36 @@ def _session_store(settings: Settings) -> SessionStore:
     return store
 
 
-def _gateway(settings: Settings) -> PaymentGateway:
+def _webhook_events(settings: Settings, store: SessionStore) -> WebhookEventLog:
+    """Where handled webhook event ids are kept: beside the sessions (DynamoDB: the same table)."""
+    if isinstance(store, KeepsWebhookEvents):
+        return store.webhook_events()
+    if isinstance(store, MemorySessionStore):
+        return MemoryWebhookEvents()
+    return SqliteWebhookEvents(settings.data_dir / "webhook_events.sqlite3")
+
+
+def _webhook_secret(settings: Settings, secrets: SecretSource | None) -> Callable[[], str] | None:
+    if not (settings.stripe_webhook_secret or settings.stripe_webhook_secret_id):
+        return None
+    from .adapters.secrets import stripe_webhook_secret
+
+    return stripe_webhook_secret(settings, secrets)
+
+
+def _keypad(settings: Settings, secrets: SecretSource | None) -> KeypadDecryptor | None:
+    if not settings.connect_private_key_secret_id:
+        return None
+    keypad: KeypadDecryptor | None = _optional_adapter(
+        "connect_keypad", "build_from_settings", settings, secrets
+    )
+    return keypad
+
+
+def _gateway(settings: Settings, secrets: SecretSource | None) -> PaymentGateway:
     if settings.payment_gateway == "sandbox":
         return SandboxGateway(settings.data_dir / "sandbox_gateway.sqlite3")
-    gateway: PaymentGateway = _optional_adapter("stripe_gateway", "build_from_settings", settings)
+    gateway: PaymentGateway = _optional_adapter("stripe_gateway", "build_from_settings", settings, secrets)
     return gateway
 
 
@@ -109,25 +184,25 @@ def _language_model(settings: Settings) -> LanguageModel:
     return model
 
 
-def _audit_log(settings: Settings) -> AuditLog:
+def _audit_log(settings: Settings, secrets: SecretSource | None, vault_key: Callable[[], bytes]) -> AuditLog:
     if settings.audit_log == "memory":
         return MemoryAuditLog()
     if settings.audit_log == "file":
         return FileAuditLog(settings.data_dir / "audit.jsonl")
-    audit: AuditLog = _optional_adapter("s3_audit", "build_from_settings", settings)
+    audit: AuditLog = _optional_adapter("s3_audit", "build_from_settings", settings, secrets, vault_key)
     return audit
 
 
-def _vault_key(settings: Settings) -> bytes:
+def _vault_key(settings: Settings, secrets: SecretSource | None) -> bytes:
     if settings.vault_key is not None:
         return decode_key(settings.vault_key.get_secret_value())
-    secret_id = getattr(settings, "vault_key_secret_id", None)
-    if secret_id:
-        return _optional_adapter("secrets", "vault_key_from_settings", settings)  # type: ignore[no-any-return]
+    if settings.vault_key_secret_id:
+        key: bytes = _optional_adapter("secrets", "vault_key_from_settings", settings, secrets)
+        return key
     return load_or_create_key_file(settings.vault_key_file)
 
 
-def _optional_adapter(module: str, factory: str, settings: Settings) -> Any:
+def _optional_adapter(module: str, factory: str, *args: Any) -> Any:
     """Cloud adapters are imported only when selected, so the embedded path never loads boto3 or stripe."""
     import importlib
 
@@ -137,4 +212,4 @@ def _optional_adapter(module: str, factory: str, settings: Settings) -> Any:
         raise ConfigurationError(
             f"The {module} adapter is not available ({err}); install paybot-core with its extras."
         ) from None
-    return getattr(adapter, factory)(settings)
+    return getattr(adapter, factory)(*args)

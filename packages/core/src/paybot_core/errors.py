@@ -77,3 +77,7 @@ class WebhookSignatureError(PaybotError):
 
 class SecretUnavailableError(ConfigurationError):
     """A named secret could not be read from the secret store."""
+
+
+class InputDecryptionError(PaybotError):
+    """Keypad input that should be Connect-encrypted could not be opened (wrong key or plain text)."""

@@ -119,3 +119,34 @@ class AccountDirectory(Protocol):
     def find_by_reference(self, reference: str) -> AccountDue | None:
         """The account with this reference (as typed, or its digits only from a keypad), or None."""
         ...
+
+
+class WebhookEventLog(Protocol):
+    """Which webhook events were already handled, so a redelivered event is acknowledged and skipped."""
+
+    def claim(self, event_id: str, now: float) -> bool:
+        """True the first time `event_id` is claimed; False for a duplicate."""
+        ...
+
+    def release(self, event_id: str) -> None:
+        """Forget a claim whose handling failed, so the sender's retry is handled."""
+        ...
+
+
+@runtime_checkable
+class KeepsWebhookEvents(Protocol):
+    """A session store that keeps handled webhook ids itself (DynamoDB: on the sessions' table)."""
+
+    def webhook_events(self) -> WebhookEventLog: ...
+
+
+class SecretSource(Protocol):
+    """Secret values by id (Secrets Manager), cached with a time to live so rotation applies."""
+
+    def get(self, secret_id: str) -> str: ...
+
+
+class KeypadDecryptor(Protocol):
+    """Opens one encrypted stored keypad input (the phone channel's) into the keys pressed."""
+
+    def decrypt(self, ciphertext: str) -> str: ...

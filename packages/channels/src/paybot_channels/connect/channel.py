@@ -43,13 +43,11 @@ from paybot_core.conversation.turns import (
     KeyedCard,
     Turn,
 )
-from paybot_core.errors import PaybotError
+from paybot_core.errors import InputDecryptionError, PaybotError
 from paybot_core.pci.cards import Brand, cvv_length
-from paybot_core.ports import AccountDue
+from paybot_core.ports import AccountDue, KeypadDecryptor
 from paybot_core.services import Reply
 
-from .crypto import Decryptor
-from .errors import InputDecryptionError
 from .events import ConnectContactFlowEvent
 
 if TYPE_CHECKING:  # the handler imports this module; bootstrap (every adapter) loads on the first call
@@ -138,15 +136,11 @@ class PhoneChannel:
     """Runs one contact-flow step against the same services as the web chat."""
 
     def __init__(
-        self,
-        services: Services,
-        decryptor: Decryptor | None = None,
-        *,
-        allow_plaintext: bool = False,
+        self, services: Services, decryptor: KeypadDecryptor | None = None, *, allow_plaintext: bool = False
     ) -> None:
         self.services = services
         self.conversations = services.conversations
-        self.decryptor = decryptor
+        self.decryptor = decryptor or services.keypad  # the one bootstrap built, unless handed another
         self.allow_plaintext = allow_plaintext
         self._steps: dict[Step, Callable[[ConnectContactFlowEvent], PhoneAnswer]] = {
             Step.LOOKUP: self._lookup,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from paybot_core.errors import PaybotError
+from paybot_core.errors import InputDecryptionError, PaybotError
+
+__all__ = ["ConnectEventError", "FlowError", "InputDecryptionError"]
 
 
 class ConnectEventError(PaybotError):
     """An invocation that is not a well-formed Amazon Connect contact flow event."""
-
-
-class InputDecryptionError(PaybotError):
-    """Keypad input that should be Connect-encrypted could not be opened (wrong key or plain text)."""
 
 
 class FlowError(PaybotError):

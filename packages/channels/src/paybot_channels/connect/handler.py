@@ -27,15 +27,8 @@ def default_channel() -> PhoneChannel:
     with container_init():
         from paybot_core.bootstrap import build
 
-        from .crypto import decryptor_from_settings
-
         services = build()
-        settings = services.settings
-        return PhoneChannel(
-            services,
-            decryptor_from_settings(settings),
-            allow_plaintext=settings.connect_allow_plaintext_input,
-        )
+        return PhoneChannel(services, allow_plaintext=services.settings.connect_allow_plaintext_input)
 
 
 def handler(event: dict[str, Any], context: object = None) -> dict[str, str]:

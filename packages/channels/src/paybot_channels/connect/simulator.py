@@ -30,7 +30,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .crypto import KEY_NAMESPACE, ConnectInputDecryptor
+from paybot_core import CONNECT_KEY_NAMESPACE, ConnectInputDecryptor
+
 from .errors import FlowError
 
 log = logging.getLogger("paybot.connect.simulator")
@@ -420,7 +421,7 @@ class ConnectStyleEncryptor:
         from aws_encryption_sdk.key_providers.raw import RawMasterKey
 
         master_key = RawMasterKey(
-            provider_id=KEY_NAMESPACE,
+            provider_id=CONNECT_KEY_NAMESPACE,
             key_id=key_id.encode(),
             wrapping_key=WrappingKey(
                 wrapping_algorithm=WrappingAlgorithm.RSA_OAEP_SHA512_MGF1,

@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.telemetry import TelemetryConfig
 
-from paybot_core.adapters.sandbox_gateway import SandboxGateway
+from paybot_core import SandboxGateway
 from paybot_core.bootstrap import Services
 from paybot_core.conversation.state import CardEntry, Channel, Presets
 from paybot_core.conversation.turns import NextActionDone, Say, Turn, UsePaymentMethod

@@ -11,7 +11,7 @@ import hmac
 
 from fastapi import Request
 
-from paybot_core.adapters.sandbox_gateway import SandboxGateway
+from paybot_core import SandboxGateway
 from paybot_core.bootstrap import Services
 
 from .errors import ApiError

@@ -10,15 +10,13 @@ retry is handled.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from paybot_core.adapters.stripe_webhook import PAYMENT_EVENTS, WebhookEvent, parse_event
-from paybot_core.adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents, WebhookEventLog
+from paybot_core import PAYMENT_EVENTS, WebhookEvent, parse_webhook_event
 from paybot_core.bootstrap import Services
 from paybot_core.errors import (
     GatewayError,
@@ -33,7 +31,6 @@ from .errors import error_response
 from .schemas import ErrorBody
 
 log = logging.getLogger("paybot.webhooks")
-_LOCK = threading.Lock()
 
 
 def install_webhook_routes(app: FastAPI) -> None:
@@ -46,15 +43,15 @@ def install_webhook_routes(app: FastAPI) -> None:
     async def stripe_webhook(request: Request) -> JSONResponse:
         services = deps.services_of(request)
         payload = await request.body()
-        secret = await run_in_threadpool(_secret, services)
-        if secret is None:
+        if services.webhook_secret is None:
             return error_response(404, "not_found", "Stripe webhooks are not configured on this server.")
+        secret = await run_in_threadpool(services.webhook_secret)
         try:
-            event = parse_event(payload, request.headers.get("stripe-signature"), secret)
+            event = parse_webhook_event(payload, request.headers.get("stripe-signature"), secret)
         except WebhookSignatureError as err:
             log.warning("stripe webhook refused: %s", err)
             return error_response(400, "invalid_signature", str(err))
-        events = _event_log(app, services)
+        events = services.webhook_events
         if not await run_in_threadpool(events.claim, event.id, time.time()):
             return JSONResponse({"received": True, "duplicate": True})
         try:
@@ -68,27 +65,6 @@ def install_webhook_routes(app: FastAPI) -> None:
                 503, "retry_later", "The event could not be applied now; please retry.", {"Retry-After": "30"}
             )
         return JSONResponse({"received": True, **applied})
-
-
-def _secret(services: Services) -> str | None:
-    from paybot_core.adapters.secrets import stripe_webhook_secret
-
-    return stripe_webhook_secret(services.settings)
-
-
-def _event_log(app: FastAPI, services: Services) -> WebhookEventLog:
-    with _LOCK:
-        existing: WebhookEventLog | None = getattr(app.state, "webhook_events", None)
-        if existing is None:
-            on_store = getattr(services.store, "webhook_events", None)
-            if callable(on_store):
-                existing = on_store()
-            elif services.settings.session_store == "memory":
-                existing = MemoryWebhookEvents()
-            else:
-                existing = SqliteWebhookEvents(services.settings.data_dir / "webhook_events.sqlite3")
-            app.state.webhook_events = existing
-        return existing
 
 
 def _apply(services: Services, event: WebhookEvent) -> dict[str, str | None]:

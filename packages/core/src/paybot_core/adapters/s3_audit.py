@@ -22,10 +22,14 @@ import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ConfigurationError
 from ..ports import AuditEvent
 from .audit_chain import AuditChain, canonical
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..ports import SecretSource
     from ..settings import Settings
 
 log = logging.getLogger("paybot.audit")
@@ -106,17 +110,20 @@ def _safe(kind: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in kind)[:32]
 
 
-def hmac_key_from_settings(settings: Settings) -> bytes:
+def hmac_key_from_settings(
+    settings: Settings, secret_source: SecretSource | None, vault_key: Callable[[], bytes]
+) -> bytes:
     """The secret named by PAYBOT_AUDIT_HMAC_SECRET_ID, or a key derived from the vault key."""
-    from .secrets import default_cache, vault_key_bytes
-
     if settings.audit_hmac_secret_id:
-        return default_cache(settings).get(settings.audit_hmac_secret_id).encode()
-    return hmac.new(vault_key_bytes(settings), b"paybot audit object keys v1", hashlib.sha256).digest()
+        if secret_source is None:
+            raise ConfigurationError("PAYBOT_AUDIT_HMAC_SECRET_ID is set but no secrets provider was built.")
+        return secret_source.get(settings.audit_hmac_secret_id).encode()
+    return hmac.new(vault_key(), b"paybot audit object keys v1", hashlib.sha256).digest()
 
 
-def build_from_settings(settings: Settings) -> S3AuditLog:
-    from ..errors import ConfigurationError
+def build_from_settings(
+    settings: Settings, secret_source: SecretSource | None, vault_key: Callable[[], bytes]
+) -> S3AuditLog:
     from .aws_clients import client
 
     if not settings.audit_bucket:
@@ -124,6 +131,6 @@ def build_from_settings(settings: Settings) -> S3AuditLog:
     return S3AuditLog(
         client("s3"),
         settings.audit_bucket,
-        hmac_key=hmac_key_from_settings(settings),
+        hmac_key=hmac_key_from_settings(settings, secret_source, vault_key),
         kms_key_id=settings.audit_kms_key_id,
     )

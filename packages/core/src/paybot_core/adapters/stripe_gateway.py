@@ -34,6 +34,7 @@ from ..errors import CardValidationError, ConfigurationError, GatewayError, Paym
 from ..ports import CardDetails, PaymentRequest
 
 if TYPE_CHECKING:
+    from ..ports import SecretSource
     from ..settings import Settings
 
 log = logging.getLogger("paybot.stripe")
@@ -401,10 +402,10 @@ def build_client(settings: Settings, api_key: str) -> stripe.StripeClient:
     return stripe.StripeClient(api_key, http_client=http_client, max_network_retries=0, base_addresses=base)  # type: ignore[arg-type]
 
 
-def build_from_settings(settings: Settings) -> StripeGateway:
+def build_from_settings(settings: Settings, secrets: SecretSource | None) -> StripeGateway:
     from .secrets import stripe_secret_key_provider
 
     if not (settings.stripe_secret_key or settings.stripe_secret_id):
         raise ConfigurationError("PAYBOT_PAYMENT_GATEWAY=stripe needs PAYBOT_STRIPE_SECRET_ID.")
-    key = stripe_secret_key_provider(settings)
+    key = stripe_secret_key_provider(settings, secrets)
     return StripeGateway(build_client(settings, key()), api_key=key)

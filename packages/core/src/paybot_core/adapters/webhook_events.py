@@ -1,7 +1,7 @@
-"""Which webhook events were already handled, so a redelivered event is acknowledged and skipped.
+"""The embedded implementations of the `WebhookEventLog` port (ports.py).
 
-A tiny port with embedded implementations; DynamoDB's lives beside its session store
-(`DynamoDBSessionStore.webhook_events()`, a conditional put with a TTL on the same table).
+DynamoDB's lives beside its session store (`DynamoDBSessionStore.webhook_events()`, a conditional
+put with a TTL on the same table); `bootstrap` picks the one that goes with the session store.
 """
 
 from __future__ import annotations
@@ -10,17 +10,10 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Protocol
 
+from ..ports import WebhookEventLog
 
-class WebhookEventLog(Protocol):
-    def claim(self, event_id: str, now: float) -> bool:
-        """True the first time `event_id` is claimed; False for a duplicate."""
-        ...
-
-    def release(self, event_id: str) -> None:
-        """Forget a claim whose handling failed, so the sender's retry is handled."""
-        ...
+__all__ = ["MemoryWebhookEvents", "SqliteWebhookEvents", "WebhookEventLog"]
 
 
 class MemoryWebhookEvents:
@@ -44,25 +37,36 @@ class SqliteWebhookEvents:
     """A table in the data dir; old ids are pruned after `ttl_seconds` (Stripe retries for 3 days)."""
 
     def __init__(self, path: Path, *, ttl_seconds: float = 7 * 86_400) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(str(path), timeout=10.0, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA busy_timeout=10000")
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS webhook_events (event_id TEXT PRIMARY KEY, received_at REAL NOT NULL)"
-        )
+        self.path = path
         self.ttl_seconds = ttl_seconds
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None  # opened on the first event: most servers get none
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                str(self.path), timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS webhook_events "
+                "(event_id TEXT PRIMARY KEY, received_at REAL NOT NULL)"
+            )
+            self._db = conn
+        return self._db
 
     def claim(self, event_id: str, now: float | None = None) -> bool:
         now = time.time() if now is None else now
         with self._lock:
-            self._conn.execute("DELETE FROM webhook_events WHERE received_at < ?", (now - self.ttl_seconds,))
-            cursor = self._conn.execute(
+            conn = self._conn()
+            conn.execute("DELETE FROM webhook_events WHERE received_at < ?", (now - self.ttl_seconds,))
+            cursor = conn.execute(
                 "INSERT OR IGNORE INTO webhook_events (event_id, received_at) VALUES (?, ?)", (event_id, now)
             )
             return cursor.rowcount == 1
 
     def release(self, event_id: str) -> None:
         with self._lock:
-            self._conn.execute("DELETE FROM webhook_events WHERE event_id = ?", (event_id,))
+            self._conn().execute("DELETE FROM webhook_events WHERE event_id = ?", (event_id,))

@@ -1,4 +1,4 @@
-"""Opening Connect's encrypted keypad input.
+"""Opening Connect's encrypted keypad input: the `KeypadDecryptor` port on the AWS Encryption SDK.
 
 A "Store customer input" block with encryption hands the flow `$.StoredCustomerInput` as a
 base64 AWS Encryption SDK message: the data key is wrapped with the business's RSA public key
@@ -13,20 +13,15 @@ import base64
 import binascii
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from .errors import InputDecryptionError
+from ..errors import ConfigurationError, InputDecryptionError
 
 if TYPE_CHECKING:
-    from paybot_core.settings import Settings
+    from ..ports import SecretSource
+    from ..settings import Settings
 
-KEY_NAMESPACE = "AmazonConnect"
-
-
-class Decryptor(Protocol):
-    """Turns one encrypted stored-input value into the keys the caller pressed."""
-
-    def decrypt(self, ciphertext: str) -> str: ...
+CONNECT_KEY_NAMESPACE = "AmazonConnect"
 
 
 class ConnectInputDecryptor:
@@ -56,9 +51,9 @@ class ConnectInputDecryptor:
                 f"The keypad input could not be decrypted ({type(err).__name__}); "
                 "is the Connect key pair the one in the flow?"
             ) from None
-        if any(key.key_provider.provider_id != KEY_NAMESPACE for key in header.encrypted_data_keys):
+        if any(key.key_provider.provider_id != CONNECT_KEY_NAMESPACE for key in header.encrypted_data_keys):
             raise InputDecryptionError(
-                f"The keypad input was not encrypted under the {KEY_NAMESPACE} namespace."
+                f"The keypad input was not encrypted under the {CONNECT_KEY_NAMESPACE} namespace."
             )
         return bytes(plaintext).decode("utf-8")
 
@@ -85,7 +80,7 @@ def _build_sdk(pem: bytes) -> tuple[Any, Any]:
     class _ConnectKeys(RawMasterKeyProvider):  # type: ignore[misc]
         """Any key id in the AmazonConnect namespace opens with the one private key."""
 
-        provider_id = KEY_NAMESPACE
+        provider_id = CONNECT_KEY_NAMESPACE
         vend_masterkey_on_decrypt = True  # raw providers only know ids added up front; Connect names its own
 
         def _get_raw_key(self, key_id: bytes) -> Any:
@@ -99,12 +94,14 @@ def _build_sdk(pem: bytes) -> tuple[Any, Any]:
     return client, _ConnectKeys()
 
 
-def decryptor_from_settings(settings: Settings) -> Decryptor | None:
+def build_from_settings(settings: Settings, secrets: SecretSource | None) -> ConnectInputDecryptor | None:
     """The private key from Secrets Manager (PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID), or None when unset."""
     secret_id = settings.connect_private_key_secret_id
     if not secret_id:
         return None
-    from paybot_core.adapters.secrets import default_cache
-
-    cache = default_cache(settings)
-    return ConnectInputDecryptor(lambda: cache.get(secret_id).encode())
+    if secrets is None:
+        raise ConfigurationError(
+            "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID is set but no secrets provider was built."
+        )
+    source = secrets
+    return ConnectInputDecryptor(lambda: source.get(secret_id).encode())
