@@ -36,7 +36,7 @@ def test_turn_threads_are_sized_by_the_adapters(fields: dict[str, Any], threads:
 
 
 def test_worker_threads_out_of_range_is_refused() -> None:
-    with pytest.raises(ValueError, match="worker_threads"):
+    with pytest.raises(ValueError, match="PAYBOT_WORKER_THREADS"):
         Settings(worker_threads=-1)
     with pytest.raises(ValueError, match="0 threads"):
         TurnRunner(-1)

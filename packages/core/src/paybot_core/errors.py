@@ -81,3 +81,14 @@ class SecretUnavailableError(ConfigurationError):
 
 class InputDecryptionError(PaybotError):
     """Keypad input that should be Connect-encrypted could not be opened (wrong key or plain text)."""
+
+
+class SettingsError(ConfigurationError, ValueError):
+    """Settings that cannot start paybot: one line per variable, naming it and what it expects.
+
+    Also a ValueError, as pydantic's own validation error is, for callers that catch that.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid settings:\n" + "\n".join(f"  {line}" for line in problems))
+        self.problems = problems

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .conversation.state import CardEntry
+from .errors import SettingsError
+from .settings_errors import describe_settings_errors
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _split_csv(value: object) -> object:
@@ -27,6 +31,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="PAYBOT_", frozen=True, extra="ignore")
 
+    def __init__(self, **values: Any) -> None:
+        # Raised as one line per PAYBOT_* variable, not pydantic's report on field names.
+        try:
+            super().__init__(**values)
+        except ValidationError as err:
+            raise SettingsError(describe_settings_errors(type(self), err)) from None
+
     data_dir: Path = Field(Path(".paybot"), description="Where the embedded stores keep their files.")
     allow_typed_card_entry: bool = Field(
         False, description="Allow sessions where card details are typed into the chat."
@@ -34,7 +45,9 @@ class Settings(BaseSettings):
     default_card_entry: CardEntry = Field(
         CardEntry.SECURE, description="Card entry of sessions that do not ask."
     )
-    currency: str = Field("usd", pattern=r"^[a-z]{3}$", description="Default ISO 4217 currency, lower case.")
+    currency: str = Field(
+        "usd", pattern=r"^[a-z]{3}$", description="A 3-letter ISO 4217 currency code such as usd"
+    )
     max_amount: int = Field(1_000_000, gt=0, description="Largest amount in minor units (cents).")
     session_ttl_seconds: int = Field(900, gt=0, le=86_400, description="Idle time before a session expires.")
     max_field_attempts: int = Field(3, ge=1, le=10)
@@ -51,10 +64,12 @@ class Settings(BaseSettings):
         None, description="Base64 32-byte AES key; generated into data_dir when unset."
     )
     merchant_api_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
-    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="origins such as https://shop.example, comma-separated; never *"
+    )
     frame_ancestors: str = "'none'"
     stripe_publishable_key: str | None = None
-    log_level: str = "INFO"
+    log_level: str = Field("INFO", description=f"one of {', '.join(LOG_LEVELS)}")
 
     # --- abuse limits (in-process token buckets; each server process or Lambda container counts alone).
     # The per-client default is high on purpose: every browser behind one NAT, and a load test of
@@ -162,6 +177,34 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         return _split_csv(value)
 
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _lower_case_currency(cls, value: object) -> object:
+        # USD and usd name one currency; the API and the stores use the lower-case form.
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_log_level(cls, value: object) -> object:
+        level = str(value).strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _explicit_origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if "*" in value:
+            # Any site could then drive a payer's session from their browser; name the origins.
+            raise ValueError(
+                "the origins allowed to call the API, such as https://shop.example, not * "
+                "(any site could then drive a payer's session from their browser)"
+            )
+        malformed = [o for o in value if not o.startswith(("https://", "http://")) or o.count("/") != 2]
+        if malformed:
+            raise ValueError(f"origins as scheme://host[:port], without a path; not {', '.join(malformed)}")
+        return value
+
     @field_validator("accepted_brands")
     @classmethod
     def _known_brands(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -169,7 +212,8 @@ class Settings(BaseSettings):
 
         unknown = [b for b in value if b not in Brand.__members__.values()]
         if unknown:
-            raise ValueError(f"unknown card brands {unknown}; known: {[b.value for b in Brand]}")
+            known = ", ".join(b.value for b in Brand)
+            raise ValueError(f"card brands among {known}, comma-separated; not {', '.join(unknown)}")
         return value
 
     @model_validator(mode="after")

@@ -32,6 +32,7 @@ from typing import Any
 
 from paybot_core import CONNECT_KEY_NAMESPACE, ConnectInputDecryptor
 
+from ..errors import UsageError
 from .errors import FlowError
 
 log = logging.getLogger("paybot.connect.simulator")
@@ -49,22 +50,47 @@ Encrypt = Callable[[str, str], str]  # (key id, keys) -> what Connect would stor
 
 
 def load_flow(path: Path | None = None) -> dict[str, Any]:
-    """The contact flow shipped with this package (or the one at `path`)."""
-    text = (
-        path.read_text(encoding="utf-8")
-        if path
-        else resources.files(__package__).joinpath("flow.json").read_text()
-    )
-    flow: dict[str, Any] = json.loads(text)
+    """The contact flow shipped with this package (or the one at `path`); UsageError when unusable."""
+    if path is None:
+        packaged: dict[str, Any] = json.loads(resources.files(__package__).joinpath("flow.json").read_text())
+        return packaged
+    try:
+        flow = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise UsageError(f"--flow {path}: {err.strerror or err}") from None
+    except ValueError as err:
+        raise UsageError(f"--flow {path} is not JSON: {err}") from None
+    if not (isinstance(flow, dict) and isinstance(flow.get("Actions"), list) and "StartAction" in flow):
+        raise UsageError(f"--flow {path} is not a contact flow (it needs StartAction and Actions)")
     return flow
+
+
+# What a phone keypad can send. Typed at the terminal, spaces and dashes between keys are dropped
+# (people group card numbers so); anything else is not a key, and the line is asked for again.
+KEYPAD_KEYS = frozenset("0123456789*#")
+_SEPARATORS = frozenset(" -")
+
+
+def keypad_keys(text: str) -> str | None:
+    """The keys in a typed line, without spaces and dashes; None when it holds anything else."""
+    keys = "".join(ch for ch in text if ch not in _SEPARATORS)
+    return keys if all(ch in KEYPAD_KEYS for ch in keys) else None
 
 
 class Keypad:
     """The caller's keys: a script (`--keys`) or, without one, lines typed at the terminal."""
 
-    def __init__(self, script: str | None = None, read_line: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        script: str | None = None,
+        read_line: Callable[[str], str] | None = None,
+        tell: Callable[[str], None] = print,
+    ) -> None:
+        if script is not None and any(key not in KEYPAD_KEYS and key != PAUSE for key in script):
+            raise UsageError("--keys takes keypad keys only: 0-9, * and #, and a comma for a pause")
         self._script = list(script) if script is not None else None
         self._read_line = read_line or input
+        self._tell = tell
         self.hung_up = False
 
     def entry(self, max_length: int) -> str | None:
@@ -95,11 +121,17 @@ class Keypad:
         return None if key == PAUSE else key
 
     def _line(self) -> str | None:
-        try:
-            return self._read_line("keys> ").strip()
-        except EOFError:
-            self.hung_up = True
-            return None
+        """The next typed line as keys; a line with letters (or other non-keys) is asked again."""
+        while True:
+            try:
+                typed = self._read_line("keys> ")
+            except EOFError:
+                self.hung_up = True
+                return None
+            keys = keypad_keys(typed.strip())
+            if keys is not None:
+                return keys
+            self._tell("(a phone keypad has only 0-9, * and #: type those keys, then Enter)")
 
 
 @dataclass
@@ -387,7 +419,8 @@ def _string_map(answer: object) -> bool:
 
 
 def _mask(keys: str) -> str:
-    return re.sub(r"\d", "•", keys)
+    # Every key but * (a command) is masked: the transcript never shows what was keyed.
+    return re.sub(r"[^*]", "•", keys)
 
 
 class ConnectStyleEncryptor:
@@ -475,6 +508,8 @@ def run_call(args: argparse.Namespace) -> int:
     from .handler import respond
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    flow = load_flow(args.flow)
+    keypad = Keypad(args.keys)
     encryptor = _encryptor()
     # Without the Encryption SDK (the `connect` extra), keys go in plain text, which the
     # handler accepts only with PAYBOT_CONNECT_ALLOW_PLAINTEXT_INPUT.
@@ -483,9 +518,9 @@ def run_call(args: argparse.Namespace) -> int:
     channel = PhoneChannel(build(settings), decryptor, allow_plaintext=settings.connect_allow_plaintext_input)
     print(f"paybot call from {args.caller} (gateway: {settings.payment_gateway}; sandbox test cards work)")
     simulator = CallSimulator(
-        load_flow(args.flow),
+        flow,
         lambda event: respond(channel, event),
-        Keypad(args.keys),
+        keypad,
         caller=args.caller,
         encrypt=encryptor,
         say=_speaker() if args.speak else None,

@@ -27,6 +27,7 @@ from .frontend import mount_frontend
 from .limits import BodySizeLimit
 from .ratelimit import ClientRateLimit, RateLimits
 from .render import chat_response
+from .request_log import RequestLog, note_session
 from .schemas import (
     ChatRequest,
     ChatResponse,
@@ -109,6 +110,8 @@ def create_app(
             max_age=600,
         )
     app.add_middleware(BodySizeLimit)
+    # Outermost: every answer is logged, a 413 or 429 from the layers above included.
+    app.add_middleware(RequestLog)
     return app
 
 
@@ -122,13 +125,26 @@ async def _sweep_forever(services: Services) -> None:
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
 
 
-def as_json(model: ChatResponse, status_code: int = 200) -> Response:
+class ChatJSON(Response):
+    """A ChatResponse serialised once, which remembers its session for the request log."""
+
+    media_type = "application/json"
+
+    def __init__(self, model: ChatResponse, status_code: int = 200) -> None:
+        super().__init__(model.model_dump_json(by_alias=True), status_code=status_code)
+        self.session_id = model.session_id
+
+
+def as_json(model: ChatResponse, status_code: int = 200) -> ChatJSON:
     """Serialise once, by alias. The routes keep `response_model` for the OpenAPI schema, but
     returning a Response skips FastAPI re-validating a model the code just built (a measurable
     share of each turn)."""
-    return Response(
-        model.model_dump_json(by_alias=True), status_code=status_code, media_type="application/json"
-    )
+    return ChatJSON(model, status_code)
+
+
+def _noted(response: ChatJSON) -> ChatJSON:
+    note_session(response.session_id)
+    return response
 
 
 def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: TurnRunner) -> None:
@@ -169,7 +185,7 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
             customer_name=body.customer_name,
             card_entry=card_entry,
         )
-        return await runner.run(_started, services, presets, 201)
+        return _noted(await runner.run(_started, services, presets, 201))
 
     async def chat(body: ChatRequest) -> Response:
         if not body.has_input():
@@ -178,7 +194,8 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
             )
         if body.session_id is not None:
             limits.check_session(body.session_id)
-        return await runner.run(_turn, services, body.session_id, _turns(body))
+        note_session(body.session_id)
+        return _noted(await runner.run(_turn, services, body.session_id, _turns(body)))
 
     app.post(
         "/v1/chat",
@@ -206,14 +223,15 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
     )
     async def get_session(session_id: str) -> Response:
         limits.check_session(session_id)
-        return await runner.run(_current, services, session_id)
+        note_session(session_id)
+        return _noted(await runner.run(_current, services, session_id))
 
 
 # The blocking halves of the chat routes, run by the turn runner: store, gateway and model calls,
 # and rendering the reply.
 
 
-def _started(services: Services, presets: Presets, status_code: int) -> Response:
+def _started(services: Services, presets: Presets, status_code: int) -> ChatJSON:
     reply = services.conversations.start(presets, Channel.WEB)
     return as_json(chat_response(reply, services.settings), status_code)
 
@@ -230,14 +248,14 @@ def _turns(body: ChatRequest) -> list[Turn]:
     return turns
 
 
-def _turn(services: Services, session_id: str | None, turn: list[Turn]) -> Response:
+def _turn(services: Services, session_id: str | None, turn: list[Turn]) -> ChatJSON:
     conversations = services.conversations
     if session_id is None:  # a first message without a session starts one
         session_id = conversations.start(None, Channel.WEB).state.session_id
     return as_json(chat_response(conversations.handle(session_id, turn), services.settings))
 
 
-def _current(services: Services, session_id: str) -> Response:
+def _current(services: Services, session_id: str) -> ChatJSON:
     return as_json(chat_response(services.conversations.get(session_id), services.settings))
 
 
