@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..conversation.engine import check_expiry
 from ..conversation.state import CardSummary, PaymentRecord
+from ..declines import decline_sentence
 from ..errors import CardValidationError, GatewayError, PaymentMethodError
 from ..ids import random_string
 from ..pci.cards import Brand, check_card_number
@@ -32,14 +33,6 @@ TEST_CARD_OUTCOMES: dict[str, str] = {
     "4000000000000119": "decline:processing_error",
     "4000002500003155": "authenticate",
     "4000000000003220": "authenticate",
-}
-DECLINE_MESSAGES = {
-    "card_declined": "Your card was declined.",
-    "insufficient_funds": "Your card has insufficient funds.",
-    "expired_card": "Your card has expired.",
-    "incorrect_cvc": "Your card's security code is incorrect.",
-    "processing_error": "An error occurred while processing your card. Try again in a little bit.",
-    "payment_intent_authentication_failure": "We are unable to authenticate your payment method.",
 }
 _ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -299,6 +292,6 @@ def _record(intent: SandboxIntent) -> PaymentRecord:
         brand=intent.brand,
         last4=intent.last4,
         failure_code=code,
-        failure_message=DECLINE_MESSAGES.get(code or "") if status == "failed" else None,
+        failure_message=decline_sentence(code) if status == "failed" else None,
         client_secret=intent.client_secret if status == "requires_action" else None,
     )

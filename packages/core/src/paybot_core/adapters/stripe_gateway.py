@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import stripe
 
 from ..conversation.state import CardSummary, PaymentRecord
+from ..declines import DECLINED, decline_sentence
 from ..errors import CardValidationError, ConfigurationError, GatewayError, PaymentMethodError
 from ..ports import CardDetails, PaymentRequest
 
@@ -39,29 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("paybot.stripe")
 
-# Plain sentences for payers, by Stripe decline or error code.
-FAILURE_MESSAGES = {
-    "card_declined": "Your card was declined.",
-    "generic_decline": "Your card was declined.",
-    "insufficient_funds": "Your card has insufficient funds.",
-    "lost_card": "Your card was declined.",
-    "stolen_card": "Your card was declined.",
-    "expired_card": "Your card has expired.",
-    "incorrect_cvc": "Your card's security code is incorrect.",
-    "incorrect_number": "Your card number is incorrect.",
-    "invalid_number": "Your card number is incorrect.",
-    "invalid_expiry_month": "Your card's expiration month is invalid.",
-    "invalid_expiry_year": "Your card's expiration year is invalid.",
-    "invalid_cvc": "Your card's security code is invalid.",
-    "processing_error": "An error occurred while processing your card. Try again in a little bit.",
-    "card_velocity_exceeded": "Your card was declined for making repeated attempts too frequently.",
-    "do_not_honor": "Your card was declined.",
-    "fraudulent": "Your card was declined.",
-    "payment_intent_authentication_failure": "We are unable to authenticate your payment method.",
-    "authentication_required": "Your bank asked to authenticate this payment; please use another card.",
-    "canceled": "The payment was cancelled.",
-}
-DEFAULT_FAILURE_MESSAGE = "Your card was declined."
 # Decline codes that say more than Stripe's umbrella "card_declined" and are shown as the failure code.
 _SPECIFIC_DECLINES = frozenset(
     {
@@ -331,7 +309,7 @@ def _card_validation(err: stripe.StripeError) -> CardValidationError:
     code = _failure_code(err.code or "incorrect_number", decline)
     if code == "invalid_number":
         code = "incorrect_number"
-    return CardValidationError(code, FAILURE_MESSAGES.get(code, "Your card details are not valid."))
+    return CardValidationError(code, decline_sentence(code) or "Your card details are not valid.")
 
 
 def _declined(err: stripe.CardError, request: PaymentRequest) -> PaymentRecord:
@@ -349,7 +327,7 @@ def _declined(err: stripe.CardError, request: PaymentRequest) -> PaymentRecord:
         amount=request.amount,
         currency=request.currency,
         failure_code=code,
-        failure_message=FAILURE_MESSAGES.get(code, DEFAULT_FAILURE_MESSAGE),
+        failure_message=decline_sentence(code) or DECLINED,
     )
 
 
@@ -380,7 +358,7 @@ def _record(intent: Any) -> PaymentRecord:
             failure_code = "canceled"
         else:
             failure_code = "card_declined"
-        failure_message = FAILURE_MESSAGES.get(failure_code, DEFAULT_FAILURE_MESSAGE)
+        failure_message = decline_sentence(failure_code) or DECLINED
     return PaymentRecord(
         id=intent.id,
         status=mapped,

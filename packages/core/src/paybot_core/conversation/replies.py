@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ..declines import decline_sentence
 from ..pci.cards import BRAND_DISPLAY, Brand, cvv_length
 from .events import Notice, NoticeKind
 from .parse import currency_exponent
@@ -27,19 +28,6 @@ _FIELD_WORDS = {
     Field.CVV: "security code",
     Field.PAYMENT_METHOD: "card details",
     Field.CONFIRMATION: "confirmation",
-}
-_DECLINES = {
-    "card_declined": "Your card was declined.",
-    "insufficient_funds": "Your card was declined for insufficient funds.",
-    "expired_card": "Your card has expired.",
-    "incorrect_cvc": "The security code was incorrect.",
-    "incorrect_number": "The card number was incorrect.",
-    "processing_error": "The card could not be processed because of an error at the bank.",
-    "payment_intent_authentication_failure": "Your bank could not verify this payment.",
-    "authentication_required": "Your bank needs to verify this payment.",
-    "lost_card": "Your card was declined.",
-    "stolen_card": "Your card was declined.",
-    "fraudulent": "Your card was declined.",
 }
 _INVALID = {
     (
@@ -232,9 +220,7 @@ def confirmation_question(state: SessionState, style: Style = Style.TEXT) -> str
 
 
 def decline_text(code: str | None, message: str | None) -> str:
-    if code and code in _DECLINES:
-        return _DECLINES[code]
-    return message or "The payment did not go through."
+    return decline_sentence(code) or message or "The payment did not go through."
 
 
 def _tries_left(state: SessionState, on: Field | None, style: Style = Style.TEXT) -> str:
