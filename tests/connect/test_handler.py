@@ -95,8 +95,9 @@ def test_plain_keys_are_refused_unless_the_setting_allows_them(make_phone: Any) 
     session = respond(phone.channel, _event("connect_lookup.json"))["session"]
     plain = _event("connect_check_number.json", session=session, input="4242424242424242")
 
+    assert phone.channel.decryptor is not None
     with pytest.raises(InputDecryptionError):
-        phone.channel._keys("4242424242424242")
+        phone.channel.decryptor.decrypt("4242424242424242")
     assert respond(phone.channel, plain)["result"] == "error"
     without_key = PhoneChannel(phone.services, None, allow_plaintext=False)
     assert respond(without_key, plain)["result"] == "error"

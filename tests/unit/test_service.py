@@ -19,7 +19,7 @@ TYPED = Presets(amount=5000, card_entry=CardEntry.TYPED)
 def raw_rows(services: Services) -> str:
     store = services.store
     assert isinstance(store, MemorySessionStore)
-    return "".join(raw.decode() for _, raw in store._rows.values())
+    return "".join(raw.decode() for raw in store.raw_all())
 
 
 def test_typed_card_is_sealed_between_turns_and_wiped_at_tokenization(services: Services) -> None:

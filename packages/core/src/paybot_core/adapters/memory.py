@@ -54,6 +54,17 @@ class MemorySessionStore:
                 found.append(state.session_id)
         return found[:limit]
 
+    def raw(self, session_id: str) -> bytes | None:
+        """The bytes stored for a session, as a persistent store would hold them (for leak scans)."""
+        with self._lock:
+            row = self._rows.get(session_id)
+        return row[1] if row else None
+
+    def raw_all(self) -> list[bytes]:
+        """The stored bytes of every session."""
+        with self._lock:
+            return [raw for _, raw in self._rows.values()]
+
 
 class MemoryAuditLog:
     """Hash-chained audit records kept in a list; `records` is what a file or S3 log would hold."""

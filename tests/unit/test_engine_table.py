@@ -1,0 +1,173 @@
+"""Every (phase, field, event) the engine handles, stepped and checked against the rules that hold for all.
+
+The other engine tests pin what each pair does; this table proves none is missed: the sample events
+cover every type in `Event`, the states every `Phase` and, while active, every `Field`, and each pair
+is stepped both within the session's time and after it expired.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+
+from paybot_core.conversation.engine import new_session, step
+from paybot_core.conversation.events import (
+    CardKeyed,
+    CardTokenized,
+    Charge,
+    Event,
+    GatewayUnavailable,
+    KeepTypedCard,
+    NextActionCompleted,
+    NoticeKind,
+    PaymentMethodProvided,
+    PaymentMethodRejected,
+    PaymentOutcome,
+    Tick,
+    TokenizationFailed,
+    Tokenize,
+    UserTurn,
+    WipeVault,
+)
+from paybot_core.conversation.state import (
+    CardEntry,
+    CardSummary,
+    Channel,
+    Field,
+    Limits,
+    PaymentRecord,
+    Phase,
+    Presets,
+    SessionState,
+)
+from paybot_core.conversation.turns import FailureReason, FieldFailed
+from paybot_core.conversation.understanding import (
+    AmountFact,
+    CardNumberFact,
+    CvvFact,
+    ExpiryFact,
+    Intent,
+    NameFact,
+    Understood,
+)
+
+NOW = 1781524800.0  # 2026-06-15
+VISA = CardSummary("visa", "4242", 12, 2030)
+
+
+def session(
+    amount: int | None = 5000, entry: CardEntry = CardEntry.SECURE, **changes: object
+) -> SessionState:
+    state = new_session("ses_test", Channel.WEB, Presets(amount=amount, card_entry=entry), Limits(), NOW)
+    return state.evolve(**changes)
+
+
+def confirming(**changes: object) -> SessionState:
+    return session(name="Jane Doe", payment_method_id="pm_x", card=VISA, **changes)
+
+
+TERMINAL = {Phase.COMPLETED, Phase.FAILED, Phase.CANCELLED, Phase.EXPIRED}
+
+
+def record(status: str) -> PaymentRecord:
+    code = "card_declined" if status == "failed" else None
+    return PaymentRecord("pi_1", status, 5000, "usd", "visa", "4242", failure_code=code)
+
+
+def said(*intents: Intent, **facts: object) -> UserTurn:
+    return UserTurn(Understood(intents=frozenset(intents), **facts))  # type: ignore[arg-type]
+
+
+STATES: dict[str, SessionState] = {
+    "active/name": session(amount=None),
+    "active/amount": session(amount=None, name="Jane Doe"),
+    "active/payment_method": session(name="Jane Doe"),
+    "active/card_number": session(entry=CardEntry.TYPED, name="Jane Doe"),
+    "active/expiry": session(
+        entry=CardEntry.TYPED,
+        name="Jane Doe",
+        card=CardSummary("visa", "4242"),
+        typed_card_fields=("number",),
+    ),
+    "active/cvv": session(
+        entry=CardEntry.TYPED, name="Jane Doe", card=VISA, typed_card_fields=("expiry", "number")
+    ),
+    "active/confirmation": confirming(),
+    "requires_action": confirming(phase=Phase.REQUIRES_ACTION, payment=record("requires_action")),
+    **{phase.value: confirming(phase=phase, payment=record("succeeded")) for phase in TERMINAL},
+}
+
+NUMBER = CardNumberFact("visa", "4242", None)
+EVENTS: dict[str, Event] = {
+    "yes": said(Intent.AFFIRM),
+    "no": said(Intent.DENY),
+    "cancel": said(Intent.CANCEL),
+    "restart": said(Intent.RESTART),
+    "help": said(Intent.HELP),
+    "change card": said(Intent.CHANGE_CARD),
+    "nothing understood": said(),
+    "a name": said(name=NameFact("Ann Lee")),
+    "an amount": said(amount=AmountFact(2500)),
+    "a typed card": said(card_number=NUMBER, expiry=ExpiryFact(12, 2030), cvv=CvvFact(3)),
+    "a card in the secure form": said(card_typed_in_secure_form=True),
+    "payment method": PaymentMethodProvided("pm_2", VISA),
+    "payment method rejected": PaymentMethodRejected("card_declined", "declined"),
+    "tokenized": CardTokenized("pm_3", VISA),
+    "tokenization failed": TokenizationFailed("incorrect_number", "incorrect"),
+    **{
+        f"payment {s}": PaymentOutcome(record(s), new_attempt=True)
+        for s in ("succeeded", "failed", "requires_action", "processing")
+    },
+    "gateway unavailable": GatewayUnavailable("down"),
+    "3-D Secure done": NextActionCompleted(),
+    "keyed card": CardKeyed(NUMBER, ExpiryFact(12, 2030), CvvFact(3), complete=True),
+    "keyed number": CardKeyed(NUMBER, None, None, complete=False),
+    "keyed bad number": CardKeyed(CardNumberFact("visa", "4241", "checksum"), None, None, complete=False),
+    "keypad timeout": FieldFailed(Field.CARD_NUMBER, FailureReason.TIMEOUT),
+    "tick": Tick(),
+}
+PAYER_INPUTS = (UserTurn, CardKeyed, FieldFailed)
+
+
+def test_the_table_covers_every_event_type_phase_and_field() -> None:
+    assert {type(e) for e in EVENTS.values()} == set(typing.get_args(Event))
+    assert {s.phase for s in STATES.values()} == set(Phase)
+    assert {s.current_field for s in STATES.values() if s.phase is Phase.ACTIVE} == set(Field)
+
+
+PAIRS = [(s, e) for s in STATES for e in EVENTS]
+
+
+@pytest.mark.parametrize(("state_name", "event_name"), PAIRS)
+def test_rules_that_hold_for_every_pair(state_name: str, event_name: str) -> None:
+    state, event = STATES[state_name], EVENTS[event_name]
+    t = step(state, event, NOW)
+    kinds = [n.kind for n in t.notices]
+
+    assert t.state.sealed_card == state.sealed_card and t.state.version == state.version  # the service's
+    if state.phase in TERMINAL:  # a closed session never changes
+        assert t.state == state and t.actions == ()
+        assert kinds == ([] if isinstance(event, Tick) else [NoticeKind.ALREADY_CLOSED])
+        return
+    for name, count in state.field_attempts:
+        assert t.state.attempts_on(Field(name)) >= count
+    assert t.state.payment_attempts >= state.payment_attempts
+    if t.state.phase in TERMINAL:  # whatever closed it, typed card data goes with it
+        assert WipeVault() in t.actions and t.state.typed_card_fields == ()
+    if any(isinstance(a, Charge) for a in t.actions):  # only the payer's yes to the summary charges
+        assert state.current_field is Field.CONFIRMATION and event == EVENTS["yes"]
+    if any(isinstance(a, (KeepTypedCard, Tokenize)) for a in t.actions):
+        assert state.card_entry is CardEntry.TYPED
+    counted = isinstance(event, PAYER_INPUTS)
+    assert t.state.turns == state.turns + (1 if counted else 0)
+
+
+@pytest.mark.parametrize(
+    ("state_name", "event_name"), [p for p in PAIRS if STATES[p[0]].phase not in TERMINAL]
+)
+def test_an_idle_session_expires_whatever_comes_next(state_name: str, event_name: str) -> None:
+    state = STATES[state_name]
+    t = step(state, EVENTS[event_name], state.expires_at)
+    assert t.state.phase is Phase.EXPIRED and WipeVault() in t.actions
+    assert [n.kind for n in t.notices] == [NoticeKind.EXPIRED] and t.state.typed_card_fields == ()
