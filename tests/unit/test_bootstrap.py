@@ -59,7 +59,13 @@ def test_without_secret_ids_nothing_secret_is_built(tmp_path: Path) -> None:
 
 
 def test_each_build_has_its_own_secrets_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    # Credentials of our own, so that building a client never asks the instance metadata service.
+    for name, value in {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
+        monkeypatch.setenv(name, value)
     settings = Settings(data_dir=tmp_path, stripe_webhook_secret_id="webhook")
     first, second = (build(settings, store=MemorySessionStore(), audit=MemoryAuditLog()) for _ in range(2))
     assert isinstance(first.secrets, SecretsCache) and isinstance(second.secrets, SecretsCache)
