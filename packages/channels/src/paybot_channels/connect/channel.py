@@ -228,17 +228,11 @@ class PhoneChannel:
     # ------------------------------------------------------------- card fields
 
     def _check_number(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        keys = self._keys(event.parameter("input"))
-        if keys.restart:
-            return self._restart(Field.CARD_NUMBER)
-        try:
-            turn = _failed(Field.CARD_NUMBER) if keys.timed_out else KeyedCard(number=keys.digits)
-            reply = self._handle(event, turn)
-            del turn
-        finally:
-            keys.wipe()
+        reply = self._check_field(event, Field.CARD_NUMBER, lambda digits: KeyedCard(number=digits))
+        if isinstance(reply, PhoneAnswer):
+            return reply
         card = reply.state.card
-        if reply.invalid is not None or reply.state.phase is not Phase.ACTIVE or card is None:
+        if card is None:
             return self._refused(reply, Field.CARD_NUMBER)
         return PhoneAnswer(
             Outcome.OK,
@@ -252,18 +246,28 @@ class PhoneChannel:
         )
 
     def _check_expiry(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
+        reply = self._check_field(event, Field.EXPIRY, lambda digits: KeyedCard(expiry=digits))
+        if isinstance(reply, PhoneAnswer):
+            return reply
+        return PhoneAnswer(Outcome.OK, "", {"tries": _tries(reply, Field.EXPIRY)})
+
+    def _check_field(
+        self, event: ConnectContactFlowEvent, on: Field, keyed: Callable[[str], KeyedCard]
+    ) -> Reply | PhoneAnswer:
+        """Send one keyed field for the engine to check: its reply when accepted, else the answer
+        that asks again (or restarts the field, or ends the call)."""
         keys = self._keys(event.parameter("input"))
         if keys.restart:
-            return self._restart(Field.EXPIRY)
+            return self._restart(on)
         try:
-            turn = _failed(Field.EXPIRY) if keys.timed_out else KeyedCard(expiry=keys.digits)
+            turn = _failed(on) if keys.timed_out else keyed(keys.digits)
             reply = self._handle(event, turn)
             del turn
         finally:
             keys.wipe()
         if reply.invalid is not None or reply.state.phase is not Phase.ACTIVE:
-            return self._refused(reply, Field.EXPIRY)
-        return PhoneAnswer(Outcome.OK, "", {"tries": _tries(reply, Field.EXPIRY)})
+            return self._refused(reply, on)
+        return reply
 
     def _submit_card(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         """The whole card in one turn (number and expiry from the flow's encrypted attributes): the
