@@ -25,7 +25,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
     """Poll `url` until it answers 200; fail early if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
