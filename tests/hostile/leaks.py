@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from paybot_core.adapters.rules_model import RulesLanguageModel
 from paybot_core.conversation.understanding import UnderstandingContext, Understood
-from paybot_core.pci.redact import contains_card_number
+from paybot_core.pci.recogniser import canonical, contains_card_number
 from paybot_core.settings import Settings
 
 # Issuer prefixes and lengths of every brand the card detector knows, accepted by default or not.
@@ -230,13 +230,16 @@ class Sinks:
     """Text sinks (scanned for the PAN in any form and the CVV as a token) and raw byte sinks (PAN)."""
 
     text: dict[str, str] = field(default_factory=dict)
-    scanned_like_dlp: set[str] = field(default_factory=set)
+    # Per sink, its separate messages (a response, a log record, a model request): a card number split
+    # over one message's words is card data; digits of two unrelated messages put together are not.
+    scanned_like_dlp: dict[str, list[str]] = field(default_factory=dict)
     raw: dict[str, bytes] = field(default_factory=dict)
 
     def add_text(self, name: str, parts: Iterable[str], dlp: bool = False) -> None:
+        parts = list(parts)
         self.text[name] = "\n".join(parts)
         if dlp:
-            self.scanned_like_dlp.add(name)
+            self.scanned_like_dlp[name] = parts
 
     def finds(self, card: Card, typed_forms: Iterable[str] = ()) -> list[str]:
         """Where the card leaked (names of sinks only: a failure message must not print card data)."""
@@ -247,15 +250,25 @@ class Sinks:
             for form in forms:
                 if form in text:
                     found.append(f"PAN in {name}: {_context(text, form)}")
+            # Any other form: its digits in any script, spelled, split by separators or by words.
+            for part in self.scanned_like_dlp.get(name) or text.split("\n"):
+                if card.pan in all_digits(part):
+                    found.append(f"PAN in another form in {name}")
+                    break
             hit = cvv.search(text)
             if hit:
                 found.append(f"CVV in {name}: {_context(text, hit.group(), hit.start())}")
-            if name in self.scanned_like_dlp and contains_card_number(text):
+            if any(contains_card_number(part) for part in self.scanned_like_dlp.get(name, ())):
                 found.append(f"card-like digits in {name}")
         for name, data in self.raw.items():
             if card.pan.encode() in data:
                 found.append(f"PAN in raw bytes of {name}")
         return found
+
+
+def all_digits(text: str) -> str:
+    """Every digit `text` holds, in any script or spelled out, as ASCII digits in their order."""
+    return "".join(ch for ch in canonical(text).text if ch.isdigit())
 
 
 def _context(text: str, secret: str, at: int | None = None) -> str:

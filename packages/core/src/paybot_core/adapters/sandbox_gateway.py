@@ -16,12 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..conversation.engine import check_expiry
 from ..conversation.state import CardSummary, PaymentRecord
 from ..declines import decline_sentence
 from ..errors import CardValidationError, GatewayError, PaymentMethodError
 from ..ids import random_string
-from ..pci.cards import Brand, check_card_number
+from ..pci.cards import Brand, check_card_number, check_expiry
 from ..ports import CardDetails, PaymentRequest
 
 # Stripe's documented test numbers and what they do; any other valid card succeeds.

@@ -7,9 +7,8 @@ their results back as events; replies are phrased from the notices and the new s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from ..pci.cards import Brand, cvv_length
+from ..pci.cards import Brand, check_expiry, cvv_length
 from .events import (
     Action,
     CancelPayment,
@@ -37,7 +36,6 @@ from .turns import FieldFailed
 from .understanding import Intent, Understood
 
 TYPED_FIELDS_COMPLETE = frozenset({"number", "expiry", "cvv"})
-MAX_EXPIRY_YEARS_AHEAD = 20
 
 
 @dataclass(frozen=True)
@@ -276,20 +274,6 @@ def _apply_amount(work: _Work, understood: Understood, expecting: Field | None) 
         work.state = work.state.evolve(amount=fact.minor)
         work.notice(NoticeKind.ACCEPTED, Field.AMOUNT)
     work.changed = True
-
-
-def check_expiry(month: int | None, year: int | None, now: float) -> str | None:
-    """None when valid: a real month, not past its last day, at most 20 years ahead."""
-    if month is None or year is None:
-        return "format"
-    if not 1 <= month <= 12:
-        return "bad_month"
-    today = datetime.fromtimestamp(now, UTC)
-    if (year, month) < (today.year, today.month):
-        return "expired"
-    if year > today.year + MAX_EXPIRY_YEARS_AHEAD:
-        return "too_far"
-    return None
 
 
 def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | None, now: float) -> None:

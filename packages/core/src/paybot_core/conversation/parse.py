@@ -15,6 +15,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from ..pci import placeholders
 from . import vocabulary as vocab
 from .state import Field
 from .understanding import AmountFact, Intent, NameFact, UnderstandingContext, Understood
@@ -46,7 +47,7 @@ _AMOUNT_CUE = re.compile(
 _BARE_AMOUNT = re.compile(rf"\s*({_NUMBER})\s*", re.IGNORECASE)
 _CENTS = re.compile(r"cents?\b", re.IGNORECASE)
 # What the PCI guard leaves where card material was; not words of the payer's.
-_PLACEHOLDERS = re.compile(r"\[(?:card number|expiry|security code|card detail|redacted card number)\]")
+_PLACEHOLDERS = placeholders.PATTERN
 
 
 def normalise(text: str) -> str:

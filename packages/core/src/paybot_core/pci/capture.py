@@ -7,6 +7,10 @@ wipes the rest.
 
 Context matters for short digit runs: "456" is a security code when the bot asked for one
 and an amount when it asked for an amount, so the caller passes what it expects.
+
+Every pattern here runs on the recogniser's canonical text (`recogniser.canonical`): digits of
+any script as ASCII, every separator a person or a copy-paste puts between digit groups,
+spelled digits as digits, case-folded. What is found is replaced in the payer's own text.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from . import placeholders, recogniser, words
 from .cards import DEFAULT_ACCEPTED_BRANDS, Brand, CardNumberCheck, check_card_number, luhn_valid
+from .recogniser import DIGIT_GROUP, MIN_PAN_DIGITS, Canonical, canonical
 
-PAN_PLACEHOLDER = "[card number]"
-EXPIRY_PLACEHOLDER = "[expiry]"
-CVV_PLACEHOLDER = "[security code]"
+PAN_PLACEHOLDER = placeholders.CARD_NUMBER
+EXPIRY_PLACEHOLDER = placeholders.EXPIRY
+CVV_PLACEHOLDER = placeholders.SECURITY_CODE
+CARD_DETAIL_PLACEHOLDER = placeholders.CARD_DETAIL
 
 
 class Expecting(StrEnum):
@@ -70,47 +77,25 @@ class CardCapture:
         )
 
 
-# A digit run: digits with at most two spaces or dashes between them.
-_DIGIT_RUN = re.compile(r"(?<![\d/])\d(?:[ \-]{0,2}\d)*(?![\d/])")
-_GROUP_SPLIT = re.compile(r"[ \-]+")
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
 # MM/YY, M/YY, MM/YYYY, MM-YY (not part of a longer date such as 12/25/2026).
-_EXPIRY_SEPARATED = re.compile(r"(?<![\d/\-])(\d{1,2})\s?[/\-]\s?(\d{4}|\d{2})(?![\d]|\s?[/\-]\s?\d)")
+# Not MM.YY without a label: "12.34" is money far more often than an expiry.
+_EXPIRY_SEPARATED = re.compile(r"(?<![\d/\-.])(\d{1,2})\s?[/\-]\s?(\d{4}|\d{2})(?![\d]|[/\-.]\d)")
 _EXPIRY_KEYWORD = re.compile(
-    r"\b(?:exp(?:iry|ires?|iration)?(?:\s+date)?|valid\s+(?:thru|through|until)|good\s+thru)\b\.?\s*(?:is|on|:|-)?\s*"
-    r"(\d{1,2})\s?[/\-]?\s?(\d{4}|\d{2})(?!\d)",
-    re.IGNORECASE,
+    r"(?<![a-z])(?:" + "|".join(words.EXPIRY_LABELS) + r")(?![a-z])\.?\s*(?:is|on|es|el|:|-)?\s*"
+    r"(\d{1,2})\s?[/\-.]?\s?(\d{4}|\d{2})(?!\d)"
 )
 _EXPIRY_MONTH_NAME = re.compile(
-    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+(\d{4}|\d{2})\b",
-    re.IGNORECASE,
+    r"(?<![a-z])("
+    + "|".join(sorted(words.MONTHS, key=len, reverse=True))
+    + r")\.?,?\s+(?:de\s+|del\s+)?(\d{4}|\d{2})(?!\d)"
 )
-_CVV_KEYWORD = re.compile(
-    r"\b(?:cvv2?|cvc2?|cid|csc|(?:security|verification|card|sec)\s+code)\b\s*(?:is|:|#|-|=)?\s*(\d{3,4})(?!\d)",
-    re.IGNORECASE,
-)
-_ONLY_DIGITS = re.compile(r"[\d\s\-]+")
+_ONLY_DIGITS = re.compile(r"[\d\s\-._,]+")
 # A comma or period ends a number ("123, thanks") unless a digit follows ("1,250" or "50.00").
 _LONE_SHORT_RUN = re.compile(r"(?<![\w$€£])(?<!\d[.,])(\d{3,4})(?![\w%]|[.,]\d)")
+# Right after an expiry, a lone 3-4 digit group is its security code ("12/30 846").
+_CODE_AFTER_EXPIRY = re.compile(
+    re.escape(EXPIRY_PLACEHOLDER) + r"[\W_]{0,5}(?:(?:and|y)\s+)?(\d{3,4})(?![\d])"
+)
 
 
 def capture_card_material(
@@ -122,77 +107,89 @@ def capture_card_material(
 ) -> tuple[str, CardCapture]:
     """Return (redacted text, capture). With `typed_entry` False everything is redacted and dropped."""
     capture = CardCapture()
-    text, number = _take_card_number(text, expecting)
+    canon, number = _take_card_number(canonical(text), expecting)
     if number is not None:
         capture.typed_number_seen = True
         capture.number = number
         capture.number_check = check_card_number(number, accepted_brands)
-    text = _take_expiry(text, expecting, capture)
-    text = _take_cvv(text, expecting, capture, after_number=number is not None)
-    if number is not None and len(number) >= 13:
-        text = _redact_card_context_digits(text)
+    canon = _take_expiry(canon, expecting, capture)
+    canon = _take_cvv(canon, expecting, capture, after_number=number is not None)
+    if number is not None and len(number) >= MIN_PAN_DIGITS:
+        canon = _redact_card_context_digits(canon)
+    # Whatever card material the recogniser still sees (a second code, another card) goes too.
+    canon = recogniser.redact(canon, PAN_PLACEHOLDER, CVV_PLACEHOLDER)
     if not typed_entry:
         seen = capture.typed_number_seen
         capture.wipe()
         capture.number_check = None
         capture.typed_number_seen = seen
-    return text, capture
+    return canon.render(), capture
 
 
-def _take_card_number(text: str, expecting: Expecting) -> tuple[str, str | None]:
+def _groups(canon: Canonical, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in DIGIT_GROUP.finditer(canon.text, start, end)]
+
+
+def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical, str | None]:
     """Find the card number (valid or not) and replace it; leave trailing groups (expiry, CVV) in place."""
-    for match in _DIGIT_RUN.finditer(text):
-        groups = [g for g in _GROUP_SPLIT.split(match.group()) if g]
-        total = sum(len(g) for g in groups)
-        if total >= 13:
-            pan_groups = _card_number_groups(groups)
-            number = "".join(groups[:pan_groups])
-            rest = " ".join(groups[pan_groups:])
-            if sum(len(g) for g in groups[pan_groups:]) >= 13:  # more than an expiry and a code follow
-                rest = PAN_PLACEHOLDER
-            replacement = PAN_PLACEHOLDER + (" " + rest if rest else "")
-            tail = _redact_further_numbers(text[match.end() :])
-            return text[: match.start()] + replacement + tail, number
-    if expecting is Expecting.CARD_NUMBER and _ONLY_DIGITS.fullmatch(text.strip() or "x"):
+    runs = recogniser.digit_runs(canon.text)
+    long_runs = [r for r in runs if len(r.digits) >= MIN_PAN_DIGITS]
+    split = recogniser.split_pan_runs(canon.text)
+    if (
+        split
+        and long_runs
+        and long_runs[0] in split[0]
+        and not recogniser.is_card_number(long_runs[0].digits)
+    ):
+        long_runs = []  # "starts 34 and 0000000000009": the long run is only the end of the number
+    if long_runs:
+        first, further = long_runs[0], long_runs[1:]
+        # Only the first card number of a message is taken, but a second one must not pass the guard.
+        for run in reversed(further):
+            canon = canon.replace(run.start, run.end, PAN_PLACEHOLDER)
+        groups = _groups(canon, first.start, first.end)
+        taken = _card_number_groups([g for _, _, g in groups])
+        number = "".join(g for _, _, g in groups[:taken])
+        rest = sum(len(g) for _, _, g in groups[taken:])
+        # More than an expiry and a code follow: all of it is card number.
+        end = first.end if rest >= MIN_PAN_DIGITS else groups[taken - 1][1]
+        return canon.replace(first.start, end, PAN_PLACEHOLDER), number
+    if split:
+        number = "".join(r.digits for r in split[0])
+        for pieces in reversed(split):
+            for run in reversed(pieces):
+                canon = canon.replace(run.start, run.end, PAN_PLACEHOLDER)
+        return canon, number
+    stripped = canon.text.strip()
+    if (
+        expecting is Expecting.CARD_NUMBER
+        and _ONLY_DIGITS.fullmatch(stripped or "x")
+        and re.search(r"\d", stripped)
+    ):
         # The bot asked for the card number and the payer typed only digits: a (short) attempt.
-        return PAN_PLACEHOLDER, re.sub(r"\D", "", text)
-    return text, None
-
-
-def _redact_further_numbers(text: str) -> str:
-    """Only the first card number of a message is taken, but a second one must not pass the guard."""
-
-    def replace(match: re.Match[str]) -> str:
-        digits = sum(len(g) for g in _GROUP_SPLIT.split(match.group()) if g)
-        return PAN_PLACEHOLDER if digits >= 13 else match.group()
-
-    return _DIGIT_RUN.sub(replace, text)
+        return canon.replace(0, len(canon.text), PAN_PLACEHOLDER), re.sub(r"\D", "", stripped)
+    return canon, None
 
 
 # Short digit groups that are money, not card material: "$50", "50 dollars", "50.00", "USD 50".
 _SHORT_DIGITS = re.compile(
     r"(?<![\w$€£¥])(?<!\d[.,])\d{1,4}(?:\s?[/\-]\s?\d{1,4})?(?![\w%]|[.,]\d)"
-    r"(?!\s*(?:dollars?|bucks|usd|eur|euros?|pounds?|gbp|cad|aud|cents?|pence)\b)",
-    re.IGNORECASE,
+    r"(?!\s*(?:dollars?|bucks|usd|eur|euros?|pounds?|gbp|cad|aud|cents?|pence|pesos?|mxn|centavos?)\b)"
 )
-_CURRENCY_BEFORE = re.compile(r"(?:usd|eur|gbp|cad|aud)\s*$", re.IGNORECASE)
-CARD_DETAIL_PLACEHOLDER = "[card detail]"
+_CURRENCY_BEFORE = re.compile(r"(?:usd|eur|gbp|cad|aud|mxn)\s*$")
 
 
-def _redact_card_context_digits(text: str) -> str:
+def _redact_card_context_digits(canon: Canonical) -> Canonical:
     """In a message that carries a card number, every other short digit group is card material.
 
     A second card's expiry and code, or a code typed twice, cannot be told from other numbers by
     their shape, so nothing short and numeric passes the guard next to a card number unless it is
     plainly money ("$50", "50 dollars", "50.00"). At worst the bot asks for such a number again.
     """
-
-    def replace(match: re.Match[str]) -> str:
-        if _CURRENCY_BEFORE.search(text[: match.start()]):
-            return match.group()
-        return CARD_DETAIL_PLACEHOLDER
-
-    return _SHORT_DIGITS.sub(replace, text)
+    for match in reversed(list(_SHORT_DIGITS.finditer(canon.text))):
+        if not _CURRENCY_BEFORE.search(canon.text[: match.start()]):
+            canon = canon.replace(match.start(), match.end(), CARD_DETAIL_PLACEHOLDER)
+    return canon
 
 
 def _card_number_groups(groups: list[str]) -> int:
@@ -220,58 +217,66 @@ def _year(raw: str) -> int:
 
 
 # "4242424242424242 1227 123": right after a card number, four digits are an MMYY expiry.
-_MMYY_AFTER_NUMBER = re.compile(re.escape(PAN_PLACEHOLDER) + r"\s+(0[1-9]|1[0-2])(\d{2})(?!\d)")
+_MMYY_AFTER_NUMBER = re.compile(re.escape(PAN_PLACEHOLDER) + r"[\W_]{1,5}(0[1-9]|1[0-2])(\d{2})(?!\d)")
 
 
-def _take_expiry(text: str, expecting: Expecting, capture: CardCapture) -> str:
+def _take_expiry(canon: Canonical, expecting: Expecting, capture: CardCapture) -> Canonical:
+    text = canon.text
     if capture.number is not None:
         match = _MMYY_AFTER_NUMBER.search(text)
         if match:
             capture.exp_month, capture.exp_year = int(match.group(1)), _year(match.group(2))
-            return text[: match.start(1)] + EXPIRY_PLACEHOLDER + text[match.end(2) :]
+            return canon.replace(match.start(1), match.end(2), EXPIRY_PLACEHOLDER)
     for pattern in (_EXPIRY_KEYWORD, _EXPIRY_SEPARATED):
         match = pattern.search(text)
         if match:
             capture.exp_month, capture.exp_year = int(match.group(1)), _year(match.group(2))
-            return text[: match.start()] + EXPIRY_PLACEHOLDER + text[match.end() :]
+            return canon.replace(match.start(), match.end(), EXPIRY_PLACEHOLDER)
     match = _EXPIRY_MONTH_NAME.search(text)
     if match and (expecting is Expecting.EXPIRY or capture.number is not None):
-        capture.exp_month, capture.exp_year = _MONTHS[match.group(1).lower()], _year(match.group(2))
-        return text[: match.start()] + EXPIRY_PLACEHOLDER + text[match.end() :]
+        capture.exp_month, capture.exp_year = words.MONTHS[match.group(1)], _year(match.group(2))
+        return canon.replace(match.start(), match.end(), EXPIRY_PLACEHOLDER)
     if expecting is Expecting.EXPIRY:
         stripped = text.strip()
-        mmyy = re.fullmatch(r"(\d{2})\s?(\d{2}|\d{4})", stripped) or re.fullmatch(
-            r"(\d)\s(\d{2}|\d{4})", stripped
+        mmyy = re.fullmatch(r"(\d{2})[\W_]?(\d{2}|\d{4})", stripped) or re.fullmatch(
+            r"(\d)[\W_](\d{2}|\d{4})", stripped
         )
         if mmyy:
             capture.exp_month, capture.exp_year = int(mmyy.group(1)), _year(mmyy.group(2))
-            return EXPIRY_PLACEHOLDER
-        if re.search(r"\d", stripped) and _ONLY_DIGITS.fullmatch(re.sub(r"[/.]", " ", stripped)):
+            return canon.replace(0, len(text), EXPIRY_PLACEHOLDER)
+        if re.search(r"\d", stripped) and _ONLY_DIGITS.fullmatch(re.sub(r"[/]", " ", stripped)):
             # Digits that are no expiry we can read: an attempt, and redacted all the same.
             capture.expiry_unreadable = True
-            return EXPIRY_PLACEHOLDER
-    return text
+            return canon.replace(0, len(text), EXPIRY_PLACEHOLDER)
+    return canon
 
 
-def _take_cvv(text: str, expecting: Expecting, capture: CardCapture, *, after_number: bool) -> str:
-    match = _CVV_KEYWORD.search(text)
-    if match:
-        capture.cvv = match.group(1)
+def _take_cvv(
+    canon: Canonical, expecting: Expecting, capture: CardCapture, *, after_number: bool
+) -> Canonical:
+    labelled = recogniser.find_labelled_codes(canon.text)
+    if labelled:
+        start, end = labelled[0]
+        capture.cvv = canon.text[start:end]
         # The first labelled code is taken; a second ("cvv 123, I mean cvv 124") must not pass either.
-        return (
-            text[: match.start()] + CVV_PLACEHOLDER + _CVV_KEYWORD.sub(CVV_PLACEHOLDER, text[match.end() :])
-        )
+        for start, end in reversed(labelled):
+            canon = canon.replace(start, end, CVV_PLACEHOLDER)
+        return canon
+    text = canon.text
     if expecting is Expecting.CVV:
         stripped = text.strip()
         if re.fullmatch(r"\d{1,8}", stripped):
             capture.cvv = stripped
-            return CVV_PLACEHOLDER
-    if after_number:
+            return canon.replace(0, len(text), CVV_PLACEHOLDER)
+    after_expiry = _CODE_AFTER_EXPIRY.search(text) if capture.has_expiry else None
+    if after_expiry:
+        capture.cvv = after_expiry.group(1)
+        return canon.replace(after_expiry.start(1), after_expiry.end(1), CVV_PLACEHOLDER)
+    if after_number and PAN_PLACEHOLDER in text:
         # A number, then an expiry, then three or four digits: the code, typed without a label.
-        tail = text.split(PAN_PLACEHOLDER, 1)[1]
-        lone = _LONE_SHORT_RUN.search(tail)
+        offset = text.index(PAN_PLACEHOLDER) + len(PAN_PLACEHOLDER)
+        lone = _LONE_SHORT_RUN.search(text, offset)
         if lone:
             capture.cvv = lone.group(1)
-            start = text.index(PAN_PLACEHOLDER) + len(PAN_PLACEHOLDER) + lone.start()
-            return text[:start] + CVV_PLACEHOLDER + text[start + len(lone.group(1)) :]
-    return text
+            return canon.replace(lone.start(1), lone.end(1), CVV_PLACEHOLDER)
+    return canon

@@ -1,13 +1,17 @@
-"""Card numbers: the Luhn check, brand and length tables, and masking.
+"""The card rules, in one place: Luhn, brands and their lengths, the security code's length,
+the expiry rule, and masking.
 
 Brands follow the issuer identification ranges the card networks publish; the lengths
 are the ones each brand actually issues, so a Luhn-valid 15-digit "Visa" is refused.
+Every check takes ASCII digits: callers normalise first (`pci.recogniser`), and a digit of
+another script is never read by its code point.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
@@ -65,7 +69,8 @@ _BRAND_RANGES: tuple[tuple[Brand, tuple[_Range, ...], frozenset[int]], ...] = (
     (Brand.UNIONPAY, (_Range(62, 62, 2),), frozenset({16, 17, 18, 19})),
 )
 
-NON_DIGITS = re.compile(r"\D")
+NON_DIGITS = re.compile(r"[^0-9]")
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 def digits_only(text: str) -> str:
@@ -73,8 +78,8 @@ def digits_only(text: str) -> str:
 
 
 def luhn_valid(digits: str) -> bool:
-    """True when `digits` (digits only) passes the Luhn checksum."""
-    if not digits.isdigit():
+    """True when `digits` (ASCII digits only) passes the Luhn checksum."""
+    if not ASCII_DIGITS.fullmatch(digits):
         return False
     total = 0
     for index, char in enumerate(reversed(digits)):
@@ -130,7 +135,11 @@ class CardNumberCheck:
 
 
 def check_card_number(digits: str, accepted: frozenset[Brand] = DEFAULT_ACCEPTED_BRANDS) -> CardNumberCheck:
-    """Validate a card number (digits only) against length, Luhn, brand and its lengths."""
+    """Validate a card number (ASCII digits only) against length, Luhn, brand and its lengths."""
+    if not ASCII_DIGITS.fullmatch(digits):
+        return CardNumberCheck(
+            None, "", CardNumberProblem.CHECKSUM if digits else CardNumberProblem.TOO_SHORT
+        )
     last4 = digits[-4:] if len(digits) >= 4 else ""
     brand = detect_brand(digits)
     if len(digits) < 13:
@@ -146,6 +155,30 @@ def check_card_number(digits: str, accepted: frozenset[Brand] = DEFAULT_ACCEPTED
     if len(digits) not in brand_lengths(brand):
         return CardNumberCheck(brand, last4, CardNumberProblem.WRONG_LENGTH)
     return CardNumberCheck(brand, last4, None)
+
+
+MAX_EXPIRY_YEARS_AHEAD = 20
+
+
+class ExpiryProblem(StrEnum):
+    FORMAT = "format"
+    BAD_MONTH = "bad_month"
+    EXPIRED = "expired"
+    TOO_FAR = "too_far"
+
+
+def check_expiry(month: int | None, year: int | None, now: float) -> str | None:
+    """None when valid: a real month, not past its last day, at most 20 years ahead; else the problem."""
+    if month is None or year is None:
+        return ExpiryProblem.FORMAT.value
+    if not 1 <= month <= 12:
+        return ExpiryProblem.BAD_MONTH.value
+    today = datetime.fromtimestamp(now, UTC)
+    if (year, month) < (today.year, today.month):
+        return ExpiryProblem.EXPIRED.value
+    if year > today.year + MAX_EXPIRY_YEARS_AHEAD:
+        return ExpiryProblem.TOO_FAR.value
+    return None
 
 
 def mask(brand: Brand | str | None, last4: str) -> str:

@@ -1,0 +1,471 @@
+"""The one card-data recogniser: every reader of untrusted text sees digits the same way.
+
+Text reaches the recogniser in whatever form a person or a copy-paste gave it: fullwidth,
+circled or superscript digits, Arabic-Indic digits, non-breaking and narrow spaces, zero-width
+characters between digits, dots, slashes, underscores, several spaces, digits spelled out in
+English or Spanish. `canonical` maps it to one canonical text (NFKC, case-folded, accents
+stripped, format characters dropped, every digit ASCII, spelled digit sequences as digits)
+and remembers, for every canonical character, which characters of the original it came from.
+Patterns then run on the canonical text only, and whatever they find is replaced in the
+original (`Canonical.replace`, `Canonical.render`).
+
+What counts as card material:
+- a digit run (digit groups with at most a few separator characters between them) of 13 or
+  more digits, valid or not: a mistyped card number is still somebody's card number;
+- digit runs of one message that together make a Luhn-valid number of a known brand
+  ("starts 49298541 and ends 92326189");
+- a 3-4 digit group after a security-code label (`words.CVV_ACRONYMS`, `words.CVV_PHRASES`).
+The guard (`capture.py`), the model guard, the log filter and the audit redaction all use this
+module; the expiry and context rules that only the guard needs live in `capture.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import words
+from .cards import detect_brand, luhn_valid
+
+# Characters that separate digit groups: anything but a letter or a digit, underscores included.
+SEPARATOR = r"[\W_]"
+# Between two groups of one digit run: at most 6 separator characters (" - ", spaces, ". ", "\n").
+_GAP = re.compile(rf"{SEPARATOR}{{0,6}}")
+DIGIT_GROUP = re.compile(r"\d+")
+# People and apps group card digits in fours to sixes (at most 8); a longer group stands alone, so
+# a float's parts ("1796159127.372") or an id and a count are not read as one number.
+MAX_JOINED_GROUP = 8
+MIN_PAN_DIGITS = 13
+MAX_PAN_DIGITS = 19
+
+
+@dataclass(frozen=True)
+class Replacement:
+    start: int  # in the original text
+    end: int
+    text: str | None  # None: the original stays (spelled digits read as digits, not redacted)
+
+
+class Canonical:
+    """Canonical text with, per character, the span of the original it stands for."""
+
+    __slots__ = ("_ends", "_replacements", "_starts", "original", "text")
+
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        replacements: tuple[Replacement, ...] = (),
+    ) -> None:
+        self.original = original
+        self.text = text
+        self._starts = starts
+        self._ends = ends
+        self._replacements = replacements
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span that canonical characters [start, end) came from."""
+        if start >= end:
+            at = self._starts[start] if start < len(self._starts) else len(self.original)
+            return at, at
+        return min(self._starts[start:end]), max(self._ends[start:end])
+
+    def replace(self, start: int, end: int, placeholder: str, *, redact: bool = True) -> Canonical:
+        """Replace canonical [start, end) with `placeholder`; in the original too when `redact`."""
+        o_start, o_end = self.span(start, end)
+        shown = placeholder if redact else None
+        kept: list[Replacement] = []
+        for earlier in self._replacements:
+            if earlier.end <= o_start or earlier.start >= o_end:
+                kept.append(earlier)
+            else:  # overlapping an earlier replacement: one replacement covers both
+                o_start, o_end = min(o_start, earlier.start), max(o_end, earlier.end)
+                if shown is None:
+                    shown = earlier.text
+        kept.append(Replacement(o_start, o_end, shown))
+        n = len(placeholder)
+        return Canonical(
+            self.original,
+            self.text[:start] + placeholder + self.text[end:],
+            self._starts[:start] + [o_start] * n + self._starts[end:],
+            self._ends[:start] + [o_end] * n + self._ends[end:],
+            tuple(sorted(kept, key=lambda r: r.start)),
+        )
+
+    @property
+    def changed(self) -> bool:
+        return any(r.text is not None for r in self._replacements)
+
+    def render(self) -> str:
+        """The original text with the replacements made; other digits written as ASCII digits."""
+        out: list[str] = []
+        at = 0
+        for r in self._replacements:
+            if r.text is None:
+                continue
+            out.append(_ascii_digits(self.original[at : r.start]))
+            out.append(r.text)
+            at = r.end
+        out.append(_ascii_digits(self.original[at:]))
+        return "".join(out)
+
+
+def _ascii_digits(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(_DIGIT_OF.get(ch) or _char_digits(ch) or ch for ch in text)
+
+
+_DIGIT_OF = {str(d): str(d) for d in range(10)}
+
+
+@lru_cache(maxsize=4096)
+def _char_digits(ch: str) -> str:
+    """The ASCII digits a character stands for ("４" -> "4", "⑫" -> "12"), or ""."""
+    folded = unicodedata.normalize("NFKC", ch)
+    digits = "".join(str(unicodedata.digit(c)) for c in folded if unicodedata.digit(c, None) is not None)
+    return digits if digits and len(digits) == len(folded) else ""
+
+
+@lru_cache(maxsize=4096)
+def _canonical_char(ch: str) -> str:
+    """One original character in canonical form: "" for format characters (zero-width, BOM)."""
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ""
+    if category.startswith("Z") or ch in "\t\n\r\v\f":
+        return " "
+    if category == "Pd":
+        return "-"
+    digits = _char_digits(ch)
+    if digits:
+        return digits
+    folded = unicodedata.normalize("NFKC", ch).casefold()
+    stripped = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def canonical(text: str) -> Canonical:
+    """The canonical form of `text`, spelled digit sequences included."""
+    if text.isascii():
+        base = text.lower()
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+    else:
+        pieces: list[str] = []
+        starts, ends = [], []
+        for index, ch in enumerate(text):
+            canon = _canonical_char(ch)
+            pieces.append(canon)
+            starts.extend([index] * len(canon))
+            ends.extend([index + 1] * len(canon))
+        base = "".join(pieces)
+    result = Canonical(text, base, starts, ends)
+    return _spelled_digits_as_digits(result)
+
+
+# ---------------------------------------------------------------- spelled digits
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_PHRASE_GAP = re.compile(r"[\s,\-]*")
+
+
+def _spelled_digits_as_digits(text: Canonical) -> Canonical:
+    """Replace sequences of number words ("four nine two", "forty-nine", "treinta y uno") by digits.
+
+    A single number word is left alone unless it touches a digit ("one" in "one thing" is no card
+    material; "4929 eight five" is), so ordinary words never turn into numbers.
+    """
+    if not _may_hold_number_words(text.text):
+        return text
+    phrases = list(_number_phrases(text.text))
+    for start, end, digits, word_count in reversed(phrases):
+        if word_count >= 2 or _touches_digit(text.text, start, end):
+            text = text.replace(start, end, digits, redact=False)
+    return text
+
+
+_NUMBER_WORD_HINT = re.compile(
+    r"\b(?:" + "|".join(sorted(words.NUMBER_WORDS | frozenset(words.REPEAT), key=len, reverse=True)) + r")\b"
+)
+
+
+def _may_hold_number_words(text: str) -> bool:
+    return _NUMBER_WORD_HINT.search(text) is not None
+
+
+def _touches_digit(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    after = text[end : end + 4]
+    return bool(re.search(rf"\d{SEPARATOR}*$", before) or re.match(rf"{SEPARATOR}*\d", after))
+
+
+def _number_phrases(text: str) -> Iterator[tuple[int, int, str, int]]:
+    """(start, end, digits, words) of each maximal sequence of number words in canonical text."""
+    reader = _PhraseReader(text)
+    index = 0
+    while index < len(reader.tokens):
+        parsed = reader.read(index)
+        if parsed is None:
+            index += 1
+            continue
+        next_index, digits = parsed
+        yield reader.tokens[index][0], reader.tokens[next_index - 1][1], digits, next_index - index
+        index = next_index
+
+
+class _PhraseReader:
+    """Reads number words left to right: units, teens, tens[-unit], "x hundred ...", "double x"."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        self.first = 0
+
+    def word(self, i: int) -> str | None:
+        """The i-th word, or None past the end or when anything but spaces, commas or hyphens precede it."""
+        if i >= len(self.tokens):
+            return None
+        if i > self.first and not _PHRASE_GAP.fullmatch(self.text[self.tokens[i - 1][1] : self.tokens[i][0]]):
+            return None
+        return self.tokens[i][2]
+
+    def read(self, first: int) -> tuple[int, str] | None:
+        """(index after the phrase, its digits) of the phrase starting at word `first`, or None."""
+        self.first = first
+        digits: list[str] = []
+        index = first
+        while (w := self.word(index)) is not None:
+            following = self.word(index + 1)
+            if w in words.JOINERS or w in words.INNER_ZERO:
+                # "forty and two", "treinta y uno", "four two oh four": only between number words
+                if not (digits and following is not None and _is_number_start(following)):
+                    break
+                if w in words.INNER_ZERO:
+                    digits.append("0")
+                index += 1
+            elif w in words.REPEAT:
+                if following not in words.UNITS:
+                    break
+                digits.append(str(words.UNITS[following]) * words.REPEAT[w])
+                index += 2
+            elif w in words.UNITS and following in words.HUNDRED:
+                rest, consumed = self.below_hundred(index + 2)
+                digits.append(f"{words.UNITS[w]}{rest}")
+                index += 2 + consumed
+            elif w in words.UNITS:
+                digits.append(str(words.UNITS[w]))
+                index += 1
+            elif w in words.HUNDRED:  # "hundred", "cien" alone: 100
+                rest, consumed = self.below_hundred(index + 1)
+                digits.append(f"1{rest}")
+                index += 1 + consumed
+            elif w in words.TEENS or w in words.TENS:
+                value, consumed = self.below_hundred(index)
+                digits.append(value)
+                index += consumed
+            else:
+                break
+        return (index, "".join(digits)) if digits else None
+
+    def below_hundred(self, index: int) -> tuple[str, int]:
+        """Two digits from a tens[-unit], teen or unit at `index` ("00" when none); and words read."""
+        w = self.word(index)
+        if w in words.TENS:
+            tens = words.TENS[w]
+            step, following = 1, self.word(index + 1)
+            if following in words.JOINERS and self.word(index + 2) in words.UNITS:
+                step, following = 2, self.word(index + 2)
+            if following in words.UNITS and words.UNITS[following] != 0:
+                return f"{tens + words.UNITS[following]:02d}", step + 1
+            return f"{tens:02d}", 1
+        if w in words.TEENS:
+            return f"{words.TEENS[w]:02d}", 1
+        if w in words.JOINERS and (unit := self.word(index + 1)) in words.UNITS:
+            return f"{words.UNITS[unit]:02d}", 2
+        if w in words.UNITS:
+            return f"{words.UNITS[w]:02d}", 1
+        return "00", 0
+
+
+def _is_number_start(w: str) -> bool:
+    return w in words.UNITS or w in words.TEENS or w in words.TENS or w in words.REPEAT
+
+
+# ---------------------------------------------------------------- card numbers
+
+
+@dataclass(frozen=True)
+class DigitRun:
+    start: int  # in canonical text
+    end: int
+    digits: str
+
+
+def digit_runs(text: str) -> list[DigitRun]:
+    """Every digit run of canonical `text`: digit groups of up to 8 digits joined by short gaps of
+    separators, or one longer group on its own."""
+    runs: list[DigitRun] = []
+    current: list[re.Match[str]] = []
+
+    def close() -> None:
+        if current:
+            digits = "".join(m.group() for m in current)
+            runs.append(DigitRun(current[0].start(), current[-1].end(), digits))
+            current.clear()
+
+    for group in DIGIT_GROUP.finditer(text):
+        if current and not (
+            len(group.group()) <= MAX_JOINED_GROUP
+            and len(current[-1].group()) <= MAX_JOINED_GROUP
+            and _GAP.fullmatch(text, current[-1].end(), group.start())
+        ):
+            close()
+        current.append(group)
+    close()
+    return runs
+
+
+def split_pan_runs(text: str) -> list[list[DigitRun]]:
+    """Runs of one message that together make a card number although words sit between them.
+
+    Two or more consecutive runs of 2+ digits whose digits joined are 13-19 long, Luhn-valid and
+    of a known brand's issuer range. Several numbers may be found; each is a list of its runs.
+    """
+    runs = digit_runs(text)
+    found: list[list[DigitRun]] = []
+    index = 0
+    while index < len(runs):
+        hit = None
+        for stop in range(index + 2, min(len(runs), index + 6) + 1):
+            window = runs[index:stop]
+            if any(len(r.digits) < 2 for r in window):
+                break
+            joined = "".join(r.digits for r in window)
+            if len(joined) > MAX_PAN_DIGITS:
+                break
+            if (
+                len(joined) >= MIN_PAN_DIGITS
+                and luhn_valid(joined)
+                and detect_brand(joined) is not None
+                and len(set(joined)) > 1
+            ):
+                hit = window
+        if hit:
+            found.append(hit)
+            index += len(hit)
+        else:
+            index += 1
+    return found
+
+
+def is_card_number(digits: str) -> bool:
+    """A Luhn-valid 13-19 digit number in a known brand's issuer range."""
+    return (
+        MIN_PAN_DIGITS <= len(digits) <= MAX_PAN_DIGITS
+        and luhn_valid(digits)
+        and detect_brand(digits) is not None
+    )
+
+
+def find_card_numbers(text: str, *, split: bool = False) -> list[str]:
+    """Luhn-valid 13-19 digit card numbers in `text`, in any form (for leak scans and tests).
+
+    A run may hold a card number plus more digits (an expiry typed without a space), so every
+    window of every run is tried, as data-loss scanners do. With `split`, numbers split across
+    the words of one message are found too; off by default, because the separate figures of a
+    structured text (a JSON body's amount, last four and year) can add up to one by chance.
+    """
+    canon = canonical(text).text
+    found: list[str] = []
+    for run in digit_runs(canon):
+        if len(run.digits) >= MIN_PAN_DIGITS:
+            hit = _first_luhn_window(run.digits)
+            if hit:
+                found.append(hit)
+    if split:
+        found.extend("".join(r.digits for r in runs) for runs in split_pan_runs(canon))
+    return found
+
+
+def _first_luhn_window(digits: str) -> str | None:
+    for size in range(min(len(digits), MAX_PAN_DIGITS), MIN_PAN_DIGITS - 1, -1):
+        for start in range(len(digits) - size + 1):
+            window = digits[start : start + size]
+            if len(set(window)) > 1 and luhn_valid(window):
+                return window
+    return None
+
+
+def contains_card_number(text: str, *, split: bool = False) -> bool:
+    return bool(find_card_numbers(text, split=split))
+
+
+# ---------------------------------------------------------------- security codes
+
+
+def _acronym(letters: str) -> str:
+    """An acronym whose letters may be dotted or spaced: "cvv" matches "c.v.v." and "c v v"."""
+    return r"[\s.]?".join(re.escape(ch) for ch in letters) + r"\.?"
+
+
+_CVV_LABEL = (
+    r"(?<![a-z])(?:"
+    + "|".join([*(_acronym(a) for a in words.CVV_ACRONYMS), *words.CVV_PHRASES])
+    + r")(?![a-z])"
+)
+_FILLER = "|".join(re.escape(w) for w in sorted(words.LABEL_FILLER, key=len, reverse=True))
+# A label, up to four filler words or marks, then the code: 3 or 4 digits on their own.
+CVV_LABELLED = re.compile(
+    _CVV_LABEL + rf"(?:[\s:#=\-.,'\"()]*(?:(?:{_FILLER})(?![a-z])[\s:#=\-.,'\"()]*){{0,4}})"
+    r"(?<![\d])(\d{3,4})(?![\d])"
+)
+
+
+def find_labelled_codes(text: str) -> list[tuple[int, int]]:
+    """Canonical spans of codes after a label ("cvv 123", "the 3 digits on the back are 846")."""
+    return [match.span(match.lastindex or 1) for match in CVV_LABELLED.finditer(text)]
+
+
+# ---------------------------------------------------------------- redaction of free text
+
+REDACTED_NUMBER = "[card number]"
+
+
+def redact(text: Canonical, placeholder: str = REDACTED_NUMBER, code_placeholder: str = "") -> Canonical:
+    """Card numbers (13+ digit runs, numbers split across words) and labelled codes replaced."""
+    from . import placeholders
+
+    code_placeholder = code_placeholder or placeholders.SECURITY_CODE
+    for start, end in reversed(find_labelled_codes(text.text)):
+        text = text.replace(start, end, code_placeholder)
+    for run in reversed(digit_runs(text.text)):
+        if len(run.digits) >= MIN_PAN_DIGITS:
+            text = text.replace(run.start, run.end, placeholder)
+    for runs in reversed(split_pan_runs(text.text)):
+        for run in reversed(runs):
+            text = text.replace(run.start, run.end, placeholder)
+    return text
+
+
+def may_hold_card_data(text: str) -> bool:
+    """False only when `text` surely holds no digit in any form (a fast path for plain ASCII)."""
+    if not text.isascii():
+        return True
+    return _ANY_DIGIT.search(text) is not None or _may_hold_number_words(text.lower())
+
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def redact_text(text: str) -> str:
+    """`text` with every card number, in any form, and every labelled security code replaced."""
+    if not may_hold_card_data(text):
+        return text
+    result = redact(canonical(text))
+    return result.render() if result.changed else text

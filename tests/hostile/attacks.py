@@ -1,0 +1,193 @@
+"""The red team's classes of attack, one hypothesis strategy per class.
+
+Each strategy writes a given card number or security code the way a person, a keyboard, a
+banking app's copy button or an attacker might: other separators, other digit scripts,
+zero-width characters, words, halves spread over a sentence, labels people use. Nothing here
+is a list of known strings to block: every strategy draws from the general class (any Unicode
+space, any script's digits, any label spelling), so a fix must hold for the class.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+from hypothesis import strategies as st
+
+# ---------------------------------------------------------------- characters of each class
+
+# Every Unicode space separator (NBSP, narrow NBSP, thin, ideographic, ...), plus tab and newlines.
+UNICODE_SPACES = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Zs"] + [
+    "\t",
+    "\n",
+    "\r\n",
+]
+# Format characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"]
+PUNCTUATION = [*list(".,/_;:|+*~·•'\""), "‐", "‑", "‒", "–", "—", "−"]
+
+
+def _digit_scripts() -> list[dict[str, str]]:
+    """Per script, a map from ASCII digit to that script's digit (decimal and compatibility digits)."""
+    scripts: dict[str, dict[str, str]] = {}
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isascii() or unicodedata.category(ch) not in ("Nd", "No"):
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        value = unicodedata.digit(ch, None)
+        if value is None or len(folded) != 1:
+            continue
+        block = code & ~0xF if unicodedata.category(ch) == "Nd" else code >> 5
+        scripts.setdefault(f"{unicodedata.category(ch)}{block}", {})[str(value)] = ch
+    return [s for s in scripts.values() if len(s) == 10]
+
+
+DIGIT_SCRIPTS = _digit_scripts()  # fullwidth, Arabic-Indic, Devanagari, mathematical bold, ...
+# Circled and superscript digits lack a full 0-9 in one block: mapped by hand from their names.
+CIRCLED = {str(d): unicodedata.lookup(f"CIRCLED DIGIT {name}") for d, name in enumerate(
+    ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"])}  # fmt: skip
+SUPERSCRIPT = {str(d): unicodedata.lookup(f"SUPERSCRIPT {name}") for d, name in enumerate(
+    ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"])}  # fmt: skip
+ALL_SCRIPTS = [*DIGIT_SCRIPTS, CIRCLED, SUPERSCRIPT]
+
+DIGIT_WORDS = {
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+    "es": ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"],
+}
+
+
+def _case(draw: st.DrawFn, word: str) -> str:
+    style = draw(st.sampled_from(["lower", "upper", "title"]))
+    return {"lower": word.lower(), "upper": word.upper(), "title": word.title()}[style]
+
+
+# ---------------------------------------------------------------- card numbers
+
+
+@st.composite
+def grouped(draw: st.DrawFn, digits: str) -> list[str]:
+    """`digits` cut into groups of 1-6 (4s most often)."""
+    groups, at = [], 0
+    while at < len(digits):
+        size = draw(st.sampled_from([4, 4, 4, 3, 5, 6, 2, 1]))
+        groups.append(digits[at : at + size])
+        at += size
+    return groups
+
+
+@st.composite
+def separator(draw: st.DrawFn) -> str:
+    """What sits between two digit groups: a space of any kind, punctuation, several, with spaces."""
+    kind = draw(st.sampled_from(["space", "punct", "spaces", "spaced punct", "invisible"]))
+    if kind == "space":
+        return draw(st.sampled_from(UNICODE_SPACES))
+    if kind == "punct":
+        return draw(st.sampled_from(PUNCTUATION))
+    if kind == "spaces":
+        return draw(st.sampled_from(UNICODE_SPACES)) * draw(st.integers(2, 3))
+    if kind == "spaced punct":
+        space = draw(st.sampled_from([" ", "\u00a0", "\u202f"]))
+        return space + draw(st.sampled_from(PUNCTUATION)) + space
+    return draw(st.sampled_from(INVISIBLE))
+
+
+@st.composite
+def separated_pan(draw: st.DrawFn, pan: str) -> str:
+    """The number in groups, with one separator style (a copy-paste) or mixed ones (a person)."""
+    groups = draw(grouped(pan))
+    if draw(st.booleans()):
+        sep = draw(separator())
+        return sep.join(groups)
+    return "".join(g + draw(separator()) for g in groups[:-1]) + groups[-1]
+
+
+@st.composite
+def invisible_pan(draw: st.DrawFn, pan: str) -> str:
+    """Zero-width characters between some digits."""
+    return "".join(d + draw(st.sampled_from(["", "", *INVISIBLE])) for d in pan)
+
+
+@st.composite
+def other_script_pan(draw: st.DrawFn, pan: str) -> str:
+    """Digits of another script (fullwidth, circled, superscript, Arabic-Indic, mathematical...)."""
+    script = draw(st.sampled_from(ALL_SCRIPTS))
+    mixed = draw(st.booleans())
+    shown = "".join(script[d] if not mixed or draw(st.booleans()) else d for d in pan)
+    return draw(st.sampled_from(["{}", "{} "])).format(shown)
+
+
+@st.composite
+def spelled_pan(draw: st.DrawFn, pan: str) -> str:
+    """Digits as words in a supported language, joined by spaces, hyphens or commas."""
+    lang = draw(st.sampled_from(sorted(DIGIT_WORDS)))
+    joiner = draw(st.sampled_from([" ", "-", ", ", "  ", " - "]))
+    return joiner.join(_case(draw, DIGIT_WORDS[lang][int(d)]) for d in pan)
+
+
+@st.composite
+def split_pan(draw: st.DrawFn, pan: str) -> str:
+    """The number in two to four pieces spread over one sentence ("starts ... and ends ...")."""
+    pieces = draw(st.integers(2, 4))
+    cuts = sorted(draw(st.sets(st.integers(2, len(pan) - 2), min_size=pieces - 1, max_size=pieces - 1)))
+    bounds = [0, *cuts, len(pan)]
+    parts = [pan[a:b] for a, b in itertools.pairwise(bounds)]
+    if any(not 2 <= len(p) <= 12 for p in parts):  # a person splits it; no piece is a number alone
+        parts = [pan[: len(pan) // 2], pan[len(pan) // 2 :]]
+    links = st.sampled_from(
+        [" and ", " then ", ", then ", " and it ends ", " y termina en ", " followed by "]
+    )
+    text = draw(st.sampled_from(["it starts ", "first ", "the number begins ", "empieza por "])) + parts[0]
+    for part in parts[1:]:
+        text += draw(links) + part
+    return text
+
+
+PAN_CLASSES = {
+    "separators": separated_pan,
+    "invisible": invisible_pan,
+    "scripts": other_script_pan,
+    "words": spelled_pan,
+    "halves": split_pan,
+}
+
+
+@st.composite
+def pan_attack(draw: st.DrawFn, pan: str, classes: tuple[str, ...] = tuple(PAN_CLASSES)) -> str:
+    return draw(PAN_CLASSES[draw(st.sampled_from(classes))](pan))
+
+
+# ---------------------------------------------------------------- security codes
+
+CVV_LABELS = [
+    "cvv", "cvc", "cvv2", "cvc2", "cv2", "cvn", "cvd", "cid", "csc", "c.v.v.", "c.v.c", "C V V",
+    "code", "card code", "security code", "security number", "verification code", "pin", "pin number",
+    "the 3 digits on the back are", "the three digits on the back are", "digits on the back of the card:",
+    "back of the card says", "código de seguridad", "codigo", "número de seguridad", "clave",
+]  # fmt: skip
+LABEL_LINKS = ["", " ", ": ", " is ", " = ", " - ", " # ", " is: ", " es ", ", it's "]
+
+
+@st.composite
+def labelled_cvv(draw: st.DrawFn, cvv: str) -> str:
+    label = _case(draw, draw(st.sampled_from(CVV_LABELS)))
+    link = draw(st.sampled_from(LABEL_LINKS))
+    if label[-1].isalnum() and not link:
+        link = " "
+    shown = draw(st.sampled_from(["plain", "script", "words"]))
+    if shown == "script":
+        script = draw(st.sampled_from(ALL_SCRIPTS))
+        cvv = "".join(script[d] for d in cvv)
+    elif shown == "words":
+        cvv = " ".join(DIGIT_WORDS[draw(st.sampled_from(sorted(DIGIT_WORDS)))][int(d)] for d in cvv)
+    return f"{label}{link}{cvv}"
+
+
+@st.composite
+def cvv_after_expiry(draw: st.DrawFn, cvv: str, month: int, year: int) -> str:
+    """An expiry, then the code with no label ("12/30 846")."""
+    expiry = draw(
+        st.sampled_from([f"{month:02d}/{year % 100:02d}", f"{month}/{year}", f"{month:02d}-{year % 100:02d}"])
+    )
+    link = draw(st.sampled_from([" ", ", ", "  ", " and ", " - "]))
+    return f"{draw(st.sampled_from(['', 'exp ', 'expires ']))}{expiry}{link}{cvv}"
