@@ -72,11 +72,18 @@ def test_proposals_pass_the_field_rules_and_never_touch_a_preset_amount(model, c
 
 def test_a_request_with_card_data_is_refused_before_it_is_sent(model, converse):
     for leaky in ("4242 4242 4242 4242", "expires 12/27", "my cvv is 123", "4000000000000002"):
-        with pytest.raises(CardDataLeakError):
-            check_request({"messages": [{"role": "user", "content": [{"text": leaky}]}]})
-    understood = model.understand("goes by Jane, card 4242424242424242", context(Field.NAME))
-    assert understood.name is None
-    assert converse.bodies == []
+        for amounts_allowed in (True, False):
+            with pytest.raises(CardDataLeakError):
+                check_request(
+                    {"messages": [{"role": "user", "content": [{"text": leaky}]}]},
+                    amounts_allowed=amounts_allowed,
+                )
+    # Text that reaches the model layer with card data still in it is sanitised, not sent as is.
+    model.understand("goes by Jane, card 4242 4242.4242 4242 cvn 123", context(Field.NAME))
+    sent = "".join(converse.bodies)
+    assert len(converse.bodies) == 1 and not any(
+        ch.isdigit() for ch in json.loads(sent)["messages"][0]["content"][0]["text"]
+    )
 
 
 @pytest.mark.parametrize("mode", ["slow", "throttle", "error"])

@@ -152,14 +152,14 @@ def _serve(host: str, port: int, log_level: str | None) -> int:
     import uvicorn
 
     from paybot_core.bootstrap import build
-    from paybot_core.pci.logging import install_card_data_filter
+    from paybot_core.pci.logging import configure_logging
     from paybot_core.settings import Settings
 
     from .web.app import create_app
 
     settings = Settings(**({"log_level": log_level} if log_level else {}))
     level = settings.log_level
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(level, settings.library_log_level)
     sock = listen(host, port)
     services = build(settings)
     app = create_app(services)
@@ -174,7 +174,6 @@ def _serve(host: str, port: int, log_level: str | None) -> int:
         server_header=False,
     )
     server = uvicorn.Server(config)
-    install_card_data_filter(*(logging.getLogger(n) for n in ("uvicorn", "uvicorn.error", "uvicorn.access")))
     where = sock.getsockname()
     print(
         f"paybot serving on http://{host}:{where[1]} (gateway: {settings.payment_gateway}, "

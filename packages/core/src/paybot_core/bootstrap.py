@@ -22,7 +22,7 @@ from .adapters.sqlite_store import SqliteSessionStore
 from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
-from .pci.logging import install_card_data_filter
+from .pci.logging import install_card_data_filter, pin_library_loggers
 from .pci.vault import CardVault, decode_key, load_or_create_key_file
 from .ports import (
     AccountDirectory,
@@ -77,6 +77,7 @@ def build(
     """Wire the services from settings, each part once; any port may be handed in ready-made."""
     settings = settings or Settings()
     install_card_data_filter(logging.getLogger("paybot"))
+    pin_library_loggers(settings.library_log_level)
     secrets = secrets or _secrets(settings)
     vault_key = functools.cache(lambda: _vault_key(settings, secrets))  # resolved once, if at all
     store = store or _session_store(settings)

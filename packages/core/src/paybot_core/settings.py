@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     frame_ancestors: str = "'none'"
     stripe_publishable_key: str | None = None
     log_level: str = Field("INFO", description=f"one of {', '.join(LOG_LEVELS)}")
+    library_log_level: str | None = Field(
+        None,
+        description="level of botocore, stripe, urllib3, uvicorn.access and friends (WARNING when unset); "
+        "below WARNING they write keys, data keys and card fields: for debugging with test keys only",
+    )
 
     # --- abuse limits (in-process token buckets; each server process or Lambda container counts alone).
     # The per-client default is high on purpose: every browser behind one NAT, and a load test of
@@ -183,9 +188,11 @@ class Settings(BaseSettings):
         # USD and usd name one currency; the API and the stores use the lower-case form.
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "library_log_level", mode="before")
     @classmethod
     def _known_log_level(cls, value: object) -> object:
+        if value is None:
+            return None
         level = str(value).strip().upper()
         if level not in LOG_LEVELS:
             raise ValueError(f"one of {', '.join(LOG_LEVELS)}")

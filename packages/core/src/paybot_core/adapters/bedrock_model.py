@@ -9,8 +9,9 @@ What it may do, and no more:
   rules only, so a model can never trigger a payment;
 - rephrase a reply from masked facts (off by default, never on the phone channel), keeping every figure
   of the draft and adding none;
-- never see card data: the request body is checked for card numbers, expiry dates and security codes
-  before it is sent, and refused (`CardDataLeakError`) if it holds any.
+- never see card data: the text it is given passes the PCI model guard first (every digit group that is
+  not an amount the bot asked for is replaced), and the final request body is checked by the same guard
+  before it is sent, and refused (`CardDataLeakError`) if it holds card data or unaccounted digits.
 
 It fails soft and fast: a hard timeout (botocore connect/read timeouts, 2.5 s by default), no retries on
 the phone channel (one quick retry on the web when throttled), a circuit breaker, and the rules' answer
@@ -36,7 +37,7 @@ from ..conversation.parse import to_minor_units, validate_name
 from ..conversation.state import Field
 from ..conversation.understanding import AmountFact, Intent, NameFact, UnderstandingContext, Understood
 from ..errors import CardDataLeakError
-from ..pci.redact import LONG_DIGIT_RUN, contains_card_number
+from ..pci.model_guard import amounts_asked, check_model_request, sanitise_for_model
 from .rules_model import RulesLanguageModel
 
 if TYPE_CHECKING:
@@ -47,11 +48,6 @@ log = logging.getLogger("paybot.bedrock")
 
 DEFAULT_MODEL_ID = "us.amazon.nova-micro-v1:0"
 TOOL_NAME = "record_payment_details"
-_EXPIRY_LIKE = re.compile(r"(?<![\d.])(0?[1-9]|1[0-2])\s?[/\-]\s?(\d{4}|\d{2})(?![\d/])")
-_CVV_LIKE = re.compile(
-    r"\b(?:cvv2?|cvc2?|cid|csc|security\s+code|verification\s+code|card\s+code)\b\W{0,4}(?:is\W{1,4})?\d{3,4}(?!\d)",
-    re.IGNORECASE,
-)
 _COMMANDS = frozenset(
     {
         Intent.CANCEL,
@@ -70,6 +66,7 @@ _SYSTEM = (
     "removed before you see the message. Call the tool once. Fill only what the payer clearly stated; "
     "use null for anything else. Never guess, never invent, never confirm a payment."
 )
+_AMOUNT_DESCRIPTION = "The amount as a decimal number in major units, e.g. 50 or 1250.50."
 _TOOL_SPEC = {
     "toolSpec": {
         "name": TOOL_NAME,
@@ -81,7 +78,7 @@ _TOOL_SPEC = {
                     "name": {"type": ["string", "null"], "description": "The payer's full name as written."},
                     "amount": {
                         "type": ["string", "null"],
-                        "description": "The amount as a decimal number in major units, e.g. 50 or 1250.50.",
+                        "description": _AMOUNT_DESCRIPTION,
                     },
                 },
                 "required": ["name", "amount"],
@@ -198,16 +195,17 @@ class CircuitBreaker:
 
 # ---------------------------------------------------------------- the guard
 
+_PHRASING_SYSTEM = (
+    "Rephrase the payment assistant's reply warmly and briefly. Keep every figure "
+    "and name exactly; add no facts, no figures, no promises."
+)
+# The adapter's own fixed texts: the final-body check accounts for the figures they hold.
+_FIXED_TEXTS = frozenset({_SYSTEM, _PHRASING_SYSTEM, _AMOUNT_DESCRIPTION})
 
-def check_request(body: dict[str, Any]) -> None:
-    """Refuse a model request that holds anything like card data (number, expiry or security code)."""
-    text = json.dumps(body, ensure_ascii=False)
-    if contains_card_number(text) or LONG_DIGIT_RUN.search(text):
-        raise CardDataLeakError("A model request held a card number; it was not sent.")
-    if _EXPIRY_LIKE.search(text):
-        raise CardDataLeakError("A model request held an expiry-like date; it was not sent.")
-    if _CVV_LIKE.search(text):
-        raise CardDataLeakError("A model request held a security code; it was not sent.")
+
+def check_request(body: dict[str, Any], *, amounts_allowed: bool) -> None:
+    """Refuse a model request that holds card data or digits the PCI model guard cannot account for."""
+    check_model_request(body, amounts_allowed=amounts_allowed, trusted=_FIXED_TEXTS, skip_keys=("modelId",))
 
 
 # ---------------------------------------------------------------- the model
@@ -244,7 +242,7 @@ class BedrockLanguageModel:
         ruled = self.rules.understand(text, context)
         if not _worth_asking(ruled, text, context):
             return ruled
-        proposal = self._ask_tool(text, context)
+        proposal = self._ask_tool(sanitise_for_model(text, amounts_allowed=amounts_asked(context)), context)
         if proposal is None:
             return ruled
         return _merge(ruled, proposal, text, context)
@@ -265,7 +263,7 @@ class BedrockLanguageModel:
             "toolConfig": {"tools": [_TOOL_SPEC], "toolChoice": {"tool": {"name": TOOL_NAME}}},
             "inferenceConfig": {"maxTokens": self.max_tokens, "temperature": 0},
         }
-        answer = self._converse(body, context.session_id, context.channel)
+        answer = self._converse(body, context.session_id, context.channel, amounts_allowed=asked == "amount")
         if answer is None:
             return None
         for block in answer.get("output", {}).get("message", {}).get("content", []):
@@ -297,21 +295,20 @@ class BedrockLanguageModel:
                 )
         if not self.phrasing or facts.get("channel") == "voice":
             return draft
-        masked = {k: v for k, v in facts.items() if k not in ("session_id",)}
+        masked = {
+            k: sanitise_for_model(v, amounts_allowed=True)
+            for k, v in facts.items()
+            if k not in ("session_id",)
+        }
         body: dict[str, Any] = {
             "modelId": self.model_id,
-            "system": [
-                {
-                    "text": "Rephrase the payment assistant's reply warmly and briefly. Keep every figure "
-                    "and name exactly; add no facts, no figures, no promises."
-                }
-            ],
+            "system": [{"text": _PHRASING_SYSTEM}],
             "messages": [
                 {"role": "user", "content": [{"text": json.dumps({"reply": draft, "facts": masked})}]}
             ],
             "inferenceConfig": {"maxTokens": 120, "temperature": 0.2},
         }
-        answer = self._converse(body, session_id, facts.get("channel", "web"))
+        answer = self._converse(body, session_id, facts.get("channel", "web"), amounts_allowed=True)
         if answer is None:
             return draft
         texts = [
@@ -326,9 +323,11 @@ class BedrockLanguageModel:
 
     # ------------------------------------------------------------- the call
 
-    def _converse(self, body: dict[str, Any], session_id: str, channel: str) -> dict[str, Any] | None:
+    def _converse(
+        self, body: dict[str, Any], session_id: str, channel: str, *, amounts_allowed: bool
+    ) -> dict[str, Any] | None:
         try:
-            check_request(body)
+            check_request(body, amounts_allowed=amounts_allowed)
         except CardDataLeakError as err:
             log.error("model request refused: %s", err)
             self.fallbacks += 1
