@@ -22,8 +22,16 @@ from .adapters.sqlite_store import SqliteSessionStore
 from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
+from .pci.files import private_dir
 from .pci.logging import install_card_data_filter, pin_library_loggers
-from .pci.vault import CardVault, decode_key, load_or_create_key_file
+from .pci.vault import (
+    CardVault,
+    MemorySessionKeys,
+    SessionKeys,
+    SqliteSessionKeys,
+    decode_key,
+    load_or_create_key_file,
+)
 from .ports import (
     AccountDirectory,
     AuditLog,
@@ -76,6 +84,8 @@ def build(
 ) -> Services:
     """Wire the services from settings, each part once; any port may be handed in ready-made."""
     settings = settings or Settings()
+    if _uses_data_dir(settings):
+        private_dir(settings.data_dir)  # 0700: the stores, their WAL, keys and the audit log are the owner's
     install_card_data_filter(logging.getLogger("paybot"))
     pin_library_loggers(settings.library_log_level)
     secrets = secrets or _secrets(settings)
@@ -84,7 +94,7 @@ def build(
     gateway = gateway or _gateway(settings, secrets)
     model = model or _language_model(settings)
     audit = audit or _audit_log(settings, secrets, vault_key)
-    vault = vault or CardVault(vault_key())
+    vault = vault or CardVault(vault_key(), _session_keys(settings))
     payments = PaymentService(gateway)
     limits = Limits(
         max_amount=settings.max_amount,
@@ -169,6 +179,24 @@ def _keypad(settings: Settings, secrets: SecretSource | None) -> KeypadDecryptor
         "connect_keypad", "build_from_settings", settings, secrets
     )
     return keypad
+
+
+def _uses_data_dir(settings: Settings) -> bool:
+    return (
+        settings.session_store == "sqlite"
+        or settings.audit_log == "file"
+        or settings.payment_gateway == "sandbox"
+    )
+
+
+def _session_keys(settings: Settings) -> SessionKeys:
+    """Where the vault's per-session data keys live: beside the sessions, never in their store."""
+    if settings.session_store == "memory":
+        return MemorySessionKeys()
+    if settings.session_store == "sqlite":
+        return SqliteSessionKeys(settings.data_dir / "session_keys.sqlite3")
+    keys: SessionKeys = _optional_adapter("dynamodb_store", "session_keys_from_settings", settings)
+    return keys
 
 
 def _gateway(settings: Settings, secrets: SecretSource | None) -> PaymentGateway:

@@ -302,6 +302,7 @@ class ConversationService:
     def sweep_expired(self, limit: int = 100) -> int:
         """Expire idle sessions (wiping their vault data) that nobody has touched since. Returns how many."""
         swept = 0
+        self.vault.purge_expired(self.clock())  # keys of seals nobody came back to (or a crash left)
         for session_id in self.store.expired_session_ids(self.clock(), limit):
             try:
                 before = self.store.load(session_id)
@@ -334,6 +335,9 @@ class ConversationService:
                     state = self.store.save(state, expected_version=stored.version)
                 except VersionConflictError:
                     continue
+                if stored.sealed_card is not None and state.sealed_card is None:
+                    # Saved without its card: destroy the key, so no copy of the ciphertext opens.
+                    self.vault.shred(session_id)
             if changed or audit_unchanged:
                 self._audit_change(audit_as, stored, state, notices)
             return state, notices

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # Secrets are named by their Secrets Manager id; the *_SECRET_KEY / *_WEBHOOK_SECRET values are for
     # local use only. See docs/aws.md.
     dynamodb_table: str | None = Field(None, description="Table: key sessionId (S), TTL ttl.")
+    session_keys_table: str | None = Field(
+        None, description="Table of vault data keys (key sessionId (S), TTL ttl), PITR and backups off."
+    )
     session_kms_key_id: str | None = Field(None, description="KMS key of per-session data keys.")
     session_retention_seconds: int = Field(86_400, ge=0, description="Item kept past expiry.")
     audit_bucket: str | None = Field(None, description="S3 bucket of the audit log.")

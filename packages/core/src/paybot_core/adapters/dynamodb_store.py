@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..conversation.state import Phase, SealedCardRef, SessionState, state_from_json, state_to_json
 from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableError, VersionConflictError
+from .dynamodb_keys import DynamoDBSessionKeys
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -319,3 +320,18 @@ def build_from_settings(settings: Settings) -> DynamoDBSessionStore:
         kms_key_id=settings.session_kms_key_id,
         retention_seconds=settings.session_retention_seconds,
     )
+
+
+def session_keys_from_settings(settings: Settings) -> DynamoDBSessionKeys:
+    """The vault's key store: its own table when `PAYBOT_SESSION_KEYS_TABLE` names one (PITR off)."""
+    from .aws_clients import client
+
+    if settings.session_keys_table:
+        return DynamoDBSessionKeys(client("dynamodb"), settings.session_keys_table)
+    if not settings.dynamodb_table:
+        raise ConfigurationError("PAYBOT_SESSION_STORE=dynamodb needs PAYBOT_DYNAMODB_TABLE.")
+    log.warning(
+        "PAYBOT_SESSION_KEYS_TABLE is unset: vault data keys share the session table, so its "
+        "point-in-time copies keep them; name a table without PITR to make wiped card data unrecoverable"
+    )
+    return DynamoDBSessionKeys(client("dynamodb"), settings.dynamodb_table, shared_table=True)

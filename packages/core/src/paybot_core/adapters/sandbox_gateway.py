@@ -21,6 +21,7 @@ from ..declines import decline_sentence
 from ..errors import CardValidationError, GatewayError, PaymentMethodError
 from ..ids import random_string
 from ..pci.cards import Brand, check_card_number, check_expiry
+from ..pci.files import private_file
 from ..ports import CardDetails, PaymentRequest
 
 # Stripe's documented test numbers and what they do; any other valid card succeeds.
@@ -75,7 +76,7 @@ class SandboxIntent:
 class SandboxGateway:
     def __init__(self, path: Path | None = None, *, clock: Callable[[], float] = time.time) -> None:
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(path)  # 0600 in a 0700 dir; its WAL takes the same mode
         self._conn = sqlite3.connect(
             str(path) if path else ":memory:", timeout=10.0, isolation_level=None, check_same_thread=False
         )

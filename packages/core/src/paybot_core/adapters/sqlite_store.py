@@ -1,7 +1,10 @@
 """Sessions in a SQLite file: versioned (optimistic) writes, safe across threads and processes.
 
 WAL mode lets readers run beside one writer; `secure_delete` overwrites freed pages, so a
-wiped vault ciphertext does not linger in the file.
+wiped vault ciphertext does not linger in the file, and a save that drops a session's sealed
+card checkpoints the WAL, so its old frames go too. Those are a second line: the ciphertext is
+shredded already (`pci.vault`), its key destroyed. The file is created 0600 (its -wal and -shm
+files take its mode).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 from ..conversation.state import Phase, SessionState, state_from_json, state_to_json
 from ..errors import SessionExistsError, StoreUnavailableError, VersionConflictError
+from ..pci.files import private_file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -28,6 +32,7 @@ _LIVE_PHASES = (Phase.ACTIVE, Phase.REQUIRES_ACTION)
 
 def connect(path: Path) -> sqlite3.Connection:
     """A connection tuned for many short transactions from several processes."""
+    private_file(path)
     conn = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
@@ -89,12 +94,25 @@ class SqliteSessionStore:
             expected_version,
         )
         try:
-            cursor = self._conn().execute(sql, params)
+            conn = self._conn()
+            wiping = stored.sealed_card is None and self._holds_card(conn, state.session_id)
+            cursor = conn.execute(sql, params)
+            if wiping and cursor.rowcount == 1:
+                # Old WAL frames still hold the sealed ciphertext: move the pages home and truncate.
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error as err:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
         if cursor.rowcount != 1:
             raise VersionConflictError("The session changed since it was read.")
         return stored
+
+    @staticmethod
+    def _holds_card(conn: sqlite3.Connection, session_id: str) -> bool:
+        row = conn.execute(
+            "SELECT json_extract(state, '$.sealed_card') IS NOT NULL FROM sessions WHERE session_id = ?",
+            (session_id,),
+        ).fetchone()
+        return bool(row and row[0])
 
     def expired_session_ids(self, now: float, limit: int = 100) -> Sequence[str]:
         rows = (

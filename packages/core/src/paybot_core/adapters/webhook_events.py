@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..pci.files import private_file
 from ..ports import WebhookEventLog
 
 __all__ = ["MemoryWebhookEvents", "SqliteWebhookEvents", "WebhookEventLog"]
@@ -44,7 +45,7 @@ class SqliteWebhookEvents:
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)
             conn = sqlite3.connect(
                 str(self.path), timeout=10.0, isolation_level=None, check_same_thread=False
             )

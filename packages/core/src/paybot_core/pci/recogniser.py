@@ -334,8 +334,9 @@ def digit_runs(text: str) -> list[DigitRun]:
 def split_pan_runs(text: str) -> list[list[DigitRun]]:
     """Runs of one message that together make a card number although words sit between them.
 
-    Two or more consecutive runs of 2+ digits whose digits joined are 13-19 long, Luhn-valid and
-    of a known brand's issuer range. Several numbers may be found; each is a list of its runs.
+    Two or more consecutive runs (of 2+ digits, or touching a neighbour through separators only, as
+    a group longer than people write joins its neighbours) whose digits joined are 13-19 long,
+    Luhn-valid and of a known brand's issuer range. Several numbers may be found; each is a list.
     """
     runs = digit_runs(text)
     found: list[list[DigitRun]] = []
@@ -344,7 +345,7 @@ def split_pan_runs(text: str) -> list[list[DigitRun]]:
         hit = None
         for stop in range(index + 2, min(len(runs), index + 6) + 1):
             window = runs[index:stop]
-            if any(len(r.digits) < 2 for r in window):
+            if any(len(r.digits) < 2 and not _joined(text, window, r) for r in window):
                 break
             joined = "".join(r.digits for r in window)
             if len(joined) > MAX_PAN_DIGITS:
@@ -362,6 +363,17 @@ def split_pan_runs(text: str) -> list[list[DigitRun]]:
         else:
             index += 1
     return found
+
+
+def _joined(text: str, window: list[DigitRun], run: DigitRun) -> bool:
+    """Whether `run` touches a neighbour in `window` through separators only ("3 400000000 00009")."""
+    at = window.index(run)
+    before = window[at - 1] if at > 0 else None
+    after = window[at + 1] if at + 1 < len(window) else None
+    return bool(
+        (before and _GAP.fullmatch(text, before.end, run.start))
+        or (after and _GAP.fullmatch(text, run.end, after.start))
+    )
 
 
 def is_card_number(digits: str) -> bool:

@@ -1,8 +1,15 @@
-"""The vault: typed card fields sealed with AES-GCM between turns.
+"""The vault: typed card fields sealed with AES-GCM between turns, under a key per session.
 
-A sealed blob is bound to its session id and to its own expiry through the AES-GCM
-associated data, so a blob copied into another session, or kept past its time, does not
-open. The key comes from settings (or from a key file in the data dir for local use).
+Wiping is crypto-shredding. Every seal draws a fresh random data key for its session, and the
+data key lives only in a key store (`SessionKeys`), apart from the session store, wrapped by
+the vault's own key. The session store, its WAL, its freed pages and its backups hold only
+ciphertext; `shred` deletes the session's data key (the key stores overwrite what they delete
+and keep no journal of it), after which no key anywhere, the vault's own included, opens what
+was sealed. A superseded seal is shredded the same way the moment the next one replaces its key.
+
+A sealed blob is bound to its session id and to its own expiry through the AES-GCM associated
+data, so a blob copied into another session, or kept past its time, does not open. The vault
+key comes from settings (or from a key file in the data dir for local use).
 """
 
 from __future__ import annotations
@@ -11,22 +18,122 @@ import base64
 import json
 import os
 import secrets
+import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..errors import ConfigurationError, VaultError
+from .files import private_file
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-_VERSION = "v1"
+_VERSION = "v2"
+
+
+class SessionKeys(Protocol):
+    """Where per-session data keys live (wrapped), apart from the sealed data; deletes for good."""
+
+    def put(self, session_id: str, wrapped: bytes, expires_at: float) -> None:
+        """Store (or replace, destroying the old) the session's wrapped data key."""
+        ...
+
+    def get(self, session_id: str, now: float) -> bytes | None:
+        """The wrapped data key, or None when there is none or it expired."""
+        ...
+
+    def destroy(self, session_id: str) -> None: ...
+
+    def purge_expired(self, now: float) -> int:
+        """Destroy every key past its expiry; how many."""
+        ...
+
+
+class MemorySessionKeys:
+    """Data keys in a dict: for one process (tests, `paybot chat`, the memory store)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, tuple[bytes, float]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, session_id: str, wrapped: bytes, expires_at: float) -> None:
+        with self._lock:
+            self._keys[session_id] = (wrapped, expires_at)
+
+    def get(self, session_id: str, now: float) -> bytes | None:
+        with self._lock:
+            entry = self._keys.get(session_id)
+        return entry[0] if entry and now < entry[1] else None
+
+    def destroy(self, session_id: str) -> None:
+        with self._lock:
+            self._keys.pop(session_id, None)
+
+    def purge_expired(self, now: float) -> int:
+        with self._lock:
+            gone = [sid for sid, (_, exp) in self._keys.items() if exp <= now]
+            for sid in gone:
+                del self._keys[sid]
+        return len(gone)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class SqliteSessionKeys:
+    """Data keys in their own SQLite file, shared by every process on the data dir.
+
+    `secure_delete` overwrites a deleted key with zeros in the file, and the rollback journal
+    (not a WAL, which would keep old frames of the page) is deleted at each commit, so a shredded
+    key is in no file under the data dir.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = private_file(path)
+        self._local = threading.local()
+        self._conn().execute(
+            "CREATE TABLE IF NOT EXISTS session_keys "
+            "(session_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL, expires_at REAL NOT NULL)"
+        )
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute("PRAGMA secure_delete=ON")
+            conn.execute("PRAGMA busy_timeout=10000")
+            self._local.conn = conn
+        return conn
+
+    def put(self, session_id: str, wrapped: bytes, expires_at: float) -> None:
+        self._conn().execute(
+            "INSERT OR REPLACE INTO session_keys (session_id, wrapped, expires_at) VALUES (?, ?, ?)",
+            (session_id, wrapped, expires_at),
+        )
+
+    def get(self, session_id: str, now: float) -> bytes | None:
+        row = (
+            self._conn()
+            .execute("SELECT wrapped, expires_at FROM session_keys WHERE session_id = ?", (session_id,))
+            .fetchone()
+        )
+        return bytes(row[0]) if row and now < row[1] else None
+
+    def destroy(self, session_id: str) -> None:
+        self._conn().execute("DELETE FROM session_keys WHERE session_id = ?", (session_id,))
+
+    def purge_expired(self, now: float) -> int:
+        return int(self._conn().execute("DELETE FROM session_keys WHERE expires_at <= ?", (now,)).rowcount)
 
 
 @dataclass(frozen=True)
 class SealedCard:
-    """Ciphertext of the card fields typed so far; safe to store, useless without the key."""
+    """Ciphertext of the card fields typed so far; safe to store, useless without the session's key."""
 
     blob: str
     expires_at: float
@@ -35,34 +142,51 @@ class SealedCard:
 class CardVault:
     """Seals and opens typed card fields. One instance per process, shared by all sessions."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, keys: SessionKeys | None = None) -> None:
         if len(key) != KEY_BYTES:
             raise ConfigurationError("The vault key must be 32 bytes (base64-encoded in PAYBOT_VAULT_KEY).")
-        self._aead = AESGCM(key)
+        self._wrapping = AESGCM(key)
+        self.keys: SessionKeys = keys if keys is not None else MemorySessionKeys()
 
     def seal(self, session_id: str, fields: dict[str, str], expires_at: float) -> SealedCard:
+        data_key = secrets.token_bytes(KEY_BYTES)
+        associated = _associated_data(session_id, expires_at)
+        wrap_nonce = os.urandom(NONCE_BYTES)
+        self.keys.put(
+            session_id, wrap_nonce + self._wrapping.encrypt(wrap_nonce, data_key, associated), expires_at
+        )
         nonce = os.urandom(NONCE_BYTES)
         plaintext = json.dumps(fields, separators=(",", ":")).encode()
-        ciphertext = self._aead.encrypt(nonce, plaintext, _associated_data(session_id, expires_at))
+        ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, associated)
         blob = f"{_VERSION}.{base64.urlsafe_b64encode(nonce + ciphertext).decode()}"
         return SealedCard(blob=blob, expires_at=expires_at)
 
     def open(self, session_id: str, sealed: SealedCard, now: float) -> dict[str, str]:
-        """The sealed fields, or VaultError when expired, tampered with or from another session."""
+        """The sealed fields, or VaultError when expired, shredded, tampered with or from another session."""
         if now >= sealed.expires_at:
             raise VaultError("The card details expired; please enter them again.")
         version, _, encoded = sealed.blob.partition(".")
         if version != _VERSION:
             raise VaultError("Sealed card data is in an unknown format.")
+        wrapped = self.keys.get(session_id, now)
+        if wrapped is None:
+            raise VaultError("The card details were wiped; please enter them again.")
+        associated = _associated_data(session_id, sealed.expires_at)
         raw = base64.urlsafe_b64decode(encoded)
         try:
-            plaintext = self._aead.decrypt(
-                raw[:NONCE_BYTES], raw[NONCE_BYTES:], _associated_data(session_id, sealed.expires_at)
-            )
+            data_key = self._wrapping.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], associated)
+            plaintext = AESGCM(data_key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated)
         except InvalidTag:
             raise VaultError("Sealed card data could not be opened.") from None
         fields: dict[str, str] = json.loads(plaintext)
         return fields
+
+    def shred(self, session_id: str) -> None:
+        """Destroy the session's data key: whatever it sealed, wherever a copy lies, stays shut."""
+        self.keys.destroy(session_id)
+
+    def purge_expired(self, now: float) -> int:
+        return self.keys.purge_expired(now)
 
 
 def _associated_data(session_id: str, expires_at: float) -> bytes:
@@ -86,7 +210,7 @@ def load_or_create_key_file(path: Path) -> bytes:
     """The local key: read from `path`, or generated there (mode 0600) on first run."""
     if path.exists():
         return decode_key(path.read_text().strip())
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_bytes(KEY_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
