@@ -23,7 +23,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,9 @@ from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableErr
 from .dynamodb_keys import DynamoDBSessionKeys
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_kms import KMSClient
+
     from ..settings import Settings
 
 log = logging.getLogger("paybot.dynamodb")
@@ -49,10 +52,10 @@ class DynamoDBSessionStore:
 
     def __init__(
         self,
-        client: Any,
+        client: DynamoDBClient,
         table_name: str,
         *,
-        kms_client: Any | None = None,
+        kms_client: KMSClient | None = None,
         kms_key_id: str | None = None,
         retention_seconds: int = 86_400,
         clock: Callable[[], float] = time.time,
@@ -205,7 +208,7 @@ class DynamoDBSessionStore:
             }
         }
 
-    def _open(self, session_id: str, sealed: dict[str, Any]) -> SealedCardRef | None:
+    def _open(self, session_id: str, sealed: Mapping[str, Any]) -> SealedCardRef | None:
         expires_at = float(sealed["exp"]["N"])
         if self._clock() >= expires_at:
             return None  # past its own expiry: as good as gone (the next save REMOVEs it)
@@ -238,7 +241,7 @@ class DynamoDBSessionStore:
 class DynamoDBWebhookEvents:
     """Webhook event ids already handled: a conditional put per id on the sessions table, with a TTL."""
 
-    def __init__(self, client: Any, table_name: str, *, ttl_seconds: int = 7 * 86_400) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, *, ttl_seconds: int = 7 * 86_400) -> None:
         self.client = client
         self.table_name = table_name
         self.ttl_seconds = ttl_seconds

@@ -29,6 +29,8 @@ from .audit_chain import AuditChain, canonical
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from mypy_boto3_s3 import S3Client
+
     from ..ports import SecretSource
     from ..settings import Settings
 
@@ -40,7 +42,7 @@ class S3AuditLog:
 
     def __init__(
         self,
-        client: Any,
+        client: S3Client,
         bucket: str,
         *,
         hmac_key: bytes,

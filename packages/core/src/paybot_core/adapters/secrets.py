@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, SecretUnavailableError
 from ..pci.vault import decode_key
 
 if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from pydantic import SecretStr
 
     from ..ports import SecretSource
@@ -33,7 +34,11 @@ class SecretsCache:
     """`get(secret_id)` with a per-process cache; `client` is a boto3 `secretsmanager` client."""
 
     def __init__(
-        self, client: Any, *, ttl_seconds: float = 300.0, clock: Callable[[], float] = time.monotonic
+        self,
+        client: SecretsManagerClient,
+        *,
+        ttl_seconds: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.ttl_seconds = ttl_seconds
@@ -73,9 +78,10 @@ class SecretsCache:
                 f"Secrets Manager could not be reached for {secret_id!r}: {err}"
             ) from None
         self.fetches += 1
-        raw = answer.get("SecretString")
+        fields: Mapping[str, Any] = answer  # the stubs call SecretString required; a binary secret has none
+        raw = fields.get("SecretString")
         if raw is None:
-            binary = answer.get("SecretBinary")
+            binary = fields.get("SecretBinary")
             if binary is None:
                 raise SecretUnavailableError(f"Secret {secret_id!r} has no value.")
             raw = binary.decode() if isinstance(binary, bytes) else str(binary)
