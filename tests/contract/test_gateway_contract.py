@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
+from paybot_core.conversation.state import Channel
 from paybot_core.errors import CardValidationError, GatewayError, PaymentMethodError
 from paybot_core.ports import CardDetails, PaymentGateway, PaymentRequest
 from tests.support.localstripe_emulator import stripe_client
@@ -36,7 +37,7 @@ def pay(
     gateway: PaymentGateway,
     number: str,
     *,
-    channel: str = "web",
+    channel: Channel = Channel.WEB,
     idempotency_key: str | None = None,
     amount: int = 5000,
 ):
@@ -120,7 +121,7 @@ def test_a_3ds_card_needs_action_on_the_web_and_can_be_cancelled(gateway) -> Non
 
 
 def test_a_3ds_card_on_the_phone_is_moto_and_succeeds(gateway) -> None:
-    assert pay(gateway, "4000002500003155", channel="voice").status == "succeeded"
+    assert pay(gateway, "4000002500003155", channel=Channel.VOICE).status == "succeeded"
 
 
 def test_cancelling_a_succeeded_payment_leaves_it_succeeded(gateway) -> None:

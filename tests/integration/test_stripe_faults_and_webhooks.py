@@ -21,7 +21,7 @@ from paybot_channels.web.app import create_app
 from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
 from paybot_core.adapters.stripe_gateway import StripeGateway
 from paybot_core.bootstrap import build
-from paybot_core.conversation.state import CardEntry, Presets
+from paybot_core.conversation.state import CardEntry, Channel, Presets
 from paybot_core.conversation.turns import Say
 from paybot_core.errors import GatewayError
 from paybot_core.ports import CardDetails, PaymentRequest
@@ -116,7 +116,7 @@ def test_moto_is_sent_on_the_phone_channel(proxy):
         "usd",
         request.payment_method_id,
         request.session_id,
-        channel="voice",
+        channel=Channel.VOICE,
         reference="INV-7",
     )
     assert gateway.confirm_payment(voice).status == "succeeded"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from .conversation.state import CardSummary, PaymentRecord, SessionState
+from .conversation.state import CardSummary, Channel, PaymentRecord, SessionState
 from .conversation.understanding import UnderstandingContext, Understood
 
 
@@ -32,14 +32,14 @@ class PaymentRequest:
     currency: str
     payment_method_id: str
     session_id: str
-    channel: str = "web"
+    channel: Channel = Channel.WEB
     description: str | None = None
     reference: str | None = None
 
     @property
     def moto(self) -> bool:
         """Phone payments are mail-order/telephone-order: exempt from 3-D Secure."""
-        return self.channel == "voice"
+        return self.channel is Channel.VOICE
 
 
 @dataclass(frozen=True)

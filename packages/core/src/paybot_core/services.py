@@ -172,7 +172,7 @@ class PaymentService:
             currency=action.currency,
             payment_method_id=action.payment_method_id,
             session_id=state.session_id,
-            channel=state.channel.value,
+            channel=state.channel,
             description=state.presets.description,
             reference=state.presets.reference,
         )
@@ -407,7 +407,7 @@ class ConversationService:
             currency=state.currency,
             amount_preset=state.presets.amount is not None,
             session_id=state.session_id,
-            channel=state.channel.value,
+            channel=state.channel,
         )
         understood = self.model.understand(redacted, context)
         number, expiry, cvv = _card_facts(capture)

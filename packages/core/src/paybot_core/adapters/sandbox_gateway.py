@@ -20,7 +20,7 @@ from ..conversation.state import CardSummary, PaymentRecord
 from ..declines import decline_sentence
 from ..errors import CardValidationError, GatewayError, PaymentMethodError
 from ..ids import random_string
-from ..pci.cards import Brand, check_card_number, check_expiry
+from ..pci.cards import Brand, check_card_number, check_expiry, cvv_length
 from ..pci.files import private_file
 from ..ports import CardDetails, PaymentRequest
 
@@ -103,7 +103,7 @@ class SandboxGateway:
             raise CardValidationError("invalid_expiry_month", "Your card's expiration month is invalid.")
         if check_expiry(card.exp_month, card.exp_year, self._now()) is not None:
             raise CardValidationError("invalid_expiry_year", "Your card's expiration year is invalid.")
-        expected_cvc = 4 if check.brand.value == "amex" else 3
+        expected_cvc = cvv_length(check.brand)
         if not (card.cvc.isdigit() and len(card.cvc) == expected_cvc):
             raise CardValidationError("invalid_cvc", "Your card's security code is invalid.")
         outcome = TEST_CARD_OUTCOMES.get(card.number, "succeed")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .state import Field
+from .state import Channel, Field
 
 
 class Intent(StrEnum):
@@ -85,5 +85,5 @@ class UnderstandingContext:
     currency: str
     amount_preset: bool
     session_id: str = ""  # for usage accounting only; never sent to a model
-    channel: str = "web"
+    channel: Channel = Channel.WEB
     extra: dict[str, str] = field(default_factory=dict)
