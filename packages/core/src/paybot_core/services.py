@@ -1,8 +1,11 @@
-"""The services: one turn from raw text to reply, and the payment steps it asks for.
+"""The services: typed turns in, replies out, and the payment steps the engine asks for.
 
-`ConversationService.handle` is the only path a message takes:
-guard (redact, capture card material) -> load -> understand -> step -> act -> save -> reply.
-The raw message is touched by nothing but the PCI guard.
+Every entry point (`handle`, `get`, `reconcile_payment`) runs the one transaction, `_transact`:
+load -> decide (the engine) -> act (vault, gateway) -> save with the version read -> audit,
+retried from a fresh read when another request saved first. Only a `Say` turn's raw text reaches
+the PCI guard, which pulls card material into a `CardCapture`, and then the understanding; a
+`KeyedCard` fills a capture directly, never as text. Every capture is wiped when its attempt at
+the transaction ends, on every path.
 """
 
 from __future__ import annotations
