@@ -186,17 +186,6 @@ class PaymentService:
         except GatewayError as err:
             log.warning("payment gateway failed for session %s: %s", state.session_id, err)
             return GatewayUnavailable(str(err))
-        # One line per charge outcome, masked; the deployed alarms count "payment_failed".
-        log.info(
-            "payment_%s session=%s intent=%s amount=%s %s code=%s channel=%s",
-            record.status,
-            state.session_id,
-            record.id,
-            record.amount,
-            record.currency,
-            record.failure_code or "-",
-            state.channel.value,
-        )
         return PaymentOutcome(record, new_attempt=True)
 
     def refresh(self, payment_intent_id: str) -> Event:
@@ -343,6 +332,8 @@ class ConversationService:
                     self.vault.shred(session_id)
             if changed or audit_unchanged:
                 self._audit_change(audit_as, stored, state, notices)
+            if changed:
+                _log_payment_outcome(stored, state, via="webhook" if audit_as == "payment_reconciled" else None)
             return state, notices
         raise TooManyConflictsError("This session is busy with another request; please try again.")
 
@@ -525,6 +516,31 @@ class ConversationService:
         self, kind: str, state: SessionState, at: float, **details: str | int | float | bool | None
     ) -> None:
         self.audit.append(AuditEvent(kind, state.session_id, at, {"channel": state.channel.value, **details}))
+
+
+def _log_payment_outcome(before: SessionState, after: SessionState, *, via: str | None) -> None:
+    """One line for each payment outcome a session takes in, however it arrived, once: here, after
+    the save that made it the session's (a retried transaction saves once, so logs once).
+
+    The deployed alarms count these lines ("payment_failed"), so an outcome read back after
+    3-D Secure or reconciled from a webhook counts as a charge's own does. Masked facts only.
+    """
+    record, known = after.payment, before.payment
+    if record is None or (known is not None and (known.id, known.status) == (record.id, record.status)):
+        return
+    if via is None:
+        via = "charge" if known is None or known.id != record.id else "refresh"
+    log.info(
+        "payment_%s session=%s intent=%s amount=%s %s code=%s channel=%s via=%s",
+        record.status,
+        after.session_id,
+        record.id,
+        record.amount,
+        record.currency,
+        record.failure_code or "-",
+        after.channel.value,
+        via,
+    )
 
 
 def _accepted_brands(state: SessionState) -> frozenset[Brand]:
