@@ -18,7 +18,9 @@ from paybot_core.conversation.turns import NextActionDone, Say
 
 TYPED = Presets(amount=5000, card_entry=CardEntry.TYPED)
 THREE_D_SECURE = "4000002500003155"
-OUTCOME = re.compile(r"^payment_(\w+) session=(\S+) intent=(\S+) amount=5000 usd code=(\S+) channel=\w+ via=(\w+)$")
+OUTCOME = re.compile(
+    r"^payment_(\w+) session=(\S+) intent=(\S+) amount=5000 usd code=(\S+) channel=\w+ via=(\w+)$"
+)
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def _sandbox(services: Services) -> SandboxGateway:
     return services.gateway
 
 
-@pytest.mark.parametrize(("card", "outcome"), [("4242424242424242", "succeeded"), ("4000000000000002", "failed")])
+@pytest.mark.parametrize(
+    ("card", "outcome"), [("4242424242424242", "succeeded"), ("4000000000000002", "failed")]
+)
 def test_a_charge_logs_its_outcome_once(services: Services, outcomes, card: str, outcome: str) -> None:
     conv = services.conversations
     sid = conv.start(TYPED).state.session_id

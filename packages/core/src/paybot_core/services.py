@@ -333,7 +333,9 @@ class ConversationService:
             if changed or audit_unchanged:
                 self._audit_change(audit_as, stored, state, notices)
             if changed:
-                _log_payment_outcome(stored, state, via="webhook" if audit_as == "payment_reconciled" else None)
+                _log_payment_outcome(
+                    stored, state, via="webhook" if audit_as == "payment_reconciled" else None
+                )
             return state, notices
         raise TooManyConflictsError("This session is busy with another request; please try again.")
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query
+from fastapi import Depends, FastAPI, Path, Query
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.telemetry import TelemetryConfig
@@ -44,9 +44,27 @@ from .webhooks import install_webhook_routes
 
 log = logging.getLogger("paybot.web")
 SWEEP_INTERVAL_SECONDS = 60.0
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 404, 409, 413, 429, 500, 503)
+# What each error status means, for the OpenAPI schema; each operation lists the ones it can answer.
+_ERROR_MEANINGS = {
+    400: "The request is malformed or breaks a rule (`invalid_request`, `invalid_json`); nothing changed.",
+    401: "The server has merchant API keys and the bearer key is missing or wrong (`unauthorized`).",
+    402: "The card was refused (`incorrect_number`, `invalid_expiry_year`, `invalid_cvc`, ...), as Stripe.",
+    404: "No payment session with that id: it never existed or was purged (`session_not_found`).",
+    409: "Other requests on this session kept saving first (`conflict`); retry after `Retry-After`.",
+    413: "The body is over 16 KiB (`payload_too_large`).",
+    429: "Too many requests from this client or on this session (`rate_limited`); see `Retry-After`.",
+    500: "An unexpected error or a misconfigured server (`internal_error`); nothing was charged twice.",
+    503: "The session store cannot be reached (`store_unavailable`); nothing was charged; retry.",
 }
+
+
+def _errors(*codes: int, **meanings: str) -> dict[int | str, dict[str, Any]]:
+    """The error answers of one operation; `meanings` (as ``e404="..."``) says more for this one."""
+    return {
+        code: {"model": ErrorBody, "description": meanings.get(f"e{code}", _ERROR_MEANINGS[code])}
+        for code in codes
+    }
+
 
 # FastAPI's built-in OpenTelemetry stays off. Once any global tracer, meter or logger provider exists
 # (an OpenTelemetry Lambda layer sets one), it makes spans and log records of every request and
@@ -94,6 +112,7 @@ def create_app(
     settings = services.settings
     limits = rate_limits or RateLimits(settings.rate_limit_per_client, settings.rate_limit_per_session)
     install_error_handlers(app)
+    _merchant_key_optional_in_schema(app)
     _add_routes(app, services, limits, TurnRunner(settings.turn_threads()))
     _add_sandbox_routes(app)
     install_webhook_routes(app)
@@ -113,6 +132,25 @@ def create_app(
     # Outermost: every answer is logged, a 413 or 429 from the layers above included.
     app.add_middleware(RequestLog)
     return app
+
+
+def _merchant_key_optional_in_schema(app: FastAPI) -> None:
+    """The merchant key is needed only when the server has keys: the schema offers no security
+    (``{}``) beside the bearer key, as OpenAPI spells "optional"."""
+    build = app.openapi
+    required: list[dict[str, list[str]]] = [{deps.merchant_bearer.scheme_name: []}]
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    if operation.get("security") == required:
+                        operation["security"] = [{}, *required]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _sweep_forever(services: Services) -> None:
@@ -153,8 +191,9 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
     per-request dependencies, because resolving dependencies is a measurable share of a turn."""
     settings = services.settings
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, str]:
+        """`{"status": "ok"}` while the process serves; it checks no dependency."""
         return {"status": "ok"}
 
     @app.post(
@@ -162,11 +201,21 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
         status_code=201,
         response_model=ChatResponse,
         response_model_by_alias=True,
-        responses={**_ERRORS, 401: {"model": ErrorBody}},
+        responses=_errors(400, 401, 413, 429, 500, 503),
         dependencies=[Depends(deps.require_merchant_key)],
         tags=["chat"],
+        summary="Start a payment session",
+        response_description="The new session, with the bot's greeting in `response`.",
     )
     async def create_session(body: CreateSessionRequest | None = None) -> Response:
+        """Start a conversation, optionally with the merchant's presets: an amount the payer cannot
+        change, an invoice reference, a description, the payer's name, and `cardEntry` (`secure`, the
+        card form, or `typed`, when the server allows it). Every key is optional; `{}` or no body
+        starts a session on the server's defaults.
+
+        When the server has merchant API keys (`PAYBOT_MERCHANT_API_KEYS`) this needs
+        `Authorization: Bearer <key>`; without keys (local use) it is open.
+        """
         body = body or CreateSessionRequest()
         card_entry = CardEntry(body.card_entry) if body.card_entry else settings.default_card_entry
         if card_entry is CardEntry.TYPED and not settings.allow_typed_card_entry:
@@ -188,6 +237,12 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
         return _noted(await runner.run(_started, services, presets, 201))
 
     async def chat(body: ChatRequest) -> Response:
+        """One turn of the conversation: the payer's `message`, a `paymentMethod` (`pm_...`) made by the
+        secure card form, or `nextActionCompleted` after 3-D Secure (the server then reads the outcome
+        from the gateway, never from the browser). Without `sessionId`, a session starts on the
+        server's defaults. Card numbers typed into `message` of a secure-form session are refused and
+        never stored or echoed.
+        """
         if not body.has_input():
             raise ApiError(
                 400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod)."
@@ -201,27 +256,34 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
         "/v1/chat",
         response_model=ChatResponse,
         response_model_by_alias=True,
-        responses=_ERRORS,
+        responses=_errors(400, 404, 409, 413, 429, 500, 503),
         tags=["chat"],
+        summary="Send a turn",
+        response_description="The bot's answer and where the session stands.",
     )(chat)
     app.post(
         "/chat",
         response_model=ChatResponse,
         response_model_by_alias=True,
-        responses=_ERRORS,
+        responses=_errors(400, 404, 409, 413, 429, 500, 503),
         tags=["chat"],
         deprecated=True,
         summary="Alias of POST /v1/chat for clients of the original API",
+        response_description="The bot's answer and where the session stands.",
     )(chat)
 
     @app.get(
         "/v1/sessions/{session_id}",
         response_model=ChatResponse,
         response_model_by_alias=True,
-        responses=_ERRORS,
+        responses=_errors(404, 409, 429, 500, 503),
         tags=["chat"],
+        summary="Read a session",
+        response_description="Where the session stands, with the bot's last question in `response`.",
     )
-    async def get_session(session_id: str) -> Response:
+    async def get_session(session_id: Annotated[str, _SESSION_ID]) -> Response:
+        """The session as it stands, as a turn would answer it, without taking input (a reloaded page
+        resumes with it). Reading lets time act: an idle session past its TTL answers `expired`."""
         limits.check_session(session_id)
         note_session(session_id)
         return _noted(await runner.run(_current, services, session_id))
@@ -265,12 +327,19 @@ def _add_sandbox_routes(app: FastAPI) -> None:
         status_code=201,
         response_model=SandboxPaymentMethod,
         response_model_by_alias=True,
-        responses={**_ERRORS, 402: {"model": ErrorBody}},
+        responses=_errors(
+            400, 402, 404, 413, 429, 500, e404="The server runs a real gateway: the sandbox has no endpoints."
+        ),
         tags=["sandbox"],
+        summary="Make a payment method (sandbox card form)",
+        response_description="The payment method's id and its masked card.",
     )
     def sandbox_payment_method(
         body: SandboxCardRequest, gateway: SandboxDep
     ) -> SandboxPaymentMethod | JSONResponse:
+        """The sandbox's stand-in for Stripe.js `createPaymentMethod`: the secure form sends the card
+        here, never to `/v1/chat`, and passes the `pm_...` id on. Stripe's test cards behave as in
+        Stripe's test mode. Only with the sandbox gateway."""
         number = "".join(ch for ch in body.number if ch not in " -")
         if not (number.isascii() and number.isdigit()):  # as Stripe: a 402, not a crash in the Luhn check
             return JSONResponse(
@@ -297,12 +366,18 @@ def _add_sandbox_routes(app: FastAPI) -> None:
         "/v1/sandbox/payment_intents",
         response_model=SandboxIntentList,
         response_model_by_alias=True,
-        responses=_ERRORS,
+        responses=_errors(
+            400, 404, 429, 500, e404="The server runs a real gateway: the sandbox has no endpoints."
+        ),
         tags=["sandbox"],
+        summary="List a session's charges (sandbox)",
+        response_description="The session's payment intents, oldest first, like Stripe's list API.",
     )
     def sandbox_payment_intents(
         session_id: Annotated[str, _query_alias("sessionId")], gateway: SandboxDep
     ) -> SandboxIntentList:
+        """What the sandbox gateway charged for one session: to check that a conversation charged
+        once, or not at all. Only with the sandbox gateway."""
         return SandboxIntentList(
             data=[
                 SandboxIntentOut(
@@ -321,12 +396,21 @@ def _add_sandbox_routes(app: FastAPI) -> None:
         "/v1/sandbox/payment_intents/{intent_id}/authenticate",
         response_model=SandboxIntentOut,
         response_model_by_alias=True,
-        responses=_ERRORS,
+        responses=_errors(
+            400, 404, 413, 429, 500, e404="No such payment intent, or the server runs a real gateway."
+        ),
         tags=["sandbox"],
+        summary="Pass or fail 3-D Secure (sandbox bank page)",
+        response_description="The payment intent after the bank's answer.",
     )
     def sandbox_authenticate(
-        intent_id: str, body: SandboxAuthenticateRequest, gateway: SandboxDep
+        intent_id: Annotated[str, Path(title="Payment intent id", examples=["pi_3Qx7sandbox"])],
+        body: SandboxAuthenticateRequest,
+        gateway: SandboxDep,
     ) -> SandboxIntentOut:
+        """The sandbox's stand-in for the bank's 3-D Secure page: `approve` lets the payment through,
+        `fail` refuses it. The page then sends `nextActionCompleted` to `/v1/chat`. Only with the
+        sandbox gateway."""
         try:
             gateway.authenticate(intent_id, approve=body.outcome == "approve")
         except GatewayError:
@@ -345,4 +429,11 @@ def _add_sandbox_routes(app: FastAPI) -> None:
 
 
 def _query_alias(alias: str) -> object:
-    return Query(alias=alias, min_length=1, max_length=64)
+    return Query(
+        alias=alias, min_length=1, max_length=64, title="Session id", examples=["ses_4vX9qT2mLp8RzK1c"]
+    )
+
+
+_SESSION_ID = Path(
+    title="Session id", description="As `POST /v1/sessions` answered it.", examples=["ses_4vX9qT2mLp8RzK1c"]
+)

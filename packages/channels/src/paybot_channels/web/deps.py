@@ -8,8 +8,10 @@ attribute reads they wrap) were a large share of the event loop's time. None of 
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from paybot_core import SandboxGateway
 from paybot_core.bootstrap import Services
@@ -31,14 +33,24 @@ async def sandbox(request: Request) -> SandboxGateway:
     return gateway
 
 
-async def require_merchant_key(request: Request) -> None:
+# Declares the scheme in the OpenAPI schema (Swagger UI's "Authorize" button); the check is ours:
+# without keys configured the endpoint is open, so a missing header is not an error by itself.
+merchant_bearer = HTTPBearer(
+    scheme_name="merchantKey",
+    description="A merchant API key (PAYBOT_MERCHANT_API_KEYS); needed only when the server has keys.",
+    auto_error=False,
+)
+
+
+async def require_merchant_key(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(merchant_bearer)]
+) -> None:
     """With merchant API keys configured, creating a session needs `Authorization: Bearer <key>`."""
     keys = services_of(request).settings.merchant_api_keys
     if not keys:
         return
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    presented = token.strip().encode()
-    if scheme.lower() != "bearer" or not any(
+    presented = credentials.credentials.strip().encode() if credentials else b""
+    if not presented or not any(
         hmac.compare_digest(presented, key.get_secret_value().encode()) for key in keys
     ):
         raise ApiError(

@@ -24,11 +24,24 @@ SessionId = Annotated[str, StringConstraints(min_length=1, max_length=64, patter
 PaymentMethodId = Annotated[str, StringConstraints(max_length=255, pattern=r"^pm_[A-Za-z0-9_]+$")]
 
 
+def _title(field_name: str, _: object) -> str:
+    # From the field's name, not its camelCase alias (which would title "sessionId" as "Sessionid").
+    return field_name.replace("_", " ").capitalize()
+
+
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, str_strip_whitespace=False, field_title_generator=_title
+    )
 
 
 class CreateSessionRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"amount": 5000, "currency": "usd", "reference": "INV-1001"}, {}],
+        }
+    )
+
     amount: StrictInt | None = Field(
         None, gt=0, description="Preset amount in minor units; the payer cannot change it."
     )
@@ -52,6 +65,16 @@ class CreateSessionRequest(_Body):
 
 
 class ChatRequest(_Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"sessionId": "ses_4vX9qT2mLp8RzK1c", "message": "Jane Doe"},
+                {"sessionId": "ses_4vX9qT2mLp8RzK1c", "paymentMethod": "pm_1Qx7sandbox"},
+                {"sessionId": "ses_4vX9qT2mLp8RzK1c", "nextActionCompleted": True},
+            ]
+        }
+    )
+
     session_id: SessionId | None = Field(None, alias="sessionId")
     message: str | None = Field(None, description="1 to 2000 characters after trimming.")
     payment_method: PaymentMethodId | None = Field(None, alias="paymentMethod")
@@ -101,6 +124,8 @@ class Collected(_OnlyKnown):
 
 
 class PaymentOut(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     id: str
     status: Literal["succeeded", "failed", "requires_action", "processing"]
     amount: int
@@ -112,11 +137,15 @@ class PaymentOut(BaseModel):
 
 
 class CardEntryOut(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     mode: Literal["sandbox", "stripe"]
     publishable_key: str | None = Field(None, serialization_alias="publishableKey")
 
 
 class NextActionOut(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     type: Literal["use_stripe_sdk"] = "use_stripe_sdk"
     client_secret: str = Field(serialization_alias="clientSecret")
 
@@ -135,6 +164,8 @@ CurrentField = Literal["name", "amount", "card_number", "expiry", "cvv", "paymen
 
 
 class ChatResponse(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     session_id: str = Field(serialization_alias="sessionId")
     response: str
     status: Status
@@ -153,6 +184,8 @@ class SandboxCardRequest(_Body):
 
 
 class SandboxPaymentMethod(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     id: str
     brand: str
     last4: str
@@ -165,6 +198,8 @@ class SandboxAuthenticateRequest(_Body):
 
 
 class SandboxIntentOut(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     id: str
     status: str
     amount: int
