@@ -14,10 +14,14 @@ PORT ?= 8765
 .PHONY: help install run test lint typecheck bench clean
 
 help:
-	@echo "make run    - install and start the local server at http://$(HOST):$(PORT)"
-	@echo "make test   - install and run the whole test suite"
-	@echo "make bench  - run the benchmarks and print their figures"
-	@echo "make lint   - ruff and mypy"
+	@echo "make run       - install and start the local server at http://$(HOST):$(PORT) (make run PORT=8766 HOST=0.0.0.0)"
+	@echo "make test      - install and run the whole test suite (Debian's Chromium for the browser tests too)"
+	@echo "make lint      - ruff (check and format) and mypy"
+	@echo "make typecheck - mypy only"
+	@echo "make bench     - run the benchmarks and print their figures"
+	@echo "make package   - build the Lambda zips into dist/lambda/ and check they import (docs/deploy.md)"
+	@echo "make install   - install uv (into .tools/ when missing) and the locked dependencies into .venv/"
+	@echo "make clean     - remove .venv, .tools, dist and the caches"
 
 .tools/bin/uv:
 	python3 -m venv .tools

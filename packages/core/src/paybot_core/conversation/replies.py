@@ -158,6 +158,14 @@ def render(
     return " ".join(p for p in (said, question) if p)
 
 
+_NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE})
+
+
+def _left(count: int) -> str:
+    """ "1 try left", "2 tries left": one word for field and payment tries alike."""
+    return f"{count} {'try' if count == 1 else 'tries'} left"
+
+
 def render_parts(
     state: SessionState, notices: tuple[Notice, ...], style: Style = Style.TEXT, *, opening: bool = False
 ) -> tuple[str, str]:
@@ -170,7 +178,10 @@ def render_parts(
         sentence = _notice_text(state, notice, style)
         if sentence:
             parts.append(sentence)
-    question = prompt(state, style) if state.phase is Phase.ACTIVE else ""
+    # A notice that asks its own question ("what would you like to change?") is the question:
+    # the field's prompt after it would ask a second one in the same breath.
+    asks = any(notice.kind in _NOTICES_THAT_ASK for notice in notices)
+    question = prompt(state, style) if state.phase is Phase.ACTIVE and not asks else ""
     return " ".join(p for p in parts if p), question
 
 
@@ -231,7 +242,7 @@ def _tries_left(state: SessionState, on: Field | None, style: Style = Style.TEXT
         return ""
     if style is Style.SPEECH:
         return f" You have {number_words(left)} {'try' if left == 1 else 'tries'} left."
-    return f" ({left} {'try' if left == 1 else 'tries'} left.)"
+    return f" ({_left(left)}.)"
 
 
 def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:
@@ -279,7 +290,7 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:
         if style is Style.SPEECH:
             more = f"{number_words(left)} more {'attempt' if left == 1 else 'attempts'}"
             return f"{reason} Nothing was charged. You can try another card: you have {more}."
-        return f"{reason} Nothing was charged. Please try another card ({left} attempts left)."
+        return f"{reason} Nothing was charged. Please try another card ({_left(left)})."
     if kind is NoticeKind.PAYMENT_NEEDS_AUTHENTICATION:
         return (
             "Your bank needs you to verify this payment. "
