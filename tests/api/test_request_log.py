@@ -32,9 +32,10 @@ def test_each_request_logs_one_line_without_path_query_or_body(
     client.get(f"/v1/sessions/{session}", params={"token": "q-secret"})
     client.get("/no/such/page?x=1")
     client.post("/v1/chat", content=b"{", headers={"content-type": "application/json"})
+    client.get("/static/app.js")
 
     lines = _lines(caplog)
-    assert len(lines) == 5
+    assert len(lines) == 6
     parsed = [LINE.match(line) for line in lines]
     assert all(parsed), lines
     tag = hashlib.sha256(session.encode()).hexdigest()[:12]
@@ -44,9 +45,10 @@ def test_each_request_logs_one_line_without_path_query_or_body(
         ("GET", "/v1/sessions/{session_id}", "200", tag),
         ("GET", "-", "404", "-"),
         ("POST", "/v1/chat", "400", "-"),
+        ("GET", "/static/{path}", "200", "-"),
     ]
     text = "\n".join(lines)
-    for secret in (session, "Jane", "INV-77", "q-secret", "no/such"):
+    for secret in (session, "Jane", "INV-77", "q-secret", "no/such", "app.js"):
         assert secret not in text
 
 

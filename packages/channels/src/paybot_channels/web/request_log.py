@@ -5,7 +5,7 @@
 Never the path (a session id sits in some paths), the query or a body: the route template
 names the endpoint, and the session, where there is one, appears only as the first 12 hex
 digits of its SHA-256, enough to follow one conversation through the log, not to resume it.
-Requests that match no route log ``-`` as their route.
+A mounted app's files log as ``/static/{path}``; requests that match no route log ``-``.
 
 Pure ASGI, like the security headers, so it costs no extra task per request. The route sets the
 session id through `note_session`, which reaches this request's note through a context
@@ -49,6 +49,12 @@ def session_tag(session_id: str | None) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()[:12]
 
 
+def _mount(scope: Scope, entry_root: str) -> str:
+    """A mounted app's template (``/static/{path}``): the prefix its mount added to root_path."""
+    prefix = scope.get("root_path", "")[len(entry_root) :]
+    return f"{prefix}/{{path}}" if prefix else "-"
+
+
 class RequestLog:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -58,6 +64,7 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        entry_root = scope.get("root_path", "")
         status = 500  # what the client gets when the app raises before answering
         note = _Note()
         token = _current.set(note)
@@ -72,7 +79,7 @@ class RequestLog:
             await self.app(scope, receive, send_noting_status)
         finally:
             _current.reset(token)
-            route = getattr(scope.get("route"), "path", None) or "-"
+            route = getattr(scope.get("route"), "path", None) or _mount(scope, entry_root)
             log.info(
                 "%s %s %d %.1fms session=%s",
                 scope["method"],
