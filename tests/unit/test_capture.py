@@ -42,14 +42,15 @@ E = Expecting
         ("12-28", E.EXPIRY, None, 12, 2028, None),
         ("exp. december 2029", E.EXPIRY, None, 12, 2029, None),
         ("456", E.CVV, None, None, None, "456"),
-        (
-            "it's 4567",
-            E.CVV,
-            None,
-            None,
-            None,
-            None,
-        ),  # not only digits: left for the model, not taken as a code
+        # Asked for the code, the message's one short digit run is the code, whatever surrounds it.
+        ("it's 4567", E.CVV, None, None, None, "4567"),
+        ("code is 7391", E.CVV, None, None, None, "7391"),
+        ("the code on the back is 931", E.CVV, None, None, None, "931"),
+        ("931.", E.CVV, None, None, None, "931"),
+        ("🔒 931 🙂", E.CVV, None, None, None, "931"),
+        ("es 123", E.CVV, None, None, None, "123"),
+        ("make it $60", E.CVV, None, None, None, None),
+        ("actually 60 dollars", E.CVV, None, None, None, None),
         ("the cvv is 987", E.OTHER, None, None, None, "987"),
         ("$1,250.50", E.OTHER, None, None, None, None),
         ("I'll pay 50 on 12/25/2026", E.OTHER, None, None, None, None),

@@ -103,6 +103,7 @@ def build(
         max_payment_attempts=settings.max_payment_attempts,
         max_turns=settings.max_turns_per_session,
         accepted_brands=settings.accepted_brands,
+        support_contact=settings.support_contact,
     )
     conversations = ConversationService(
         store=store,

@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .conversation import engine
 from .conversation.events import (
@@ -402,15 +402,14 @@ class ConversationService:
             expecting=state.current_field,
             currency=state.currency,
             amount_preset=state.presets.amount is not None,
+            name=state.name,
             session_id=state.session_id,
             channel=state.channel,
         )
         understood = self.model.understand(redacted, context)
         number, expiry, cvv = _card_facts(capture)
-        return Understood(
-            intents=understood.intents,
-            name=understood.name,
-            amount=understood.amount,
+        return replace(
+            understood,
             card_number=number,
             expiry=expiry,
             cvv=cvv,

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     max_field_attempts: int = Field(3, ge=1, le=10)
     max_payment_attempts: int = Field(3, ge=1, le=10)
     max_turns_per_session: int = Field(60, ge=5, le=1000)
+    support_contact: str = Field(
+        "call us and ask for an agent",
+        min_length=1,
+        max_length=200,
+        description="What the bot tells a payer who asks for a person, quoted as given.",
+    )
     accepted_brands: Annotated[tuple[str, ...], NoDecode] = ("visa", "mastercard", "amex", "discover")
 
     payment_gateway: Literal["sandbox", "stripe"] = "sandbox"

@@ -16,7 +16,7 @@ from pydantic import (
     model_serializer,
 )
 
-from paybot_core.conversation.parse import validate_name
+from paybot_core.understanding import validate_name
 
 MAX_MESSAGE_CHARS = 2000
 

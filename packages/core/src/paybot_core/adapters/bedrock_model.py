@@ -4,7 +4,7 @@ What it may do, and no more:
 - understand free text the rules cannot place: the rules model runs first; only when it understood
   nothing for the field the bot asked for (a name or an amount) is Bedrock asked, through tool use with a
   JSON schema. Every value it proposes passes the same field rules as typed input (`validate_name`,
-  `to_minor_units`); a proposed name must be words the payer actually wrote. It never proposes an amount
+  `parse_minor`); a proposed name must be words the payer actually wrote. It never proposes an amount
   when the merchant preset one, and it never confirms anything: intents (yes, cancel, ...) come from the
   rules only, so a model can never trigger a payment;
 - rephrase a reply from masked facts (off by default, never on the phone channel), keeping every figure
@@ -33,11 +33,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ..conversation.parse import to_minor_units, validate_name
 from ..conversation.state import Field
 from ..conversation.understanding import AmountFact, Intent, NameFact, UnderstandingContext, Understood
 from ..errors import CardDataLeakError
+from ..money import parse_minor
 from ..pci.model_guard import amounts_asked, check_model_request, sanitise_for_model
+from ..understanding.names import validate_name
 from .rules_model import RulesLanguageModel
 
 if TYPE_CHECKING:
@@ -412,9 +413,9 @@ def _merge(
         if isinstance(amount, int | float) and not isinstance(amount, bool):
             amount = str(amount)
         if isinstance(amount, str) and re.fullmatch(r"\s*\d[\d,]*(?:\.\d+)?\s*", amount):
-            money = to_minor_units(amount.strip(), context.currency)
-            if money.minor is not None:
-                return replace(ruled, amount=AmountFact(minor=money.minor))
+            minor = parse_minor(amount.strip(), context.currency)
+            if minor is not None:
+                return replace(ruled, amount=AmountFact(minor=minor))
     return ruled
 
 

@@ -1,14 +1,14 @@
-"""The default language model: the rules parser. Deterministic, offline, microseconds per turn."""
+"""The default language model: the understanding pipeline. Deterministic, offline, microseconds per turn."""
 
 from __future__ import annotations
 
-from ..conversation.parse import understand_text
 from ..conversation.understanding import UnderstandingContext, Understood
+from ..understanding import understand
 
 
 class RulesLanguageModel:
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
-        return understand_text(text, context)
+        return understand(text, context)
 
     def phrase(self, draft: str, facts: dict[str, str]) -> str:
         return draft

@@ -33,7 +33,7 @@ from .events import (
 )
 from .state import CardEntry, CardSummary, Channel, Field, Limits, Phase, Presets, SessionState
 from .turns import FieldFailed
-from .understanding import Intent, Understood
+from .understanding import Intent, Question, Understood
 
 TYPED_FIELDS_COMPLETE = frozenset({"number", "expiry", "cvv"})
 
@@ -163,6 +163,7 @@ def _restart(state: SessionState) -> Transition:
         payment=None,
         field_attempts=(),
         awaiting_change=False,
+        pending_amount=None,
     )
     return Transition(fresh, tuple(actions), (Notice(NoticeKind.RESTARTED),))
 
@@ -209,8 +210,17 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
     if state.payment is not None and state.payment.status == "processing":
         return Transition(state, actions=(RefreshPayment(state.payment.id),))
     expecting = state.current_field
-    if understood.has(Intent.HELP) and not understood.fills_anything:
+    if state.pending_amount is not None:
+        confirmed = _on_pending_amount(state, understood)
+        if confirmed is not None:
+            return confirmed
+        state = state.evolve(pending_amount=None)
+    question = understood.question
+    if (understood.has(Intent.HELP) or question is Question.OTHER) and not understood.fills_anything:
         return Transition(state, notices=(Notice(NoticeKind.HELP, expecting),))
+    if question is not None and not understood.fills_anything:
+        # Answered from the session's facts; no attempt counted, nothing collected changes.
+        return Transition(state, notices=(_answer(state, understood, question, expecting),))
 
     work = _Work(state)
     if understood.card_typed_in_secure_form:
@@ -222,6 +232,8 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
     _apply_change_requests(work, understood)
     if work.state.phase is not Phase.ACTIVE:
         return work.done()
+    if question is not None and question is not Question.OTHER:
+        work.notices.append(_answer(work.state, understood, question, expecting))
     if expecting is Field.CONFIRMATION and not work.changed and not work.notices:
         _confirmation_answer(work, understood)
     elif work.changed:
@@ -249,20 +261,41 @@ def _apply_name(work: _Work, understood: Understood, expecting: Field | None) ->
         _invalid(work, Field.NAME, fact.problem)
 
 
+def _answer(state: SessionState, understood: Understood, question: Question, on: Field | None) -> Notice:
+    return Notice(NoticeKind.ANSWER, on, question.value, understood.question_detail)
+
+
+def _on_pending_amount(state: SessionState, understood: Understood) -> Transition | None:
+    """The bot asked "Did you mean $50.00?": a yes takes it, a no asks for the amount again."""
+    pending = state.pending_amount
+    if understood.has(Intent.AFFIRM) and understood.amount is None:
+        done = state.evolve(amount=pending, pending_amount=None)
+        return Transition(done, notices=(Notice(NoticeKind.ACCEPTED, Field.AMOUNT),))
+    if understood.has(Intent.DENY) and understood.amount is None:
+        again = state.evolve(pending_amount=None, amount=None if state.amount == pending else state.amount)
+        return Transition(again, notices=(Notice(NoticeKind.AMOUNT_NOT_TAKEN, Field.AMOUNT),))
+    return None
+
+
 def _apply_amount(work: _Work, understood: Understood, expecting: Field | None) -> None:
     fact = understood.amount
     if fact is None or work.state.phase is not Phase.ACTIVE:
         return
     preset = work.state.presets.amount
     if preset is not None:
-        if fact.minor != preset:
+        if fact.minor != preset or fact.problem is not None:
             work.notice(NoticeKind.AMOUNT_LOCKED)
+        return
+    if fact.problem == "ambiguous" and fact.minor is not None:
+        # Separators that read two ways ("50,00" in English): ask back, never guess; no attempt.
+        work.state = work.state.evolve(pending_amount=fact.minor)
+        work.notice(NoticeKind.CONFIRM_AMOUNT, Field.AMOUNT)
         return
     if fact.minor is None:
         if expecting is Field.AMOUNT:
-            _invalid(work, Field.AMOUNT, fact.problem or "unreadable")
+            _invalid(work, Field.AMOUNT, fact.problem or "unreadable", fact.currency)
         else:
-            work.notice(NoticeKind.INVALID, Field.AMOUNT, fact.problem)
+            work.notice(NoticeKind.INVALID, Field.AMOUNT, fact.problem, fact.currency)
         return
     if fact.minor > work.state.limits.max_amount:
         if expecting is Field.AMOUNT:

@@ -160,6 +160,9 @@ class NoticeKind(StrEnum):
     EXPIRED = "expired"
     ALREADY_CLOSED = "already_closed"
     PAYMENT_METHOD_REJECTED = "payment_method_rejected"  # detail: code, text
+    ANSWER = "answer"  # a question answered; code: the Question, text: its detail
+    CONFIRM_AMOUNT = "confirm_amount"  # "Did you mean $50.00?" (state.pending_amount)
+    AMOUNT_NOT_TAKEN = "amount_not_taken"  # the payer said no to the amount we read back
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ..declines import decline_sentence
+from ..money import CURRENCIES, Locale, currency_exponent, currency_name, format_money
 from ..pci.cards import BRAND_DISPLAY, Brand, cvv_length
 from .events import Notice, NoticeKind
-from .parse import currency_exponent
 from .state import CardEntry, CardSummary, Field, Phase, SessionState, Status
+from .understanding import Question
 
-_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "cad": "CA$", "aud": "A$", "jpy": "¥"}
-_CURRENCY_WORDS = {
-    "usd": ("dollar", "dollars", "cent", "cents"),
-    "eur": ("euro", "euros", "cent", "cents"),
-    "gbp": ("pound", "pounds", "penny", "pence"),
-}
 _FIELD_WORDS = {
     Field.NAME: "name",
     Field.AMOUNT: "amount",
@@ -37,6 +32,7 @@ _INVALID = {
     (Field.NAME, "too_long"): "That name is longer than 100 characters.",
     (Field.NAME, "too_short"): "A name needs at least two letters.",
     (Field.AMOUNT, "not_positive"): "The amount must be more than zero.",
+    (Field.AMOUNT, "negative"): "The amount must be more than zero; a negative amount can't be paid.",
     (Field.AMOUNT, "too_many_decimals"): "Amounts can have at most two decimal places.",
     (Field.AMOUNT, "unreadable"): "I couldn't read that as an amount; try something like 50 or $50.00.",
     (Field.CARD_NUMBER, "too_short"): "A card number has 13 to 19 digits.",
@@ -77,14 +73,15 @@ def format_amount(minor: int, currency: str, style: Style = Style.TEXT) -> str:
     exponent = currency_exponent(currency)
     major, cents = divmod(minor, 10**exponent) if exponent else (minor, 0)
     if style is Style.SPEECH:
-        one, many, sub_one, sub_many = _CURRENCY_WORDS.get(currency, ("", currency.upper(), "", "hundredths"))
+        known = CURRENCIES.get(currency)
+        one, many, sub_one, sub_many = (
+            known.spoken[Locale.EN] if known else ("", currency.upper(), "", "hundredths")
+        )
         spoken = f"{number_words(major)} {one if major == 1 else many}".strip()
         if cents:
             spoken += f" and {number_words(cents)} {sub_one if cents == 1 else sub_many}"
         return spoken
-    text = f"{major:,}" + (f".{cents:0{exponent}d}" if exponent else "")
-    symbol = _SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency.upper()}"
+    return format_money(minor, currency, Locale.EN)
 
 
 _ONES = (
@@ -198,7 +195,9 @@ def _opening(state: SessionState, style: Style) -> str:
 
 
 def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
-    """The question for the current field."""
+    """The question for the current field (none while an amount is being confirmed back)."""
+    if state.pending_amount is not None:
+        return ""
     current = state.current_field
     if current is Field.NAME:
         return "What is the name on the card?"
@@ -317,7 +316,7 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:
             )
         return (
             f"Sorry, that's too many tries at the {what}, so I've closed this payment. Nothing was charged. "
-            "You can pay another way: call us and ask for an agent, or start a new payment."
+            f"You can pay another way: {state.limits.support_contact}, or start a new payment."
         )
     if kind is NoticeKind.TOO_MANY_PAYMENT_ATTEMPTS:
         return (
@@ -326,7 +325,7 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:
             + (
                 "An agent can help you pay another way."
                 if style is Style.SPEECH
-                else "Please pay another way: call us and ask for an agent."
+                else f"Please pay another way: {state.limits.support_contact}."
             )
         )
     if kind is NoticeKind.TOO_MANY_TURNS:
@@ -345,6 +344,12 @@ def _notice_text(state: SessionState, notice: Notice, style: Style) -> str:
         )
     if kind is NoticeKind.ALREADY_CLOSED:
         return _closed_text(state, style)
+    if kind is NoticeKind.ANSWER:
+        return answer_text(state, notice, style)
+    if kind is NoticeKind.CONFIRM_AMOUNT and state.pending_amount is not None:
+        return f"Did you mean {format_amount(state.pending_amount, state.currency, style)}? (yes or no)"
+    if kind is NoticeKind.AMOUNT_NOT_TAKEN:
+        return "OK, let's get the amount right."
     if kind is NoticeKind.PAYMENT_METHOD_REJECTED:
         return notice.text or "I couldn't use that card; please enter it again."
     return ""
@@ -356,6 +361,11 @@ def _invalid_text(state: SessionState, notice: Notice, style: Style = Style.TEXT
         return _KEYPAD_FAILURES[code]
     if style is Style.SPEECH and on is not None and (on, code) in _SPEECH_INVALID:
         return _SPEECH_INVALID[(on, code)]
+    if on is Field.AMOUNT and code == "other_currency":
+        return (
+            f"This payment is in {_currency_words(state.currency)}, so I can't take an amount in "
+            f"{_currency_words(notice.text or '')}."
+        )
     if on is Field.AMOUNT and code == "over_max":
         return (
             f"The most I can take in one payment is {format_amount(state.limits.max_amount, state.currency)}."
@@ -419,3 +429,108 @@ def _closed_text(state: SessionState, style: Style) -> str:
         f"This payment session is {state.status.value} and nothing more can happen in it. "
         "Start a new payment to try again."
     )
+
+
+def _currency_words(currency: str) -> str:
+    return f"{currency_name(currency, Locale.EN)} ({currency.upper()})" if currency else "another currency"
+
+
+def answer_text(state: SessionState, notice: Notice, style: Style = Style.TEXT) -> str:
+    """A question answered from the session's facts (never a promise the session cannot keep)."""
+    question = Question(notice.code or Question.OTHER.value)
+    presets = state.presets
+    if question is Question.AMOUNT_OWED:
+        if presets.amount is not None:
+            what = f" for {_reference(state, style)}" if presets.reference else ""
+            return f"The amount due is {format_amount(presets.amount, state.currency, style)}{what}."
+        if state.amount is not None:
+            told = format_amount(state.amount, state.currency, style)
+            return f"You told me {told}; you can change it before paying."
+        return "You choose the amount: tell me how much you'd like to pay."
+    if question is Question.PURPOSE:
+        ref = _reference(state, style)
+        if presets.description and presets.reference:
+            return f"This payment is for {presets.description} (reference {ref})."
+        if presets.description:
+            return f"This payment is for {presets.description}."
+        if presets.reference:
+            return f"This payment is for reference {ref}."
+        return (
+            "I don't have a description of this payment; "
+            "the business that sent you here can tell you what it is for."
+        )
+    if question is Question.SECURITY:
+        if state.card_entry is CardEntry.SECURE:
+            return (
+                "Yes. Your card details go from the secure form straight to our payment processor over an "
+                "encrypted connection; this chat never sees the full card number or security code, and only "
+                "the card's brand and last 4 digits are shown."
+            )
+        return (
+            "Yes. Card details typed here are held encrypted for this conversation only, are never logged, "
+            "and are deleted as soon as the payment method is created; "
+            "only the brand and last 4 digits are shown."
+        )
+    if question is Question.WHY_FIELD:
+        return _WHY.get(notice.field, _WHY[None]) if notice.field else _WHY[None]
+    if question is Question.PAYMENT_METHODS:
+        brands = accepted_brands_text(state)
+        asked = _brand_of(notice.text)
+        if asked is not None:
+            name = BRAND_DISPLAY[asked]
+            if asked.value in state.limits.accepted_brands:
+                return f"Yes, {name} cards are accepted."
+            return f"Sorry, {name} cards aren't accepted here; we accept {brands}."
+        return f"You can pay by card: we accept {brands}."
+    if question is Question.OTHER_METHOD:
+        method = notice.text or "that"
+        brands = accepted_brands_text(state)
+        return f"No, {method} isn't possible here: this payment can only be made by card ({brands})."
+    if question is Question.PARTIAL:
+        if presets.amount is not None:
+            fixed = format_amount(presets.amount, state.currency, style)
+            return f"No, the amount of {fixed} was set by the business and has to be paid in full here."
+        return "You choose the amount: tell me how much you'd like to pay."
+    if question is Question.PERSON:
+        return (
+            f"To speak to a person, {state.limits.support_contact}. "
+            "This payment stays open if you'd like to finish it here."
+        )
+    if question is Question.COLLECTED:
+        have = []
+        if state.name:
+            have.append(f"name {state.name}")
+        if state.amount is not None:
+            have.append(f"amount {format_amount(state.amount, state.currency, style)}")
+        if state.card is not None and state.card.last4:
+            have.append(f"card {describe_card(state.card, style)}")
+        return (
+            ("So far I have: " + ", ".join(have) + ".") if have else "I don't have any of your details yet."
+        )
+    return _help_text(state, notice.field)
+
+
+_WHY: dict[Field | None, str] = {
+    Field.NAME: "The name on the card lets your bank check that the payment is really yours.",
+    Field.AMOUNT: "I need the amount to know how much to charge, and I'll confirm it with you before paying.",
+    Field.CARD_NUMBER: "The card details are what the payment is made with; they go to the payment processor "
+    "and are never stored here.",
+    Field.EXPIRY: "Banks check the expiry date with the card number before they approve a payment.",
+    Field.CVV: "The security code proves the card is in your hands; it is used once and never stored.",
+    Field.PAYMENT_METHOD: "The card details are what the payment is made with; they go from the secure form "
+    "to the payment processor and never through this chat.",
+    Field.CONFIRMATION: "Nothing is charged until you say yes, so I ask before making the payment.",
+    None: "I ask only for what the payment needs: the cardholder's name, the amount and the card.",
+}
+
+
+def _brand_of(detail: str | None) -> Brand | None:
+    if not detail:
+        return None
+    words = detail.replace("american express", "amex").split()
+    for word in reversed(words):
+        try:
+            return Brand(word)
+        except ValueError:
+            continue
+    return None

@@ -113,6 +113,7 @@ class Limits:
     max_payment_attempts: int = 3
     max_turns: int = 60
     accepted_brands: tuple[str, ...] = ("visa", "mastercard", "amex", "discover")
+    support_contact: str = "call us and ask for an agent"  # PAYBOT_SUPPORT_CONTACT, quoted as given
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class SessionState:
     field_attempts: tuple[tuple[str, int], ...] = ()
     turns: int = 0
     awaiting_change: bool = False  # the payer said "no" at confirmation; we asked what to change
+    pending_amount: int | None = None  # an amount read two ways, asked back ("Did you mean $50.00?")
     version: int = 0
 
     @property

@@ -25,6 +25,21 @@ class Intent(StrEnum):
     PAY = "pay"  # states the wish to pay; fills nothing
 
 
+class Question(StrEnum):
+    """What a payer asks; answered from the session's facts without counting an attempt."""
+
+    AMOUNT_OWED = "amount_owed"
+    PURPOSE = "purpose"
+    SECURITY = "security"
+    WHY_FIELD = "why_field"
+    PAYMENT_METHODS = "payment_methods"  # detail: the card or brand asked about, if any
+    OTHER_METHOD = "other_method"  # bank transfer, PayPal...: the answer is no; detail: which
+    PARTIAL = "partial"
+    PERSON = "person"
+    COLLECTED = "collected"
+    OTHER = "other"  # a question of no kind we know: explained like help
+
+
 @dataclass(frozen=True)
 class NameFact:
     value: str | None = None
@@ -33,8 +48,15 @@ class NameFact:
 
 @dataclass(frozen=True)
 class AmountFact:
+    """An amount in the session's minor units, or the problem with what was written.
+
+    problem: not_positive | too_many_decimals | unreadable | negative | other_currency (with
+    `currency`, what the payer wrote) | ambiguous (with `minor`, the likelier reading, to confirm).
+    """
+
     minor: int | None = None
-    problem: str | None = None  # not_positive | too_many_decimals | unreadable
+    problem: str | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,9 @@ class Understood:
     expiry: ExpiryFact | None = None
     cvv: CvvFact | None = None
     card_typed_in_secure_form: bool = False
+    question: Question | None = None
+    question_detail: str | None = None
+    language: str | None = None  # the message's language when it is plainly one ("en", "es")
 
     def has(self, intent: Intent) -> bool:
         return intent in self.intents
@@ -84,6 +109,8 @@ class UnderstandingContext:
     expecting: Field | None
     currency: str
     amount_preset: bool
+    locale: str = "en"  # the session's language
+    name: str | None = None  # the name collected so far, so "Jon, not John" can be read
     session_id: str = ""  # for usage accounting only; never sent to a model
     channel: Channel = Channel.WEB
     extra: dict[str, str] = field(default_factory=dict)

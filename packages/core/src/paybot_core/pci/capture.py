@@ -251,6 +251,14 @@ def _take_expiry(canon: Canonical, expecting: Expecting, capture: CardCapture) -
     return canon
 
 
+# One run of 1-8 digits that is not money ("$50", "50 dollars") and not part of a longer number.
+_LONE_DIGIT_RUN = re.compile(
+    r"(?<![\d$€£¥.,])(\d{1,8})(?![\d]|[.,]\d)(?!\s*(?:dollars?|bucks|euros?|pesos?|dolares|usd|eur)\b)",
+    re.IGNORECASE,
+)
+_ANY_DIGITS = re.compile(r"\d+")
+
+
 def _take_cvv(
     canon: Canonical, expecting: Expecting, capture: CardCapture, *, after_number: bool
 ) -> Canonical:
@@ -264,10 +272,12 @@ def _take_cvv(
         return canon
     text = canon.text
     if expecting is Expecting.CVV:
-        stripped = text.strip()
-        if re.fullmatch(r"\d{1,8}", stripped):
-            capture.cvv = stripped
-            return canon.replace(0, len(text), CVV_PLACEHOLDER)
+        # The bot asked for the code: the one short digit run of the message is the attempt, whatever
+        # words, punctuation or emoji are around it ("931.", "it's 7391 🙂").
+        runs = list(_LONE_DIGIT_RUN.finditer(text))
+        if len(runs) == 1 and len(_ANY_DIGITS.findall(text)) == 1:
+            capture.cvv = runs[0].group(1)
+            return canon.replace(runs[0].start(1), runs[0].end(1), CVV_PLACEHOLDER)
     after_expiry = _CODE_AFTER_EXPIRY.search(text) if capture.has_expiry else None
     if after_expiry:
         capture.cvv = after_expiry.group(1)

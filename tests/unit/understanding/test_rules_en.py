@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from paybot_core.conversation.parse import understand_text, validate_name
 from paybot_core.conversation.state import Field
 from paybot_core.conversation.understanding import Intent, UnderstandingContext
+from paybot_core.understanding import understand as understand_text
+from paybot_core.understanding import validate_name
 
 
 def understand(text: str, expecting: Field | None = Field.NAME):
@@ -126,7 +127,7 @@ def test_amounts(text: str, expecting: Field, minor: int) -> None:
     [
         ("0", "not_positive"),
         ("$0.00", "not_positive"),
-        ("-5", "not_positive"),
+        ("-5", "negative"),
         ("50.555", "too_many_decimals"),
         ("fifty-ish 5 0 x", "unreadable"),
     ],

@@ -1,0 +1,77 @@
+"""Understanding what a payer typed: redacted text in, `Understood` out, one job per stage.
+
+    normalise -> tokenise -> detect the language -> read numbers -> amount -> intents
+    -> question -> name -> corrections
+
+Every stage is a general rule over tokens and the per-locale vocabulary (`vocab/`), never a list
+of sentences. The session's locale and the message's own language are both consulted, the
+message's first, so "sí" is understood in an English session and "y" is never a yes in Spanish.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..conversation.state import Field
+from ..conversation.understanding import AmountFact, Intent, UnderstandingContext, Understood
+from ..money import Locale
+from .amounts import extract_amount
+from .corrections import corrected_name
+from .intents import detect_intents
+from .language import detect_language
+from .lexicon import lexicon
+from .names import extract_name, validate_name
+from .normalise import normalise
+from .numbers import read_numbers
+from .questions import detect_question
+from .tokens import tokenise
+
+__all__ = ["understand", "validate_name"]
+
+_DIGIT = re.compile(r"\d")
+
+
+def understand(text: str, context: UnderstandingContext) -> Understood:
+    """Intents, a question, a name and an amount from one redacted message."""
+    clean = normalise(text)
+    tokens = tokenise(clean)
+    language = detect_language(tokens)
+    session = _locale(context.locale)
+    locales = (language, session) if language and language is not session else (session,)
+    lex = lexicon(*locales)
+    numbered = read_numbers(tokens, lex, language or session)
+    expecting = context.expecting
+    intents = detect_intents(tokens, lex)
+    question, detail = detect_question(tokens, lex)
+    # A question asks, it does not answer: no bare amount or bare name is read out of one.
+    amount = extract_amount(
+        numbered, lex, context.currency, expecting=expecting is Field.AMOUNT and question is None
+    )
+    name = extract_name(
+        tokens,
+        clean,
+        lex,
+        expecting_name=expecting is Field.NAME and not intents - {Intent.GREETING, Intent.PAY},
+        is_question=question is not None,
+    )
+    if name is None or name.value is None:
+        name = corrected_name(tokens, lex, context.name) or name
+    if name is not None and name.value is None and (amount is not None or intents or question is not None):
+        name = None  # the message was about something else; not a failed attempt at a name
+    if amount is None and expecting is Field.AMOUNT and not intents and name is None and question is None:
+        amount = AmountFact(problem="unreadable") if _DIGIT.search(clean) else None
+    return Understood(
+        intents=intents,
+        name=name,
+        amount=amount,
+        question=question,
+        question_detail=detail,
+        language=language.value if language else None,
+    )
+
+
+def _locale(value: str) -> Locale:
+    try:
+        return Locale(value)
+    except ValueError:
+        return Locale.EN

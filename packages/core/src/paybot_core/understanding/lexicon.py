@@ -1,0 +1,229 @@
+"""The per-locale vocabulary (`vocab/en.py`, `vocab/es.py`) in the shape the stages match with.
+
+Entries are folded once here (lower case, no accents, one apostrophe) and phrases are split into
+words, so the data files stay plain lists a linguist can edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+
+from ..money import Locale
+from .normalise import fold
+from .tokens import Token
+from .vocab import en, es
+
+Phrase = tuple[str, ...]
+
+_MODULES: dict[Locale, ModuleType] = {Locale.EN: en, Locale.ES: es}
+
+
+def phrase(text: str) -> Phrase:
+    """A vocabulary entry as folded words; ":" and "?" stay words of their own."""
+    return tuple(fold(text).replace(":", " :").replace("?", " ?").split())
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Phrases indexed by first word, longest first, for matching at a position."""
+
+    by_first: dict[str, tuple[Phrase, ...]]
+    words: frozenset[str]  # every single-word entry
+
+    @classmethod
+    def of(cls, entries: Iterable[str]) -> PhraseSet:
+        index: dict[str, list[Phrase]] = {}
+        for entry in entries:
+            p = phrase(entry)
+            if p:
+                index.setdefault(p[0], []).append(p)
+        return cls(
+            {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()},
+            frozenset(p[0] for v in index.values() for p in v if len(p) == 1),
+        )
+
+    def __or__(self, other: PhraseSet) -> PhraseSet:
+        merged = {k: list(v) for k, v in self.by_first.items()}
+        for k, v in other.by_first.items():
+            merged.setdefault(k, []).extend(p for p in v if p not in merged[k])
+        return PhraseSet(
+            {k: tuple(sorted(v, key=len, reverse=True)) for k, v in merged.items()}, self.words | other.words
+        )
+
+    def match_at(self, tokens: Sequence[Token], i: int) -> int:
+        """Length of the longest phrase starting at tokens[i], or 0."""
+        if i >= len(tokens):
+            return 0
+        for form in tokens[i].forms:
+            for p in self.by_first.get(form, ()):
+                if _matches(tokens, i, p):
+                    return len(p)
+        return 0
+
+    def find(self, tokens: Sequence[Token], start: int = 0) -> tuple[int, int] | None:
+        """The first (position, length) where a phrase occurs, or None."""
+        for i in range(start, len(tokens)):
+            n = self.match_at(tokens, i)
+            if n:
+                return i, n
+        return None
+
+    def has(self, token: Token) -> bool:
+        return any(f in self.words for f in token.forms)
+
+
+def _matches(tokens: Sequence[Token], i: int, p: Phrase) -> bool:
+    if i + len(p) > len(tokens):
+        return False
+    return all(word in tokens[i + k].forms for k, word in enumerate(p))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One or more locales' vocabulary, merged: what a message is matched against."""
+
+    locales: tuple[Locale, ...]
+    yes: PhraseSet
+    yes_filler: PhraseSet
+    no: PhraseSet
+    no_filler: PhraseSet
+    negations: PhraseSet
+    hesitation: PhraseSet
+    cancel: PhraseSet
+    restart: PhraseSet
+    help: PhraseSet
+    command_filler: PhraseSet
+    command_filler_or_no: PhraseSet  # "no, cancel it": a no may stand before a command
+    typo_min_length: int
+    change_verbs: PhraseSet
+    change_words: PhraseSet
+    card_words: PhraseSet
+    name_words: PhraseSet
+    amount_words: PhraseSet
+    correction_cues: PhraseSet
+    not_words: PhraseSet
+    greetings: PhraseSet
+    pay_words: PhraseSet
+    name_cues_strong: PhraseSet
+    name_cues_weak: PhraseSet
+    clause_words: PhraseSet
+    name_particles: frozenset[str]
+    not_names: PhraseSet
+    currency_words: dict[Phrase, str]
+    minor_words: PhraseSet
+    amount_cues: PhraseSet
+    negative_words: PhraseSet
+    questions: dict[str, PhraseSet]
+    other_methods: PhraseSet
+    card_method_words: PhraseSet
+    question_starters: PhraseSet
+    not_amount_labels: PhraseSet
+    only_here: frozenset[str]
+    number_units: dict[str, int]
+    number_tens: dict[str, int]
+    number_hundreds: dict[str, int]
+    number_scales: dict[str, int]
+    number_joiners: frozenset[str]
+    number_articles: frozenset[str]
+    decimal_point: frozenset[str]
+
+
+_PHRASE_FIELDS = [
+    "yes",
+    "yes_filler",
+    "no",
+    "no_filler",
+    "negations",
+    "hesitation",
+    "cancel",
+    "restart",
+    "help",
+    "command_filler",
+    "change_verbs",
+    "change_words",
+    "card_words",
+    "name_words",
+    "amount_words",
+    "correction_cues",
+    "not_words",
+    "pay_words",
+    "name_cues_strong",
+    "name_cues_weak",
+    "clause_words",
+    "not_names",
+    "minor_words",
+    "amount_cues",
+    "negative_words",
+    "other_methods",
+    "card_method_words",
+    "question_starters",
+    "not_amount_labels",
+]
+
+
+def _one(locale: Locale) -> Lexicon:
+    m = _MODULES[locale]
+    sets = {name: PhraseSet.of(getattr(m, name.upper())) for name in _PHRASE_FIELDS}
+    hundreds = {fold(k): v for k, v in getattr(m, "NUMBER_HUNDREDS", {}).items()}
+    if hasattr(m, "NUMBER_HUNDRED"):
+        hundreds.update({fold(k): 100 for k in m.NUMBER_HUNDRED})
+    return Lexicon(
+        locales=(locale,),
+        command_filler_or_no=sets["command_filler"] | sets["no"],
+        typo_min_length=m.TYPO_MIN_LENGTH,
+        greetings=PhraseSet.of((*m.GREETINGS, *m.GREETING_PHRASES)),
+        name_particles=frozenset(fold(p) for p in m.NAME_PARTICLES),
+        currency_words={phrase(k): v for k, v in m.CURRENCY_WORDS.items()},
+        questions={kind: PhraseSet.of(entries) for kind, entries in m.QUESTIONS.items()},
+        only_here=frozenset(fold(w) for w in m.ONLY_HERE),
+        number_units={fold(k): v for k, v in m.NUMBER_UNITS.items()},
+        number_tens={fold(k): v for k, v in m.NUMBER_TENS.items()},
+        number_hundreds=hundreds,
+        number_scales={fold(k): v for k, v in m.NUMBER_SCALES.items()},
+        number_joiners=frozenset(fold(w) for w in m.NUMBER_JOINERS),
+        number_articles=frozenset(fold(w) for w in m.NUMBER_ARTICLES),
+        decimal_point=frozenset(fold(w) for w in m.DECIMAL_POINT),
+        **sets,
+    )
+
+
+def _merge(a: Lexicon, b: Lexicon) -> Lexicon:
+    values: dict[str, object] = {}
+    for name in Lexicon.__dataclass_fields__:
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "locales":
+            values[name] = x + y
+        elif name == "typo_min_length":
+            values[name] = max(x, y)
+        elif isinstance(x, dict) and name == "questions":
+            values[name] = {
+                k: x.get(k, PhraseSet({}, frozenset())) | y.get(k, PhraseSet({}, frozenset()))
+                for k in x.keys() | y.keys()
+            }
+        elif isinstance(x, dict):
+            values[name] = {**y, **x}
+        else:
+            values[name] = x | y
+    # A word the first locale joins sentences with is never a yes borrowed from the second:
+    # in Spanish "y" is "and", whatever it means in an English chat.
+    connectives = a.clause_words.words | a.number_joiners
+    yes = values["yes"]
+    assert isinstance(yes, PhraseSet)
+    values["yes"] = PhraseSet(
+        {k: v for k, v in yes.by_first.items() if not (k in connectives and k not in a.yes.by_first)},
+        yes.words - (connectives - a.yes.words),
+    )
+    return Lexicon(**values)  # type: ignore[arg-type]
+
+
+@cache
+def lexicon(*locales: Locale) -> Lexicon:
+    """The vocabulary of these locales together (the first one wins where they disagree)."""
+    result = _one(locales[0])
+    for other in locales[1:]:
+        if other not in result.locales:
+            result = _merge(result, _one(other))
+    return result

@@ -1,0 +1,152 @@
+"""Stage 8: the payer's name, taken whole, in any script.
+
+Two ways a message gives a name: after a cue ("my name is", "the name on the card is",
+"me llamo", "I'm"), or, when the bot asked for the name, as a clause made only of name words
+("Jane Doe", "Hello! Jane Doe", "... for the gym membership. Sam O'Neil"). A name runs until the
+sentence goes on ("and", "calling", a comma), so no part of it is dropped for being a common word
+too ("Trần Minh An", "Noah Stop", "Will Power"). A weak cue ("I'm", "soy") also starts sentences
+that are not names ("I'm lost", "I'm happy to pay"): what follows it must not be a known non-name
+word. A greeting, a question or a command is never a name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..conversation.understanding import NameFact
+from .intents import covered
+from .lexicon import Lexicon
+from .tokens import Kind, Token, clauses
+
+MAX_NAME_LENGTH = 100
+MIN_NAME_LENGTH = 2
+MAX_NAME_WORDS = 8
+_NAME_ALLOWED = re.compile(r"[^\W\d_]|[ '\-.]")
+# After a weak cue, a word like "calling" or "confused" describes the payer, it does not name them.
+_STATE_WORD = re.compile(r"[a-z]{3,}(?:ing|ed)")
+# "I'm happy to pay", "I'm done with this": a complement follows a state, never a name.
+_COMPLEMENTS = frozenset(
+    {"to", "with", "about", "that", "of", "at", "in", "on", "for", "a", "an", "para", "con", "en"}
+)
+
+
+def validate_name(candidate: str) -> NameFact:
+    """The field rule: 2-100 characters of letters (any script), spaces, apostrophes, hyphens, periods."""
+    name = " ".join(candidate.split())
+    if len(name) > MAX_NAME_LENGTH:
+        return NameFact(problem="too_long")
+    if any(not _NAME_ALLOWED.match(ch) for ch in name) or not any(ch.isalpha() for ch in name):
+        return NameFact(problem="invalid_characters")
+    if len(name) < MIN_NAME_LENGTH:
+        return NameFact(problem="too_short")
+    return NameFact(value=name)
+
+
+def extract_name(
+    tokens: list[Token], raw: str, lex: Lexicon, *, expecting_name: bool, is_question: bool
+) -> NameFact | None:
+    cued = _after_cue(tokens, lex)
+    if cued is not None:
+        return cued
+    if not expecting_name or is_question:
+        return None
+    for clause in clauses(tokens):
+        words = _without_greeting(clause, lex)
+        if words and _is_bare_name(words, lex):
+            return validate_name(_text(words))
+    return _problem(raw, tokens, lex)
+
+
+def _after_cue(tokens: list[Token], lex: Lexicon) -> NameFact | None:
+    for cues, weak in ((lex.name_cues_strong, False), (lex.name_cues_weak, True)):
+        start = 0
+        while (found := cues.find(tokens, start)) is not None:
+            i, n = found
+            start = i + 1
+            taken = _take_name(tokens, i + n, lex)
+            if not taken:
+                continue
+            if weak and not _plausible_after_weak_cue(taken, tokens, lex):
+                continue
+            return validate_name(_text(taken))
+    return None
+
+
+def _take_name(tokens: list[Token], start: int, lex: Lexicon) -> list[Token]:
+    taken: list[Token] = []
+    for k in range(start, len(tokens)):
+        t = tokens[k]
+        if t.kind is not Kind.WORD:
+            break
+        particle = t.key in lex.name_particles
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if particle and taken and nxt is not None and nxt.kind is Kind.WORD and not lex.clause_words.has(nxt):
+            taken.append(t)  # "María de la Cruz"
+            continue
+        if lex.clause_words.has(t) or particle:
+            break
+        taken.append(t)
+        if len(taken) == MAX_NAME_WORDS:
+            break
+    return taken
+
+
+def _plausible_after_weak_cue(taken: list[Token], tokens: list[Token], lex: Lexicon) -> bool:
+    first = taken[0]
+    if lex.not_names.has(first) or (first.text.islower() and _STATE_WORD.fullmatch(first.key)):
+        return False
+    end = tokens.index(taken[-1]) + 1
+    if end < len(tokens) and tokens[end].kind is Kind.WORD and tokens[end].key in _COMPLEMENTS:
+        return False
+    return all(not lex.not_names.has(t) or _capitalised(t) for t in taken[1:])
+
+
+def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:
+    words = list(clause)
+    while words and (n := lex.greetings.match_at(words, 0)):
+        words = words[n:]
+    while words and words[-1].kind is Kind.WORD and lex.yes_filler.has(words[-1]) and len(words) > 1:
+        words = words[:-1]  # "Jane Doe please"
+    return words
+
+
+def _is_bare_name(words: list[Token], lex: Lexicon) -> bool:
+    if len(words) > MAX_NAME_WORDS or any(t.kind is not Kind.WORD for t in words):
+        return False
+    for command in (lex.cancel, lex.restart, lex.help, lex.yes, lex.no):
+        if covered(words, command, lex.command_filler):
+            return False
+    if lex.not_names.has(words[0]) or words[0].key in lex.name_particles:
+        return False
+    title_case = all(_capitalised(t) for t in words)
+    # A common word inside a name typed as a name ("Trần Minh An", "Noah Stop") is part of it.
+    return all(not lex.not_names.has(t) or (title_case and k > 0) for k, t in enumerate(words))
+
+
+def _capitalised(token: Token) -> bool:
+    return token.text[:1].isupper()
+
+
+def _text(words: list[Token]) -> str:
+    return " ".join(t.text for t in words)
+
+
+def _problem(raw: str, tokens: list[Token], lex: Lexicon) -> NameFact | None:
+    """A message that tries to be a name and breaks the rule ("J4ne", "<b>x</b>", 101 letters)."""
+    if any(t.kind is Kind.PLACEHOLDER for t in tokens) or any(lex.not_names.has(t) for t in tokens):
+        return None  # a sentence, not an attempt at a name
+    greeting = lex.greetings.match_at(tokens, 0)
+    rest = raw[tokens[greeting - 1].end :] if greeting else raw
+    # Emoji and other pictographs are decoration; markup and digits are not a name's characters.
+    body = "".join(
+        ch for ch in rest if not unicodedata.category(ch).startswith(("So", "Sk", "C")) or ch in "^`"
+    )
+    body = body.strip(" ,.!?;:")
+    if not body:
+        return None
+    if len(body) > MAX_NAME_LENGTH:
+        return NameFact(problem="too_long")
+    if any(not _NAME_ALLOWED.match(ch) for ch in body):
+        return NameFact(problem="invalid_characters")
+    return None
