@@ -104,6 +104,7 @@ def build(
         max_turns=settings.max_turns_per_session,
         accepted_brands=settings.accepted_brands,
         support_contact=settings.support_contact,
+        default_locale=settings.default_locale.value,
     )
     conversations = ConversationService(
         store=store,

@@ -42,7 +42,6 @@ from .conversation.events import (
     UserTurn,
     WipeVault,
 )
-from .conversation.replies import Style, render_parts
 from .conversation.state import CardEntry, Channel, Field, Limits, Phase, Presets, SealedCardRef, SessionState
 from .conversation.turns import (
     Cancel,
@@ -85,6 +84,7 @@ from .ports import (
     PaymentRequest,
     SessionStore,
 )
+from .replies import Style, render_parts
 
 log = logging.getLogger("paybot.service")
 
@@ -402,6 +402,7 @@ class ConversationService:
             expecting=state.current_field,
             currency=state.currency,
             amount_preset=state.presets.amount is not None,
+            locale=state.locale,
             name=state.name,
             session_id=state.session_id,
             channel=state.channel,
@@ -516,7 +517,8 @@ class ConversationService:
     def _audit(
         self, kind: str, state: SessionState, at: float, **details: str | int | float | bool | None
     ) -> None:
-        self.audit.append(AuditEvent(kind, state.session_id, at, {"channel": state.channel.value, **details}))
+        facts = {"channel": state.channel.value, "locale": state.locale}
+        self.audit.append(AuditEvent(kind, state.session_id, at, {**facts, **details}))
 
 
 def _log_payment_outcome(before: SessionState, after: SessionState, *, via: str | None) -> None:

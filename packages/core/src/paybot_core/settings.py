@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from .conversation.state import CardEntry
 from .errors import SettingsError
+from .money import Locale
 from .settings_errors import describe_settings_errors
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -53,6 +54,9 @@ class Settings(BaseSettings):
     max_field_attempts: int = Field(3, ge=1, le=10)
     max_payment_attempts: int = Field(3, ge=1, le=10)
     max_turns_per_session: int = Field(60, ge=5, le=1000)
+    default_locale: Locale = Field(
+        Locale.EN, description="A session's language when the merchant sets none (en or es)."
+    )
     support_contact: str = Field(
         "call us and ask for an agent",
         min_length=1,

@@ -26,14 +26,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from paybot_core.conversation.replies import (
-    Style,
-    describe_card,
-    format_amount,
-    number_words,
-    spell_digits,
-    spoken_code,
-)
 from paybot_core.conversation.state import CardEntry, Channel, Field, Phase, Presets, Status
 from paybot_core.conversation.turns import (
     ChangeCard,
@@ -46,6 +38,14 @@ from paybot_core.conversation.turns import (
 from paybot_core.errors import InputDecryptionError, PaybotError
 from paybot_core.pci.cards import Brand, cvv_length
 from paybot_core.ports import AccountDue, KeypadDecryptor
+from paybot_core.replies import (
+    Style,
+    describe_card,
+    format_amount,
+    number_words,
+    spell_digits,
+    spoken_code,
+)
 from paybot_core.services import Reply
 
 from .events import ConnectContactFlowEvent

@@ -233,6 +233,7 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
             description=body.description,
             customer_name=body.customer_name,
             card_entry=card_entry,
+            locale=body.locale,
         )
         return _noted(await runner.run(_started, services, presets, 201))
 

@@ -20,6 +20,7 @@ def chat_response(reply: Reply, settings: Settings) -> ChatResponse:
         payment=_payment(state),
         card_entry=_card_entry(state, settings),
         next_action=_next_action(state),
+        locale=state.locale,
     )
 
 

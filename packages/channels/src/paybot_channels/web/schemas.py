@@ -52,6 +52,9 @@ class CreateSessionRequest(_Body):
         None, alias="customerName"
     )
     card_entry: Literal["secure", "typed"] | None = Field(None, alias="cardEntry")
+    locale: Literal["en", "es"] | None = Field(
+        None, description="The session's language; absent: PAYBOT_DEFAULT_LOCALE, switched by the payer's."
+    )
 
     @field_validator("customer_name")
     @classmethod
@@ -174,6 +177,7 @@ class ChatResponse(BaseModel):
     payment: PaymentOut | None
     card_entry: CardEntryOut | None = Field(serialization_alias="cardEntry")
     next_action: NextActionOut | None = Field(serialization_alias="nextAction")
+    locale: Literal["en", "es"]
 
 
 class SandboxCardRequest(_Body):

@@ -59,6 +59,7 @@ def new_session(
         expires_at=now + limits.ttl_seconds,
         name=presets.customer_name,
         amount=presets.amount,
+        locale=presets.locale or limits.default_locale,
     )
 
 
@@ -201,6 +202,9 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
     state, ended = _count_turn(state, now)
     if ended is not None:
         return ended
+    if understood.language and understood.language != state.locale and state.presets.locale is None:
+        # A payer who writes plainly in the other language is answered in it from this turn on.
+        state = state.evolve(locale=understood.language)
     if understood.has(Intent.CANCEL):
         return _cancel(state)
     if understood.has(Intent.RESTART):

@@ -101,6 +101,7 @@ class Presets:
     description: str | None = None
     customer_name: str | None = None
     card_entry: CardEntry = CardEntry.SECURE
+    locale: str | None = None  # set by the merchant: the session speaks it and never switches
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class Limits:
     max_turns: int = 60
     accepted_brands: tuple[str, ...] = ("visa", "mastercard", "amex", "discover")
     support_contact: str = "call us and ask for an agent"  # PAYBOT_SUPPORT_CONTACT, quoted as given
+    default_locale: str = "en"  # PAYBOT_DEFAULT_LOCALE: a session's language when the merchant sets none
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class SessionState:
     turns: int = 0
     awaiting_change: bool = False  # the payer said "no" at confirmation; we asked what to change
     pending_amount: int | None = None  # an amount read two ways, asked back ("Did you mean $50.00?")
+    locale: str = "en"  # the language the session speaks now ("en" | "es")
     version: int = 0
 
     @property

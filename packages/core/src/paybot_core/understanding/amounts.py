@@ -76,6 +76,8 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
     if c.marked and not c.minor_unit:
         c.cents = _trailing_cents(tokens, k, lex)
     # "60 not 50", "60 instead of 50": the payer sets the first against the second.
+    if k < len(tokens) and tokens[k].kind is Kind.PUNCT and tokens[k].text == ",":
+        k += 1  # "60, no 50"
     not_at = lex.not_words.match_at(tokens, k)
     if not_at and any(t.kind is Kind.NUMBER for t in tokens[k + not_at : k + not_at + 2]):
         c.cued = True

@@ -91,7 +91,10 @@ def _is_yes(parts: list[list[Token]], tokens: list[Token], lex: Lexicon) -> bool
         return False
     if any(lex.negations.has(t) or lex.no.has(t) for t in tokens):
         return False
-    return all(covered(clause, lex.yes, lex.yes_filler) for clause in parts)
+    # Every clause is a yes or only courtesy ("Sí, por favor"), and at least one is a yes.
+    answers = [covered(clause, lex.yes, lex.yes_filler) for clause in parts]
+    courtesy = [covered(clause, lex.yes_filler, lex.yes_filler) for clause in parts]
+    return any(answers) and all(a or c for a, c in zip(answers, courtesy, strict=True))
 
 
 def _changes(parts: list[list[Token]], lex: Lexicon) -> set[Intent]:

@@ -24,7 +24,7 @@ MIN_NAME_LENGTH = 2
 MAX_NAME_WORDS = 8
 _NAME_ALLOWED = re.compile(r"[^\W\d_]|[ '\-.]")
 # After a weak cue, a word like "calling" or "confused" describes the payer, it does not name them.
-_STATE_WORD = re.compile(r"[a-z]{3,}(?:ing|ed)")
+_STATE_WORD = re.compile(r"[a-z]{3,}(?:ing|ed)|[a-z]{2,}(?:ado|ada|ido|ida|ando|iendo)")
 # "I'm happy to pay", "I'm done with this": a complement follows a state, never a name.
 _COMPLEMENTS = frozenset(
     {"to", "with", "about", "that", "of", "at", "in", "on", "for", "a", "an", "para", "con", "en"}
@@ -80,9 +80,8 @@ def _take_name(tokens: list[Token], start: int, lex: Lexicon) -> list[Token]:
         if t.kind is not Kind.WORD:
             break
         particle = t.key in lex.name_particles
-        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        if particle and taken and nxt is not None and nxt.kind is Kind.WORD and not lex.clause_words.has(nxt):
-            taken.append(t)  # "María de la Cruz"
+        if particle and taken and _name_word_after_particles(tokens, k, lex):
+            taken.append(t)  # "María de la Cruz", "Ludwig van Beethoven"
             continue
         if lex.clause_words.has(t) or particle:
             break
@@ -92,6 +91,16 @@ def _take_name(tokens: list[Token], start: int, lex: Lexicon) -> list[Token]:
     return taken
 
 
+def _name_word_after_particles(tokens: list[Token], k: int, lex: Lexicon) -> bool:
+    """Do particles from tokens[k] on lead to a name word ("de la Cruz"), not the sentence's end?"""
+    for t in tokens[k:]:
+        if t.kind is not Kind.WORD:
+            return False
+        if t.key not in lex.name_particles:
+            return not lex.clause_words.has(t) and not lex.not_names.has(t)
+    return False
+
+
 def _plausible_after_weak_cue(taken: list[Token], tokens: list[Token], lex: Lexicon) -> bool:
     first = taken[0]
     if lex.not_names.has(first) or (first.text.islower() and _STATE_WORD.fullmatch(first.key)):
@@ -99,7 +108,8 @@ def _plausible_after_weak_cue(taken: list[Token], tokens: list[Token], lex: Lexi
     end = tokens.index(taken[-1]) + 1
     if end < len(tokens) and tokens[end].kind is Kind.WORD and tokens[end].key in _COMPLEMENTS:
         return False
-    return all(not lex.not_names.has(t) or _capitalised(t) for t in taken[1:])
+    inner = [t for t in taken[1:] if t.key not in lex.name_particles]
+    return all(not lex.not_names.has(t) or _capitalised(t) for t in inner)
 
 
 def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:
@@ -119,9 +129,13 @@ def _is_bare_name(words: list[Token], lex: Lexicon) -> bool:
             return False
     if lex.not_names.has(words[0]) or words[0].key in lex.name_particles:
         return False
-    title_case = all(_capitalised(t) for t in words)
+    if words[-1].key in lex.name_particles:
+        return False
+    # Particles inside a name stay lower case ("María de los Ángeles"); every other word is checked.
+    inner = [t for t in words if t.key not in lex.name_particles]
+    title_case = all(_capitalised(t) for t in inner)
     # A common word inside a name typed as a name ("Trần Minh An", "Noah Stop") is part of it.
-    return all(not lex.not_names.has(t) or (title_case and k > 0) for k, t in enumerate(words))
+    return all(not lex.not_names.has(t) or (title_case and k > 0) for k, t in enumerate(inner))
 
 
 def _capitalised(token: Token) -> bool:

@@ -230,6 +230,13 @@ CLAUSE_WORDS = (
 NAME_PARTICLES = ("de", "del", "la", "las", "los", "y", "da", "dos", "san", "santa")
 
 NOT_NAMES = (
+    "nuevo",
+    "nueva",
+    "cliente",
+    "titular",
+    "dueño",
+    "dueña",
+    "feliz",
     "a",
     "agente",
     "ahora",

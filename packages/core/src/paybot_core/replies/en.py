@@ -1,0 +1,185 @@
+"""English messages. Data only: `{name}` fields are filled by `replies.render`; a key ending in
+"@speech" is the wording for a voice (amounts in words, no formats to read). Every key here must
+exist in every other locale's catalogue with the same fields (`tests/unit/test_replies.py`)."""
+
+MESSAGES = {
+    # ---------------------------------------------------------------- opening and prompts
+    "opening.amount": "Hi! I can help you pay {amount}{for_reference}.",
+    "opening": "Hi! I can help you make a payment{for_reference}.",
+    "for_reference": " for {reference}",
+    "prompt.name": "What is the name on the card?",
+    "prompt.amount": "How much would you like to pay?",
+    "prompt.card_number": "Please enter your card number.",
+    "prompt.expiry": "What is the card's expiry date (MM/YY)?",
+    "prompt.cvv.front": "And the {digits}-digit security code on the front of the card?",
+    "prompt.cvv.back": "And the {digits}-digit security code on the back of the card?",
+    "prompt.payment_method": "Please enter your card details in the secure card form.",
+    "prompt.confirmation": "To confirm: {name} pays {amount}{for_reference} with the {card}. "
+    "Shall I make the payment? (yes or no)",
+    "card": "{brand} ending {last4}",
+    "card.unknown": "card",
+    "list.and": " and ",
+    "brands.none": "no cards",
+    # ---------------------------------------------------------------- what happened
+    "accepted.name": "Thanks, {name}.",
+    "accepted.amount": "Got it: {amount}.",
+    "accepted.card": "Thanks, I have your {card}.",
+    "amount_locked": "The amount of {amount} was set by the merchant and can't be changed here.",
+    "use_secure_form": "For your security, please don't type card numbers into the chat; I haven't kept it. "
+    "Use the secure card form instead.",
+    "not_understood": "Sorry, I didn't catch that.",
+    "greeting": "Happy to help.",
+    "ask_what_to_change": "No problem. What would you like to change: the name, the amount or the card? "
+    "You can also say cancel.",
+    "need_yes_or_no": "I'll only make the payment with a clear yes. Say no to change something, or cancel to stop.",
+    "card_cleared": "OK, let's use a different card.",
+    "number_first": "Let's start with the card number.",
+    "confirm_amount": "Did you mean {amount}? (yes or no)",
+    "amount_not_taken": "OK, let's get the amount right.",
+    "paid": "Payment successful: {amount} paid{with_card}. Your confirmation reference is {reference}. Thank you!",
+    "paid@speech": "Payment successful: {amount} paid{with_card}. Your confirmation code is {reference}. Thank you!",
+    "with_card": " with the {card}",
+    "payment_failed": "{reason} Nothing was charged. Please try another card ({left} attempts left).",
+    "payment_failed@speech": "{reason} Nothing was charged. You can try another card: you have {left_words} "
+    "more {attempts}.",
+    "attempts.one": "attempt",
+    "attempts.many": "attempts",
+    "needs_authentication": "Your bank needs you to verify this payment. "
+    "Please complete the verification step, then I'll check the result.",
+    "processing": "Your payment is still processing. Send any message to check on it.",
+    "gateway_unavailable": "I couldn't reach the payment processor just now. Say yes to try again: "
+    "you will never be charged twice for this payment.",
+    "gateway_unavailable@speech": "I couldn't reach the payment processor just now. You can try again: "
+    "you will never be charged twice for this payment.",
+    "too_many_attempts": "Sorry, that's too many tries at the {what}, so I've closed this payment. "
+    "Nothing was charged. You can pay another way: {contact}, or start a new payment.",
+    "too_many_attempts@speech": "Sorry, that's too many tries at the {what}, so I've closed this payment. "
+    "Nothing was charged. An agent can help you pay another way.",
+    "too_many_payment_attempts": "{reason} That was the last payment attempt for this session, and nothing was "
+    "charged. Please pay another way: {contact}.",
+    "too_many_payment_attempts@speech": "{reason} That was the last payment attempt for this session, and "
+    "nothing was charged. An agent can help you pay another way.",
+    "too_many_turns": "This conversation has gone on too long, so I've closed it. "
+    "Nothing was charged. Please start a new payment.",
+    "cancelled": "OK, I've cancelled this payment. Nothing was charged. To pay later, start a new payment.",
+    "restarted": "Let's start over.",
+    "expired": "This payment session expired after being idle, and any card details were deleted. "
+    "Nothing was charged. Please start a new payment.",
+    "closed.completed": "This payment is already complete (reference {reference}); nothing more will be "
+    "charged. To make another payment, start a new one.",
+    "closed": "This payment session is {status} and nothing more can happen in it. "
+    "Start a new payment to try again.",
+    "status.failed": "failed",
+    "status.cancelled": "cancelled",
+    "status.expired": "expired",
+    "status.completed": "completed",
+    "payment_method_rejected": "I couldn't use that card; please enter it again.",
+    "tries_left.one": " (1 try left.)",
+    "tries_left.many": " ({left} tries left.)",
+    "tries_left.one@speech": " You have one try left.",
+    "tries_left.many@speech": " You have {left_words} tries left.",
+    # ---------------------------------------------------------------- field words
+    "field.name": "name",
+    "field.amount": "amount",
+    "field.card_number": "card number",
+    "field.expiry": "expiry date",
+    "field.cvv": "security code",
+    "field.payment_method": "card details",
+    "field.confirmation": "confirmation",
+    "field.other": "details",
+    # ---------------------------------------------------------------- declines (Stripe's codes)
+    "decline.card_declined": "Your card was declined.",
+    "decline.insufficient_funds": "Your card was declined for insufficient funds.",
+    "decline.expired_card": "Your card has expired.",
+    "decline.incorrect_cvc": "The security code was incorrect.",
+    "decline.incorrect_number": "The card number was incorrect.",
+    "decline.processing_error": "The card could not be processed because of an error at the bank.",
+    "decline.payment_intent_authentication_failure": "Your bank could not verify this payment.",
+    "decline.authentication_required": "Your bank needs to verify this payment.",
+    "decline.lost_card": "Your card was declined.",
+    "decline.stolen_card": "Your card was declined.",
+    "decline.fraudulent": "Your card was declined.",
+    "decline.other": "The payment did not go through.",
+    # ---------------------------------------------------------------- invalid answers
+    "invalid.name.invalid_characters": "A name can only have letters, spaces, apostrophes, hyphens and periods.",
+    "invalid.name.too_long": "That name is longer than 100 characters.",
+    "invalid.name.too_short": "A name needs at least two letters.",
+    "invalid.amount.not_positive": "The amount must be more than zero.",
+    "invalid.amount.negative": "The amount must be more than zero; a negative amount can't be paid.",
+    "invalid.amount.too_many_decimals": "Amounts can have at most two decimal places.",
+    "invalid.amount.unreadable": "I couldn't read that as an amount; try something like 50 or $50.00.",
+    "invalid.amount.other_currency": "This payment is in {session_currency}, so I can't take an amount in {other}.",
+    "invalid.amount.over_max": "The most I can take in one payment is {amount}.",
+    "currency": "{name} ({code})",
+    "currency.other": "another currency",
+    "invalid.card_number.too_short": "A card number has 13 to 19 digits.",
+    "invalid.card_number.too_long": "A card number has 13 to 19 digits.",
+    "invalid.card_number.too_short@speech": "A card number has thirteen to nineteen digits.",
+    "invalid.card_number.too_long@speech": "A card number has thirteen to nineteen digits.",
+    "invalid.card_number.checksum": "That card number isn't valid; please check the digits.",
+    "invalid.card_number.unknown_brand": "I don't recognise that type of card.",
+    "invalid.card_number.wrong_length": "That number has the wrong number of digits for its card type.",
+    "invalid.expiry.format": "Please give the expiry date as MM/YY, for example 08/29.",
+    "invalid.expiry.format@speech": "Please key in the expiry date as four digits, month then year: for "
+    "example, zero eight two nine for August twenty twenty-nine.",
+    "invalid.expiry.bad_month": "The month of an expiry date is between 01 and 12.",
+    "invalid.expiry.bad_month@speech": "The month of an expiry date is between zero one and twelve.",
+    "invalid.expiry.expired": "That expiry date has passed, so the card has expired.",
+    "invalid.expiry.too_far": "That expiry date is too far in the future.",
+    "invalid.payment_method.expired_card": "That card has expired.",
+    "invalid.brand_not_accepted": "Sorry, we accept {brands} only.",
+    "invalid.cvv": "The security code for this card is {digits} digits.",
+    "invalid.other": "That doesn't look like a valid {what}.",
+    "invalid.keypad.timeout": "Sorry, I didn't hear any keys.",
+    "invalid.keypad.no_choice": "Sorry, that key isn't one of the choices.",
+    # ---------------------------------------------------------------- help
+    "help.name": "I need the cardholder's name as it appears on the card, for example Jane Doe.",
+    "help.amount": "Tell me how much you want to pay, for example 50 or $50.00.",
+    "help.card_number": "Type the long number on the front of your card; spaces are fine. "
+    "It is kept encrypted and deleted as soon as the payment method is created.",
+    "help.expiry": "The expiry date is printed on the card as month and year, for example 08/29.",
+    "help.cvv": "The security code is the short number on the card: "
+    "3 digits on the back, or 4 on the front of an American Express card.",
+    "help.payment_method": "Enter the card number, expiry date and security code in the secure form. "
+    "They go straight to the payment processor and never pass through this chat.",
+    "help.confirmation": "Say yes to make the payment, or no to change the name, amount or card.",
+    "help.cancel": "You can say cancel at any time.",
+    # ---------------------------------------------------------------- questions answered
+    "answer.amount_owed.preset": "The amount due is {amount}{for_reference}.",
+    "answer.amount_owed.given": "You told me {amount}; you can change it before paying.",
+    "answer.amount_owed.open": "You choose the amount: tell me how much you'd like to pay.",
+    "answer.purpose.both": "This payment is for {description} (reference {reference}).",
+    "answer.purpose.description": "This payment is for {description}.",
+    "answer.purpose.reference": "This payment is for reference {reference}.",
+    "answer.purpose.none": "I don't have a description of this payment; "
+    "the business that sent you here can tell you what it is for.",
+    "answer.security.secure": "Yes. Your card details go from the secure form straight to our payment processor "
+    "over an encrypted connection; this chat never sees the full card number or security code, and only "
+    "the card's brand and last 4 digits are shown.",
+    "answer.security.typed": "Yes. Card details typed here are held encrypted for this conversation only, are "
+    "never logged, and are deleted as soon as the payment method is created; only the brand and last 4 "
+    "digits are shown.",
+    "answer.brand.accepted": "Yes, {brand} cards are accepted.",
+    "answer.brand.refused": "Sorry, {brand} cards aren't accepted here; we accept {brands}.",
+    "answer.methods": "You can pay by card: we accept {brands}.",
+    "answer.other_method": "No, {method} isn't possible here: this payment can only be made by card ({brands}).",
+    "answer.other_method.unnamed": "that",
+    "answer.partial.fixed": "No, the amount of {amount} was set by the business and has to be paid in full here.",
+    "answer.partial.open": "You choose the amount: tell me how much you'd like to pay.",
+    "answer.person": "To speak to a person, {contact}. This payment stays open if you'd like to finish it here.",
+    "answer.collected": "So far I have: {items}.",
+    "answer.collected.none": "I don't have any of your details yet.",
+    "answer.collected.name": "name {name}",
+    "answer.collected.amount": "amount {amount}",
+    "answer.collected.card": "card {card}",
+    "why.name": "The name on the card lets your bank check that the payment is really yours.",
+    "why.amount": "I need the amount to know how much to charge, and I'll confirm it with you before paying.",
+    "why.card_number": "The card details are what the payment is made with; they go to the payment processor "
+    "and are never stored here.",
+    "why.expiry": "Banks check the expiry date with the card number before they approve a payment.",
+    "why.cvv": "The security code proves the card is in your hands; it is used once and never stored.",
+    "why.payment_method": "The card details are what the payment is made with; they go from the secure form "
+    "to the payment processor and never through this chat.",
+    "why.confirmation": "Nothing is charged until you say yes, so I ask before making the payment.",
+    "why.other": "I ask only for what the payment needs: the cardholder's name, the amount and the card.",
+}
