@@ -40,8 +40,8 @@ def test_no_message_is_empty_or_untranslated_english(locale: Locale) -> None:
 @pytest.mark.parametrize(
     ("number", "words"),
     [(0, "cero"), (1, "uno"), (16, "dieciséis"), (21, "veintiuno"), (22, "veintidós"),
-     (35, "treinta y cinco"), (100, "cien"), (101, "ciento uno"), (250, "doscientos cincuenta"), (1000, "mil"),
-     (1500, "mil quinientos"),
+     (35, "treinta y cinco"), (100, "cien"), (101, "ciento uno"), (250, "doscientos cincuenta"),
+     (1000, "mil"), (1500, "mil quinientos"),
      (21000, "veintiún mil"), (31000, "treinta y un mil"), (1_000_000, "un millón"),
      (2_500_000, "dos millones quinientos mil")],
 )  # fmt: skip
