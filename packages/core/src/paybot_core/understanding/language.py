@@ -7,12 +7,16 @@ clearly more. Names and shared words ("no", "ok", "José García") decide nothin
 
 from __future__ import annotations
 
+from functools import cache
+
 from ..money import LOCALES, Locale
 from .lexicon import lexicon
 from .tokens import Kind, Token
 
 
+@cache
 def _markers() -> dict[str, frozenset[Locale]]:
+    """Each marker word and the locales it marks (built on first use, not at import: cold starts)."""
     found: dict[str, set[Locale]] = {}
     for loc in LOCALES:
         for word in lexicon(loc).only_here:
@@ -20,17 +24,15 @@ def _markers() -> dict[str, frozenset[Locale]]:
     return {word: frozenset(locs) for word, locs in found.items()}
 
 
-_MARKERS = _markers()
-
-
 def detect_language(tokens: list[Token]) -> Locale | None:
     counts = dict.fromkeys(LOCALES, 0)
+    markers = _markers()
     for token in tokens:
         if token.kind is not Kind.WORD:
             continue
         marks: frozenset[Locale] = frozenset()
         for form in token.forms[:2]:
-            marks = marks | _MARKERS.get(form, frozenset())
+            marks = marks | markers.get(form, frozenset())
         for loc in marks:
             counts[loc] += 1
     ranked = sorted(LOCALES, key=lambda loc: counts[loc], reverse=True)
