@@ -66,7 +66,8 @@ def test_proposals_pass_the_field_rules_and_never_touch_a_preset_amount(model, c
         model.understand("the person on the card, you know who", context(Field.NAME)).name is None
     )  # invented
     assert model.understand("whatever it says on the bill", context(Field.AMOUNT)).amount is None
-    assert model.understand("make it a million dollars", context(Field.AMOUNT, preset=True)).amount is None
+    # A preset amount: the model is not asked, so nothing it proposes can reach the amount.
+    assert model.understand("make it whatever I like", context(Field.AMOUNT, preset=True)).amount is None
     assert len(converse.bodies) == 3
 
 
@@ -158,10 +159,12 @@ def test_a_bedrock_conversation_never_sends_card_data_and_counts_tokens_per_paym
         reply = services.conversations.handle(sid, Say(message))
     assert reply.state.status.value == "completed" and reply.state.amount == 5000
     captured = "\n".join(converse.bodies)
-    assert len(converse.bodies) == 3
+    # The model is asked only where the rules found nothing: the greeting and "goes by" (the rules
+    # read "fifty dollars" themselves).
+    assert len(converse.bodies) == 2
     assert not contains_card_number(captured)
     for secret in ("4242", "12/30", "123"):
         assert secret not in captured
     usage = model.usage.completed_payments()
-    assert len(usage) == 1 and usage[0].calls == 3 and usage[0].total_tokens > 0
+    assert len(usage) == 1 and usage[0].calls == 2 and usage[0].total_tokens > 0
     assert model.usage.tokens_per_completed_payment() == usage[0].total_tokens
