@@ -93,12 +93,25 @@ def _take_name(tokens: list[Token], start: int, lex: Lexicon) -> list[Token]:
 
 def _name_word_after_particles(tokens: list[Token], k: int, lex: Lexicon) -> bool:
     """Do particles from tokens[k] on lead to a name word ("de la Cruz"), not the sentence's end?"""
-    for t in tokens[k:]:
+    for j in range(k, len(tokens)):
+        t = tokens[j]
         if t.kind is not Kind.WORD:
             return False
         if t.key not in lex.name_particles:
-            return not lex.clause_words.has(t) and not lex.not_names.has(t)
+            ends = _ends_sentence(tokens, j + 1, lex)
+            return not lex.clause_words.has(t) and (not lex.not_names.has(t) or _capitalised(t) or ends)
     return False
+
+
+def _ends_sentence(tokens: list[Token], start: int, lex: Lexicon) -> bool:
+    """Does the name's clause end at tokens[start], courtesy aside ("... Minh An please.", "... Minh
+    An and I want to pay")?"""
+    for t in tokens[start:]:
+        if t.kind is not Kind.WORD or (lex.clause_words.has(t) and not lex.yes_filler.has(t)):
+            return True
+        if not lex.yes_filler.has(t):
+            return False
+    return True
 
 
 def _plausible_after_weak_cue(taken: list[Token], tokens: list[Token], lex: Lexicon) -> bool:
@@ -108,8 +121,11 @@ def _plausible_after_weak_cue(taken: list[Token], tokens: list[Token], lex: Lexi
     end = tokens.index(taken[-1]) + 1
     if end < len(tokens) and tokens[end].kind is Kind.WORD and tokens[end].key in _COMPLEMENTS:
         return False
+    # Past the first word, a common word is part of the name when typed as one ("Noah Stop") or
+    # when it ends the sentence ("i'm jane minh an."); otherwise the sentence is going on.
+    at_end = _ends_sentence(tokens, end, lex)
     inner = [t for t in taken[1:] if t.key not in lex.name_particles]
-    return all(not lex.not_names.has(t) or _capitalised(t) for t in inner)
+    return all(not lex.not_names.has(t) or _capitalised(t) or (at_end and t is taken[-1]) for t in inner)
 
 
 def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:

@@ -226,8 +226,15 @@ CLAUSE_WORDS = (
     "estoy",
     "aquí",
     "llamo",
+    "voy",
+    "vengo",
+    "tengo",
+    "deseo",
+    "hago",
+    "vamos",
+    "pago",
 )
-NAME_PARTICLES = ("de", "del", "la", "las", "los", "y", "da", "dos", "san", "santa")
+NAME_PARTICLES = ("de", "del", "la", "las", "los", "da", "dos", "san", "santa")
 
 NOT_NAMES = (
     "nuevo",
@@ -347,7 +354,6 @@ NOT_NAMES = (
     "uno",
     "usted",
     "vale",
-    "y",
     "ya",
     "yo",
 )
