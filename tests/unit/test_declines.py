@@ -40,3 +40,9 @@ def test_fraud_and_lost_cards_are_told_only_declined() -> None:
         DECLINED
     }
     assert decline_sentence("no_such_code") is None and decline_sentence(None) is None
+
+
+def test_every_code_has_a_sentence_in_every_language() -> None:
+    assert known_codes("es") == known_codes("en")
+    spanish = decline_sentence("insufficient_funds", "es")
+    assert spanish == "Su tarjeta fue rechazada por fondos insuficientes."

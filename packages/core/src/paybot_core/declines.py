@@ -3,7 +3,9 @@
 Codes are Stripe's (`failure_code` of a PaymentRecord, `code` of a CardValidationError); the
 sandbox gateway uses the same ones. Both gateways fill `failure_message` from here and the
 replies phrase a failed payment from here, so the API and the bot never disagree. Codes that
-point at fraud or a lost card get the plain "declined": the payer is not told why.
+point at fraud or a lost card get the plain "declined": the payer is not told why. The bot says
+the sentence in the session's language; `failure_message` in the API is always the English one,
+as Stripe's is.
 """
 
 from __future__ import annotations
@@ -33,10 +35,36 @@ _SENTENCES = {
 }
 
 
-def decline_sentence(code: str | None) -> str | None:
-    """The sentence for `code`, or None when the table does not know it."""
-    return _SENTENCES.get(code) if code else None
+DECLINED_ES = "Su tarjeta fue rechazada."
+
+_SENTENCES_ES = {
+    "card_declined": DECLINED_ES,
+    "generic_decline": DECLINED_ES,
+    "do_not_honor": DECLINED_ES,
+    "lost_card": DECLINED_ES,
+    "stolen_card": DECLINED_ES,
+    "fraudulent": DECLINED_ES,
+    "insufficient_funds": "Su tarjeta fue rechazada por fondos insuficientes.",
+    "card_velocity_exceeded": "Su tarjeta fue rechazada por demasiados intentos seguidos.",
+    "expired_card": "Su tarjeta está vencida.",
+    "incorrect_cvc": "El código de seguridad de su tarjeta es incorrecto.",
+    "invalid_cvc": "El código de seguridad de su tarjeta no es válido.",
+    "incorrect_number": "El número de su tarjeta es incorrecto.",
+    "invalid_number": "El número de su tarjeta es incorrecto.",
+    "invalid_expiry_month": "El mes de vencimiento de su tarjeta no es válido.",
+    "invalid_expiry_year": "El año de vencimiento de su tarjeta no es válido.",
+    "processing_error": "No se pudo procesar la tarjeta por un error del banco.",
+    "payment_intent_authentication_failure": "Su banco no pudo verificar este pago.",
+    "authentication_required": "Su banco pidió autenticar este pago; use otra tarjeta, por favor.",
+    "canceled": "El pago se canceló.",
+}
+_BY_LOCALE = {"en": _SENTENCES, "es": _SENTENCES_ES}
 
 
-def known_codes() -> frozenset[str]:
-    return frozenset(_SENTENCES)
+def decline_sentence(code: str | None, locale: str = "en") -> str | None:
+    """The sentence for `code` in `locale` ("en", "es"), or None when the table does not know it."""
+    return _BY_LOCALE.get(locale, _SENTENCES).get(code) if code else None
+
+
+def known_codes(locale: str = "en") -> frozenset[str]:
+    return frozenset(_BY_LOCALE[locale])

@@ -87,18 +87,7 @@ MESSAGES = {
     "field.payment_method": "card details",
     "field.confirmation": "confirmation",
     "field.other": "details",
-    # ---------------------------------------------------------------- declines (Stripe's codes)
-    "decline.card_declined": "Your card was declined.",
-    "decline.insufficient_funds": "Your card was declined for insufficient funds.",
-    "decline.expired_card": "Your card has expired.",
-    "decline.incorrect_cvc": "The security code was incorrect.",
-    "decline.incorrect_number": "The card number was incorrect.",
-    "decline.processing_error": "The card could not be processed because of an error at the bank.",
-    "decline.payment_intent_authentication_failure": "Your bank could not verify this payment.",
-    "decline.authentication_required": "Your bank needs to verify this payment.",
-    "decline.lost_card": "Your card was declined.",
-    "decline.stolen_card": "Your card was declined.",
-    "decline.fraudulent": "Your card was declined.",
+    # ---------------------------------------------------------------- declines (the sentences per code are in declines.py)
     "decline.other": "The payment did not go through.",
     # ---------------------------------------------------------------- invalid answers
     "invalid.name.invalid_characters": "A name can only have letters, spaces, apostrophes, hyphens and periods.",

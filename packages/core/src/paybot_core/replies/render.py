@@ -13,6 +13,7 @@ from enum import StrEnum
 from ..conversation.events import Notice, NoticeKind
 from ..conversation.state import CardEntry, CardSummary, Field, Phase, SessionState, Status
 from ..conversation.understanding import Question
+from ..declines import decline_sentence
 from ..money import CURRENCIES, Locale, currency_exponent, currency_name, format_money
 from ..pci.cards import BRAND_DISPLAY, Brand, cvv_length
 from .catalogue import CATALOGUES, message
@@ -125,10 +126,13 @@ def describe_card(card: CardSummary, style: Style = Style.TEXT, locale: Locale |
 
 
 def decline_text(code: str | None, message_text: str | None, locale: Locale | str = Locale.EN) -> str:
+    """What the payer is told for a decline: the one decline table's sentence in their language."""
     loc = Locale(locale)
-    if code and f"decline.{code}" in CATALOGUES[loc]:
-        return message(loc, f"decline.{code}")
-    return message_text or message(loc, "decline.other")
+    known = decline_sentence(code, loc.value)
+    if known:
+        return known
+    # The gateway's own message is English; in another language the plain sentence says enough.
+    return (message_text if loc is Locale.EN else None) or message(loc, "decline.other")
 
 
 # ---------------------------------------------------------------- the reply
