@@ -3,6 +3,7 @@
 
 import * as api from "./api.js";
 import { containsCardNumber, maskDigits } from "./cards.js";
+import { languageTag, locale, setLocale, t } from "./i18n.js";
 import { CardFormError, sandboxCardForm } from "./sandbox.js";
 
 const $ = (id) => document.getElementById(id);
@@ -29,22 +30,8 @@ const ui = {
 };
 
 const TERMINAL = new Set(["completed", "failed", "cancelled", "expired"]);
-const STATUS_LABELS = {
-  collecting: "In progress",
-  awaiting_payment_method: "Waiting for your card",
-  confirming: "Waiting for your confirmation",
-  requires_action: "Bank check needed",
-  completed: "Paid",
-  failed: "Not paid",
-  cancelled: "Cancelled",
-  expired: "Expired",
-};
-const OUTCOMES = {
-  completed: "Payment complete",
-  failed: "Payment not completed",
-  cancelled: "Payment cancelled",
-  expired: "This payment session expired",
-};
+
+
 const BRANDS = {
   visa: "Visa",
   mastercard: "Mastercard",
@@ -54,7 +41,6 @@ const BRANDS = {
   jcb: "JCB",
   unionpay: "UnionPay",
 };
-const NOT_GIVEN = "Not given yet";
 const STORAGE_KEY = "paybot.session";
 const MAX_NEXT_ACTION_ROUNDS = 3;
 // A session with typed card entry asks for the card in the chat itself, field by field.
@@ -83,7 +69,7 @@ function messageItem(role, text) {
   item.className = `message from-${role}`;
   const who = document.createElement("span");
   who.className = "visually-hidden";
-  who.textContent = role === "user" ? "You: " : role === "bot" ? "paybot: " : "Note: ";
+  who.textContent = t(role === "user" ? "chat.you" : role === "bot" ? "chat.bot" : "chat.note");
   const body = document.createElement("span");
   body.className = "text";
   body.textContent = text;
@@ -107,11 +93,11 @@ function markNotSent(item, retry) {
   item.classList.add("not-sent");
   const status = document.createElement("span");
   status.className = "send-status";
-  status.textContent = "Not sent.";
+  status.textContent = t("chat.notSent");
   const again = document.createElement("button");
   again.type = "button";
   again.className = "retry";
-  again.textContent = "Send again";
+  again.textContent = t("chat.sendAgain");
   again.addEventListener("click", () => {
     if (state.busy) return;
     status.remove();
@@ -138,7 +124,7 @@ function setBusy(busy) {
 function formatAmount(minor, currency) {
   const code = (currency || "usd").toUpperCase();
   try {
-    const format = new Intl.NumberFormat(undefined, { style: "currency", currency: code });
+    const format = new Intl.NumberFormat(languageTag(), { style: "currency", currency: code });
     return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits);
   } catch {
     return `${(minor / 100).toFixed(2)} ${code}`;
@@ -147,12 +133,12 @@ function formatAmount(minor, currency) {
 
 function describeCard(card) {
   if (!card || !card.last4) return null;
-  const brand = BRANDS[card.brand] || (card.brand ? card.brand[0].toUpperCase() + card.brand.slice(1) : "Card");
-  return `${brand} ending ${card.last4}`;
+  const brand = BRANDS[card.brand] || (card.brand ? card.brand[0].toUpperCase() + card.brand.slice(1) : t("card.generic"));
+  return t("card.ending", { brand, last4: card.last4 });
 }
 
 function setSummary(element, text) {
-  element.textContent = text || NOT_GIVEN;
+  element.textContent = text || t("summary.notGiven");
   element.classList.toggle("empty", !text);
 }
 
@@ -168,7 +154,7 @@ function renderSummary(response) {
   setSummary(ui.card, describeCard(collected.card) || paidWith);
   ui.referenceRow.hidden = !collected.reference;
   ui.reference.textContent = collected.reference || "";
-  ui.status.textContent = STATUS_LABELS[response.status] || response.status;
+  ui.status.textContent = t(`status.${response.status}`);
   ui.status.dataset.status = response.status;
 }
 
@@ -182,15 +168,15 @@ const unavailableCardUi = {
   show() {
     $("sandbox-fields").hidden = true;
     $("stripe-element").hidden = true;
-    throw new Error("Card payments are not set up on this server yet. Please contact the merchant.");
+    throw new Error(t("card.unavailableContact"));
   },
   focus() {},
   clear() {},
   createPaymentMethod() {
-    throw new CardFormError("Card payments are not set up on this server yet.", null);
+    throw new CardFormError(t("card.unavailable"), null);
   },
   handleNextAction() {
-    return "Card payments are not set up on this server yet.";
+    return t("card.unavailable");
   },
 };
 
@@ -254,11 +240,13 @@ function outcomeDetail(response) {
   if (response.status === "completed") {
     const amount = formatAmount(payment.amount ?? state.collected.amount, payment.currency || state.collected.currency);
     const card = describeCard(payment) || describeCard(state.collected.card);
-    return card ? `${amount} paid with ${card}.` : `${amount} paid.`;
+    return card ? t("outcome.paidWith", { amount, card }) : t("outcome.paid", { amount });
   }
-  if (response.status === "expired") return "It was idle too long, so its details were deleted. Nothing was charged.";
-  if (response.status === "cancelled") return "Nothing was charged.";
-  return payment.failureMessage ? `${payment.failureMessage} Nothing was charged.` : "Nothing was charged.";
+  if (response.status === "expired") return t("outcome.idle");
+  if (response.status === "cancelled") return t("outcome.nothingCharged");
+  return payment.failureMessage && locale() === "en"
+    ? `${payment.failureMessage} ${t("outcome.nothingCharged")}`
+    : t("outcome.nothingCharged");
 }
 
 function renderOutcome(response) {
@@ -270,7 +258,7 @@ function renderOutcome(response) {
     return;
   }
   const appearing = ui.outcome.hidden;
-  ui.outcomeTitle.textContent = OUTCOMES[response.status];
+  ui.outcomeTitle.textContent = t(`outcome.${response.status}`);
   ui.outcomeDetail.textContent = outcomeDetail(response);
   ui.outcome.dataset.status = response.status;
   ui.outcome.hidden = false;
@@ -285,8 +273,8 @@ function showSessionGone() {
   ui.chatInput.disabled = true;
   ui.send.disabled = true;
   ui.cardForm.hidden = true;
-  ui.outcomeTitle.textContent = "This payment session is no longer available";
-  ui.outcomeDetail.textContent = "Nothing was charged in this window. Start a new payment to continue.";
+  ui.outcomeTitle.textContent = t("outcome.gone");
+  ui.outcomeDetail.textContent = t("outcome.goneDetail");
   ui.outcome.dataset.status = "expired";
   ui.outcome.hidden = false;
   ui.newPayment.focus();
@@ -324,6 +312,8 @@ function forget() {
 
 async function render(response, { say = true } = {}) {
   if (response.sessionId) state.sessionId = response.sessionId;
+  // The session's language (the merchant's, or the payer's when they switched): the page follows.
+  if (response.locale) setLocale(response.locale);
   state.status = response.status;
   state.currentField = response.currentField || null;
   if (response.cardEntry) state.cardEntry = response.cardEntry;
@@ -367,7 +357,7 @@ async function turn(call, renderOptions = {}) {
     await render(response, renderOptions);
     for (let round = 0; response.status === "requires_action"; round += 1) {
       if (round === MAX_NEXT_ACTION_ROUNDS) {
-        showNotice("The bank check did not finish. Type help, or start a new payment.");
+        showNotice(t("notice.bankCheck"));
         break;
       }
       response = await completeNextAction(response);
@@ -377,8 +367,8 @@ async function turn(call, renderOptions = {}) {
   } catch (err) {
     if (err instanceof CardFormError) showCardError(err);
     else if (err.status === 404) showSessionGone();
-    else if (err.status === 429) showNotice("That was a lot of messages at once. Wait a moment, then try again.");
-    else showNotice(err.message || "Something went wrong. Try again.");
+    else if (err.status === 429) showNotice(t("notice.tooMany"));
+    else showNotice(err.message || t("notice.wrong"));
     return false;
   } finally {
     setBusy(false);
@@ -410,9 +400,9 @@ ui.chatForm.addEventListener("submit", (event) => {
     // The number never leaves the browser: not sent, not shown, not kept in the box.
     ui.chatInput.value = "";
     const where = ui.cardForm.hidden
-      ? "When it's time to pay, a secure card form appears here."
-      : "Use the secure card form above.";
-    showNotice(`For your security, please don't type card numbers into the chat. ${where}`);
+      ? t("notice.formComing")
+      : t("notice.formAbove");
+    showNotice(`${t("notice.noCardsHere")} ${where}`);
     if (!ui.cardForm.hidden && state.cardUi) state.cardUi.focus();
     return;
   }
@@ -433,7 +423,7 @@ ui.cardForm.addEventListener("submit", (event) => {
   turn(async () => {
     const paymentMethod = await state.cardUi.createPaymentMethod();
     state.cardUi.clear();
-    addMessage("user", "Card details sent through the secure form.");
+    addMessage("user", t("card.sent"));
     return api.sendPaymentMethod(state.sessionId, paymentMethod);
   });
 });
@@ -493,7 +483,7 @@ async function start({ resume }) {
       // Servers with merchant keys keep POST /v1/sessions for merchants; the first chat
       // message then starts the session.
       if (err.status !== 401) throw err;
-      return { status: "collecting", response: "Hello! Type a message to start your payment." };
+      return { status: "collecting", response: t("notice.hello") };
     }
   });
   if (!TERMINAL.has(state.status)) ui.chatInput.focus();

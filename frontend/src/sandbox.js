@@ -3,6 +3,7 @@
 
 import { ApiError, authenticateSandboxPayment, createSandboxPaymentMethod } from "./api.js";
 import { digitsOnly, groupCardNumber, luhnValid, parseExpiry } from "./cards.js";
+import { t } from "./i18n.js";
 
 // A problem with what the payer typed into the card form, tied to the field to fix.
 export class CardFormError extends Error {
@@ -104,14 +105,14 @@ export function sandboxCardForm(doc) {
     async createPaymentMethod() {
       const digits = digitsOnly(number.value);
       if (!/^\d{13,19}$/.test(digits) || !luhnValid(digits)) {
-        throw new CardFormError("That card number doesn't look right. Check it and try again.", "number");
+        throw new CardFormError(t("card.badNumber"), "number");
       }
       const exp = parseExpiry(expiry.value);
-      if (!exp) throw new CardFormError("Enter the expiry as MM/YY, for example 12/30.", "expiry");
-      if (expired(exp)) throw new CardFormError("That expiry date has passed. Check the card, or use another one.", "expiry");
+      if (!exp) throw new CardFormError(t("card.badExpiry"), "expiry");
+      if (expired(exp)) throw new CardFormError(t("card.pastExpiry"), "expiry");
       const code = cvc.value.trim();
       if (!/^\d{3,4}$/.test(code)) {
-        throw new CardFormError("Enter the 3 or 4 digit security code from your card.", "cvc");
+        throw new CardFormError(t("card.badCvc"), "cvc");
       }
       try {
         const method = await createSandboxPaymentMethod({
