@@ -39,7 +39,9 @@ MESSAGES = {
     "paid": "Payment successful: {amount} paid{with_card}. Your confirmation reference is {reference}. Thank you!",
     "paid@speech": "Payment successful: {amount} paid{with_card}. Your confirmation code is {reference}. Thank you!",
     "with_card": " with the {card}",
-    "payment_failed": "{reason} Nothing was charged. Please try another card ({left} attempts left).",
+    "payment_failed": "{reason} Nothing was charged. Please try another card ({tries_left}).",
+    "left.one": "1 try left",
+    "left.many": "{left} tries left",
     "payment_failed@speech": "{reason} Nothing was charged. You can try another card: you have {left_words} "
     "more {attempts}.",
     "attempts.one": "attempt",

@@ -39,7 +39,9 @@ MESSAGES = {
     "paid@speech": "Pago realizado: se pagaron {amount}{with_card}. Su código de confirmación es {reference}. "
     "¡Gracias!",
     "with_card": " con la {card}",
-    "payment_failed": "{reason} No se cobró nada. Pruebe con otra tarjeta, por favor (le quedan {left} intentos).",
+    "payment_failed": "{reason} No se cobró nada. Pruebe con otra tarjeta, por favor ({tries_left}).",
+    "left.one": "le queda 1 intento",
+    "left.many": "le quedan {left} intentos",
     "payment_failed@speech": "{reason} No se cobró nada. Puede probar con otra tarjeta: le quedan {left_words} "
     "{attempts}.",
     "attempts.one": "intento",

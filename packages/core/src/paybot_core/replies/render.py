@@ -164,8 +164,14 @@ def render_parts(
         sentence = _notice_text(say, notice)
         if sentence:
             parts.append(sentence)
-    question = prompt(state, style) if state.phase is Phase.ACTIVE else ""
+    # A notice that asks its own question ("what would you like to change?") is the question:
+    # the field's prompt after it would ask a second one in the same breath.
+    asks = any(notice.kind in _NOTICES_THAT_ASK for notice in notices)
+    question = prompt(state, style) if state.phase is Phase.ACTIVE and not asks else ""
     return " ".join(p for p in parts if p), question
+
+
+_NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE})
 
 
 def _opening(say: _Say) -> str:
@@ -263,6 +269,7 @@ def _notice_text(say: _Say, notice: Notice) -> str:
         return say(
             "payment_failed",
             reason=decline_text(notice.code, notice.text, say.locale),
+            tries_left=say("left.one" if left == 1 else "left.many", left=left),
             left=left,
             left_words=number_words(left, say.locale),
             attempts=say("attempts.one" if left == 1 else "attempts.many"),
