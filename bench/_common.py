@@ -50,4 +50,17 @@ def start_server(command: list[str], env: dict[str, str], health: str) -> tuple[
     return process, base
 
 
-__all__ = ["ROOT", "free_port", "import_time", "ms", "percentile", "start_server", "stop"]
+def slow_webhooks() -> tuple[dict[str, str], subprocess.Popen[bytes] | None]:
+    """With BENCH_WEBHOOK_DELAY set, a webhook endpoint answering after that many seconds, and the
+    settings that point `paybot serve` at it; else nothing."""
+    delay = os.environ.get("BENCH_WEBHOOK_DELAY")
+    if not delay:
+        return {}, None
+    process, base = start_server(
+        [sys.executable, str(ROOT / "bench/slow_receiver.py"), "--delay", delay], {}, "/healthz"
+    )
+    print(f"  webhooks: every event posted to an endpoint that answers after {float(delay):.1f} s")
+    return {"PAYBOT_WEBHOOK_URLS": f"{base}/hooks", "PAYBOT_WEBHOOK_SECRET": "whsec_bench"}, process
+
+
+__all__ = ["ROOT", "free_port", "import_time", "ms", "percentile", "slow_webhooks", "start_server", "stop"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from _common import ROOT, ms, percentile, start_server, stop
+from _common import ROOT, ms, percentile, slow_webhooks, start_server, stop
 
 LEVELS = (50, 200)  # concurrent sessions
 CONVERSATIONS = {50: 400, 200: 800}  # per level, after the warm-up
@@ -234,6 +234,8 @@ def main() -> int:
             # not the server. The per-session limit stays on: each payer stays far below it.
             "PAYBOT_RATE_LIMIT_PER_CLIENT": "0",
         }
+        webhooks, receiver = slow_webhooks()
+        env.update(webhooks)
         paybot_command = [str(ROOT / ".venv/bin/paybot"), "serve", "--host", "127.0.0.1"]
         results: dict[int, list[tuple[RunResult, RunResult]]] = {level: [] for level in LEVELS}
         server, base = start_server(paybot_command, env, "/healthz")
@@ -253,6 +255,8 @@ def main() -> int:
                 stop(bare_server)
         finally:
             stop(server)
+            if receiver is not None:
+                stop(receiver)
 
         for level in LEVELS:
             ok = report_level(level, results[level], data / "sandbox_gateway.sqlite3") and ok

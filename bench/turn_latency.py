@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, import_time, ms, percentile, start_server, stop
+from _common import ROOT, import_time, ms, percentile, slow_webhooks, start_server, stop
 
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets
@@ -99,13 +99,16 @@ def main() -> int:
             "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
             "PAYBOT_LOG_LEVEL": "WARNING",
         }
+        webhooks, receiver = slow_webhooks()
         server, base = start_server(
-            [str(ROOT / ".venv/bin/paybot"), "serve", "--host", "127.0.0.1"], env, "/healthz"
+            [str(ROOT / ".venv/bin/paybot"), "serve", "--host", "127.0.0.1"], {**env, **webhooks}, "/healthz"
         )
         try:
             chat, chat_rate = over_http(base, conversation=True)
         finally:
             stop(server)
+            if receiver is not None:
+                stop(receiver)
         bare_server, bare_base = start_server(
             [sys.executable, str(ROOT / "bench/bare_app.py")], {}, "/healthz"
         )

@@ -102,6 +102,15 @@ class InfraConfig:
     frontend_price_class: str
     static_dir: Path
     connect: ConnectConfig
+    # The merchant's outbox on AWS (infra/components/outbox_dispatcher.py): where webhooks go, and the
+    # SES identity receipts come from. Either one deploys the dispatcher.
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: pulumi.Output[str] | None = None
+    email_from: str = ""
+
+    @property
+    def outbox_enabled(self) -> bool:
+        return bool(self.webhook_urls or self.email_from)
 
     def name(self, suffix: str) -> str:
         """A physical name unique to this stack, like `paybot-dev-web`."""
@@ -169,6 +178,11 @@ def _validate(cfg: InfraConfig) -> InfraConfig:
         raise InfraConfigError("paybot:auditRetentionDays must keep audit events at least 12 months (365)")
     if cfg.secret_recovery_window_days != 0 and not 7 <= cfg.secret_recovery_window_days <= 30:
         raise InfraConfigError("paybot:secretRecoveryWindowDays must be 0 or 7..30")
+    for url in cfg.webhook_urls:
+        if not url.startswith("https://"):
+            raise InfraConfigError(f"paybot:webhookUrls entries must be https:// URLs, not {url!r}")
+    if cfg.webhook_urls and cfg.webhook_secret is None:
+        raise InfraConfigError("paybot:webhookUrls needs paybot:webhookSecret (pulumi config set --secret)")
     connect = cfg.connect
     if connect.enabled and bool(connect.instance_id) == bool(connect.instance_alias):
         raise InfraConfigError(
@@ -239,5 +253,8 @@ def load_config() -> InfraConfig:
             ),
             flow_parameters=dict(flow_params),
         ),
+        webhook_urls=_str_tuple(conf.get_object("webhookUrls"), "webhookUrls"),
+        webhook_secret=conf.get_secret("webhookSecret"),
+        email_from=conf.get("emailFrom") or "",
     )
     return _validate(cfg)

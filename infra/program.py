@@ -21,6 +21,8 @@ from infra.components import (
     FrontendArgs,
     Observability,
     ObservabilityArgs,
+    OutboxDispatcher,
+    OutboxDispatcherArgs,
     PaybotFunction,
     PaybotFunctionArgs,
     PhoneChannel,
@@ -33,9 +35,11 @@ from infra.components import (
     WebChat,
     WebChatArgs,
 )
+from infra.components.outbox_dispatcher import query_statement
 from infra.config import InfraConfig
 
 WEB_HANDLER = "paybot_channels.web.lambda_handler.handler"
+OUTBOX_TIMEOUT_SECONDS = 60
 PHONE_HANDLER = "paybot_channels.connect.handler.handler"
 
 
@@ -138,6 +142,9 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
     watched = {"web": WatchedFunction(cfg.name("web"), cfg.web_timeout_seconds)}
     if cfg.connect.enabled:
         watched["phone"] = WatchedFunction(cfg.name("phone"), cfg.phone_timeout_seconds)
+    if cfg.outbox_enabled:
+        watched["relay"] = WatchedFunction(cfg.name("outbox-relay"), OUTBOX_TIMEOUT_SECONDS)
+        watched["delivery"] = WatchedFunction(cfg.name("outbox-delivery"), OUTBOX_TIMEOUT_SECONDS)
     observability = Observability(
         f"{prefix}-observability",
         ObservabilityArgs(
@@ -167,6 +174,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
     )
 
     web_statements = data_statements(data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key"])
+    web_statements.append(query_statement(data.table_arn))  # GET /v1/events and /v1/payments
     if cfg.uses_bedrock:
         model_arns = identity.account_id.apply(
             lambda account: iam.bedrock_model_arns(
@@ -220,6 +228,10 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
     }
     if cfg.connect.enabled:
         exports.update(_phone(cfg, prefix, data, observability, layer))
+    if cfg.outbox_enabled:
+        exports.update(
+            _outbox(cfg, prefix, data, table.stream_arn, identity.account_id, observability, layer)
+        )
     for name, value in exports.items():
         pulumi.export(name, value)
     return exports
@@ -271,4 +283,61 @@ def _phone(
         "connectInstanceId": phone.instance_id,
         "phoneFlowId": phone.flow_id,
         "phoneNumber": phone.phone_number,
+    }
+
+
+def _outbox(
+    cfg: InfraConfig,
+    prefix: str,
+    data: DataPlane,
+    stream_arn: pulumi.Output[str],
+    account_id: pulumi.Output[str],
+    observability: Observability,
+    layer: DependencyLayer,
+) -> dict[str, pulumi.Output[object] | object]:
+    """The merchant's outbox engine: webhooks and receipts, delivered off the payer's path."""
+    environment: dict[str, pulumi.Input[str]] = {
+        **common_environment(cfg, data),
+        "PAYBOT_LANGUAGE_MODEL": "rules",
+        "PAYBOT_WEBHOOK_URLS": json.dumps(list(cfg.webhook_urls)),
+    }
+    if cfg.webhook_secret is not None:
+        environment["PAYBOT_WEBHOOK_SECRET"] = cfg.webhook_secret
+
+    def function(key: str, description: str) -> PaybotFunctionArgs:
+        return PaybotFunctionArgs(
+            function_name=cfg.name(f"outbox-{key}"),
+            handler="set by OutboxDispatcher",
+            code_path=cfg.web_zip,
+            log_group_name=observability.log_groups[key].name,
+            log_group_arn=observability.log_groups[key].arn,
+            statements=data_statements(data, ["stripe-secret-key", "vault-key"]),
+            environment=environment,
+            layers=[layer.arn],
+            runtime=cfg.lambda_runtime,
+            architecture=cfg.lambda_architecture,
+            memory_mb=512,
+            timeout_seconds=OUTBOX_TIMEOUT_SECONDS,
+            description=description,
+        )
+
+    domain = cfg.email_from.rpartition("@")[2] or "invalid.example"
+    outbox = OutboxDispatcher(
+        f"{prefix}-outbox",
+        OutboxDispatcherArgs(
+            relay=function("relay", "paybot outbox: table stream to the delivery queue"),
+            delivery=function("delivery", "paybot outbox: webhooks and receipts"),
+            table_arn=data.table_arn,
+            table_stream_arn=stream_arn,
+            kms_key_arn=data.key_arn,
+            email_from=cfg.email_from or f"paybot@{domain}",
+            ses_identity_arn=pulumi.Output.concat(
+                "arn:aws:ses:", cfg.region, ":", account_id, ":identity/", domain
+            ),
+        ),
+    )
+    return {
+        "outboxQueueUrl": outbox.queue.url,
+        "outboxDeadLetterQueueUrl": outbox.dead_letters.url,
+        "outboxDeliveryFunction": outbox.delivery.name,
     }

@@ -44,6 +44,11 @@ export function startSession() {
   return request("POST", "/v1/sessions", {});
 }
 
+// A payment link (/pay/<token>) opens the session a merchant created, greeting included.
+export function openLink(token) {
+  return request("GET", `/v1/pay/${encodeURIComponent(token)}`);
+}
+
 export function getSession(sessionId) {
   return request("GET", `/v1/sessions/${encodeURIComponent(sessionId)}`);
 }

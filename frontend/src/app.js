@@ -451,7 +451,29 @@ ui.newPayment.addEventListener("click", () => {
 
 // ---- start ----------------------------------------------------------------------------------
 
+// A payment link: /pay/<token>. The page opens the session behind it, then stands at / so a
+// reload resumes the conversation like any other.
+async function openPaymentLink() {
+  const link = window.location.pathname.match(/^\/pay\/([A-Za-z0-9]+)$/);
+  if (!link) return false;
+  window.history.replaceState(null, "", "/");
+  const opened = await turn(() => api.openLink(link[1]));
+  if (!opened) {
+    state.status = "expired";
+    ui.outcomeTitle.textContent = "This payment link is not valid";
+    ui.outcomeDetail.textContent = "Ask the merchant for a new link. Nothing was charged.";
+    ui.outcome.dataset.status = "expired";
+    ui.outcome.hidden = false;
+    ui.chatInput.disabled = true;
+    ui.send.disabled = true;
+  } else if (!TERMINAL.has(state.status) && ui.cardForm.hidden) {
+    ui.chatInput.focus();
+  }
+  return true;
+}
+
 async function start({ resume }) {
+  if (resume && (await openPaymentLink())) return;
   // A merchant can link a payer to a session it created with presets: /?session=<id>.
   const params = new URLSearchParams(window.location.search);
   const linked = params.get("session");

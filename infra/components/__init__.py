@@ -6,6 +6,7 @@ from infra.components.function import PaybotFunction, PaybotFunctionArgs
 from infra.components.key import DataKey, DataKeyArgs
 from infra.components.layer import DependencyLayer, DependencyLayerArgs
 from infra.components.observability import Observability, ObservabilityArgs, WatchedFunction
+from infra.components.outbox_dispatcher import OutboxDispatcher, OutboxDispatcherArgs
 from infra.components.phone_channel import PhoneChannel, PhoneChannelArgs
 from infra.components.secrets import Secrets, SecretsArgs
 from infra.components.session_table import SessionTable, SessionTableArgs
@@ -22,6 +23,8 @@ __all__ = [
     "FrontendArgs",
     "Observability",
     "ObservabilityArgs",
+    "OutboxDispatcher",
+    "OutboxDispatcherArgs",
     "PaybotFunction",
     "PaybotFunctionArgs",
     "PhoneChannel",

@@ -29,7 +29,30 @@ class SessionTable(pulumi.ComponentResource):
             f"{name}-table",
             billing_mode="PAY_PER_REQUEST",
             hash_key=PARTITION_KEY,
-            attributes=[aws.dynamodb.TableAttributeArgs(name=PARTITION_KEY, type="S")],
+            attributes=[
+                aws.dynamodb.TableAttributeArgs(name=name, type="S")
+                for name in (PARTITION_KEY, "listPk", "listSk", "reference")
+            ],
+            # The merchant's events and payments, newest first, and payments by reference (see
+            # paybot_core.adapters.dynamodb_store); the stream carries each save's events, in order
+            # per session, to the outbox dispatcher.
+            global_secondary_indexes=[
+                aws.dynamodb.TableGlobalSecondaryIndexArgs(
+                    name=index,
+                    key_schemas=[
+                        aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(
+                            attribute_name=partition, key_type="HASH"
+                        ),
+                        aws.dynamodb.TableGlobalSecondaryIndexKeySchemaArgs(
+                            attribute_name="listSk", key_type="RANGE"
+                        ),
+                    ],
+                    projection_type="ALL",
+                )
+                for index, partition in (("byTime", "listPk"), ("byReference", "reference"))
+            ],
+            stream_enabled=True,
+            stream_view_type="NEW_IMAGE",
             # Expired sessions vanish on their own; the app also refuses them before DynamoDB does.
             ttl=aws.dynamodb.TableTtlArgs(attribute_name=TTL_ATTRIBUTE, enabled=True),
             server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
@@ -43,4 +66,5 @@ class SessionTable(pulumi.ComponentResource):
         )
         self.name = self.table.name
         self.arn = self.table.arn
-        self.register_outputs({"name": self.name, "arn": self.arn})
+        self.stream_arn = self.table.stream_arn
+        self.register_outputs({"name": self.name, "arn": self.arn, "streamArn": self.stream_arn})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services, build
 from paybot_core.conversation.state import PaymentRecord, SessionState, state_to_json
+from paybot_core.merchant.events import MerchantEvent
 from paybot_core.pci.vault import CardVault
 from paybot_core.ports import PaymentRequest
 from paybot_core.settings import Settings
@@ -42,9 +43,11 @@ class RecordingStore(MemorySessionStore):
         self.written.append(state)
         return super().create(state)
 
-    def save(self, state: SessionState, expected_version: int) -> SessionState:
+    def save(
+        self, state: SessionState, expected_version: int, events: Sequence[MerchantEvent] = ()
+    ) -> SessionState:
         self.written.append(state)
-        return super().save(state, expected_version)
+        return super().save(state, expected_version, events)
 
     def dumps(self) -> str:
         return "\n".join(state_to_json(s).decode() for s in self.written)

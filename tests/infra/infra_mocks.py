@@ -61,6 +61,13 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str
         out["phoneNumber"] = "+15555550100"
     elif typ == "aws:cloudwatch/logGroup:LogGroup":
         out["arn"] = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{physical}"
+    elif typ == "aws:sqs/queue:Queue":
+        out["url"] = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{physical}"
+        out["arn"] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{physical}"
+    elif typ == "aws:dynamodb/table:Table":
+        out["streamArn"] = (
+            f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{physical}/stream/2026-06-15T00:00:00.000"
+        )
     elif typ == "aws:secretsmanager/secret:Secret":
         out["arn"] = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{physical}-AbCdEf"
     return resource_id, out

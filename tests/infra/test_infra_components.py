@@ -48,7 +48,16 @@ def test_session_table_is_on_demand_keyed_by_session_with_ttl_and_kms() -> None:
         table = mocks.one("aws:dynamodb/table:Table").inputs
         assert table["billingMode"] == "PAY_PER_REQUEST"
         assert table["hashKey"] == "sessionId"
-        assert table["attributes"] == [{"name": "sessionId", "type": "S"}]
+        assert {a["name"] for a in table["attributes"]} == {"sessionId", "listPk", "listSk", "reference"}
+        indexes = {
+            i["name"]: [(k["attributeName"], k["keyType"]) for k in i["keySchemas"]]
+            for i in table["globalSecondaryIndexes"]
+        }
+        assert indexes == {
+            "byTime": [("listPk", "HASH"), ("listSk", "RANGE")],
+            "byReference": [("reference", "HASH"), ("listSk", "RANGE")],
+        }
+        assert table["streamEnabled"] and table["streamViewType"] == "NEW_IMAGE"
         assert table["ttl"] == {"attributeName": "ttl", "enabled": True}
         assert table["serverSideEncryption"] == {"enabled": True, "kmsKeyArn": KEY}
         assert table["pointInTimeRecovery"] == {"enabled": True}

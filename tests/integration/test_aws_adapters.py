@@ -85,12 +85,12 @@ class RacingStore(DynamoDBSessionStore):
 
     raced = 0
 
-    def save(self, state, expected_version):
+    def save(self, state, expected_version, events=()):
         if not self.raced:
             self.raced += 1
             current = self.load(state.session_id)
             super().save(current.evolve(turns=current.turns), expected_version=expected_version)
-        return super().save(state, expected_version)
+        return super().save(state, expected_version, events)
 
 
 def test_a_conditional_write_failure_is_retried_from_a_fresh_read(tmp_path, table):

@@ -47,7 +47,7 @@ class CrashAfterChargeGateway(SandboxGateway):
 class CrashMidSaveStore(SqliteSessionStore):
     """The SQLite store, killing the process inside the first save's transaction, before COMMIT."""
 
-    def save(self, state: SessionState, expected_version: int) -> SessionState:
+    def save(self, state: SessionState, expected_version: int, events: Sequence[Any] = ()) -> SessionState:
         conn = connect(self.path)
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(

@@ -68,11 +68,25 @@ def client(service: str, url: str, **config: Any) -> Any:
 
 
 def create_session_table(dynamodb: Any, name: str) -> None:
-    """The table as infra provisions it: partition key sessionId (S), TTL on `ttl`."""
+    """The table as infra provisions it: partition key sessionId (S), TTL on `ttl`, the merchant's
+    two indexes (byTime: listPk/listSk, byReference: reference/listSk) and a stream of new images."""
+    attributes = ("sessionId", "listPk", "listSk", "reference")
     dynamodb.create_table(
         TableName=name,
-        AttributeDefinitions=[{"AttributeName": "sessionId", "AttributeType": "S"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in attributes],
         KeySchema=[{"AttributeName": "sessionId", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": index,
+                "KeySchema": [
+                    {"AttributeName": partition, "KeyType": "HASH"},
+                    {"AttributeName": "listSk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index, partition in (("byTime", "listPk"), ("byReference", "reference"))
+        ],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
         BillingMode="PAY_PER_REQUEST",
     )
     dynamodb.update_time_to_live(

@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "path", nargs="?", type=Path, default=None, help="the audit log (default PAYBOT_DATA_DIR/audit.jsonl)"
     )
+
+    from .merchant_cli import add_merchant_commands
+
+    add_merchant_commands(commands)
     return parser
 
 
@@ -151,7 +155,7 @@ def _family(host: str) -> socket.AddressFamily:
 def _serve(host: str, port: int, log_level: str | None) -> int:
     import uvicorn
 
-    from paybot_core.bootstrap import build
+    from paybot_core.bootstrap import build, outbox_dispatcher
     from paybot_core.pci.logging import configure_logging
     from paybot_core.settings import Settings
 
@@ -162,7 +166,8 @@ def _serve(host: str, port: int, log_level: str | None) -> int:
     configure_logging(level, settings.library_log_level)
     sock = listen(host, port)
     services = build(settings)
-    app = create_app(services)
+    webhooks = outbox_dispatcher(services)
+    app = create_app(services, webhooks=webhooks)
     config = uvicorn.Config(
         app,
         # uvicorn's own lines ("Started server process", "Application startup complete") are
@@ -180,6 +185,14 @@ def _serve(host: str, port: int, log_level: str | None) -> int:
         f"store: {settings.session_store}, data: {settings.data_dir})",
         flush=True,
     )
+    if settings.webhook_urls:
+        where = "this server" if webhooks else "the dispatcher Lambda (this store's outbox is its stream)"
+        print(f"webhooks: {len(settings.webhook_urls)} endpoint(s), delivered by {where}", flush=True)
+    if not settings.merchant_api_keys:
+        print(
+            "merchant endpoints are open: no PAYBOT_MERCHANT_API_KEYS set (fine on this machine only)",
+            flush=True,
+        )
     server.run(sockets=[sock])
     return 0
 

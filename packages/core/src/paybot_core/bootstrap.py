@@ -11,10 +11,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .adapters.account_directory import JsonAccountDirectory
 from .adapters.file_audit import FileAuditLog
+from .adapters.file_messenger import FileMessenger
 from .adapters.memory import MemoryAuditLog, MemorySessionStore
 from .adapters.rules_model import RulesLanguageModel
 from .adapters.sandbox_gateway import SandboxGateway
@@ -22,6 +23,9 @@ from .adapters.sqlite_store import SqliteSessionStore
 from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
+from .merchant.dispatch import Consumer, RetryPolicy, WebhookDispatcher, WebhookSender
+from .merchant.receipts import RECEIPTS, ReceiptSender
+from .merchant.service import MerchantService
 from .pci.files import private_dir
 from .pci.logging import install_card_data_filter, pin_library_loggers
 from .pci.vault import (
@@ -38,10 +42,13 @@ from .ports import (
     KeepsWebhookEvents,
     KeypadDecryptor,
     LanguageModel,
+    MerchantRecords,
+    Messenger,
     PaymentGateway,
     SecretSource,
     SessionStore,
     WebhookEventLog,
+    WebhookOutbox,
 )
 from .services import ConversationService, PaymentService
 from .settings import Settings
@@ -58,9 +65,12 @@ class Services:
     audit: AuditLog
     accounts: AccountDirectory
     webhook_events: WebhookEventLog
+    messenger: Messenger
+    merchant: MerchantService
     webhook_secret: Callable[[], str] | None = None  # None: Stripe webhooks are not configured
     keypad: KeypadDecryptor | None = None  # None: the phone's keypad input is not encrypted (local)
     secrets: SecretSource | None = None  # None: no setting names a secret
+    clock: Callable[[], float] = time.time
 
     @property
     def sandbox(self) -> SandboxGateway | None:
@@ -80,6 +90,7 @@ def build(
     secrets: SecretSource | None = None,
     webhook_events: WebhookEventLog | None = None,
     keypad: KeypadDecryptor | None = None,
+    messenger: Messenger | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Wire the services from settings, each part once; any port may be handed in ready-made."""
@@ -116,6 +127,14 @@ def build(
         default_presets=Presets(currency=settings.currency, card_entry=settings.default_card_entry),
         clock=clock,
     )
+    messenger = messenger or _messenger(settings, clock)
+    merchant = MerchantService(
+        conversations,
+        cast(MerchantRecords, store),  # every session store keeps the merchant's records beside the sessions
+        messenger,
+        public_url=settings.public_url,
+        merchant_name=settings.merchant_name,
+    )
     return Services(
         settings=settings,
         conversations=conversations,
@@ -129,7 +148,62 @@ def build(
         webhook_secret=_webhook_secret(settings, secrets),
         keypad=keypad or _keypad(settings, secrets),
         secrets=secrets,
+        messenger=messenger,
+        merchant=merchant,
+        clock=clock,
     )
+
+
+def outbox_consumers(services: Services, **overrides: Any) -> dict[str, Consumer]:
+    """Who takes each outbox event, by name: the receipt sender and every webhook endpoint."""
+    settings = services.settings
+    consumers: dict[str, Consumer] = {
+        RECEIPTS: ReceiptSender(
+            services.store,
+            cast(MerchantRecords, services.store),
+            services.messenger,
+            settings.merchant_name,
+            services.clock,
+        )
+    }
+    if settings.webhook_urls and settings.webhook_secret is not None:
+        sender = WebhookSender(
+            settings.webhook_secret.get_secret_value(),
+            timeout=settings.webhook_timeout_seconds,
+            clock=services.clock,
+            **{k: v for k, v in overrides.items() if k == "post"},
+        )
+        consumers.update(dict.fromkeys(settings.webhook_urls, sender))
+    return consumers
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        settings.webhook_retry_seconds,
+        settings.webhook_retry_max_seconds,
+        settings.webhook_retry_window_seconds,
+    )
+
+
+def outbox_dispatcher(services: Services, **overrides: Any) -> WebhookDispatcher | None:
+    """The local dispatcher over the store's outbox. None when the store's outbox is not worked in
+    process (DynamoDB: its stream feeds the dispatcher Lambda instead)."""
+    if not hasattr(services.store, "due"):
+        return None
+    return WebhookDispatcher(
+        cast(WebhookOutbox, services.store),
+        outbox_consumers(services, **overrides),
+        policy=retry_policy(services.settings),
+        clock=services.clock,
+        **{k: v for k, v in overrides.items() if k == "rng"},
+    )
+
+
+def _messenger(settings: Settings, clock: Callable[[], float]) -> Messenger:
+    if settings.messenger == "file":
+        return FileMessenger(settings.data_dir / "outbox", sender=settings.email_from, clock=clock)
+    messenger: Messenger = _optional_adapter("aws_messenger", "build_from_settings", settings)
+    return messenger
 
 
 def _secrets(settings: Settings) -> SecretSource | None:

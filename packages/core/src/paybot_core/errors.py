@@ -92,3 +92,21 @@ class SettingsError(ConfigurationError, ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("invalid settings:\n" + "\n".join(f"  {line}" for line in problems))
         self.problems = problems
+
+
+class LinkNotFoundError(PaybotError):
+    """No payment link with that token."""
+
+    def __init__(self) -> None:
+        super().__init__("No payment link with that token.")
+
+
+class SessionClosedError(PaybotError):
+    """The session has ended; nothing more can be sent or paid for it."""
+
+    def __init__(self) -> None:
+        super().__init__("The payment session has ended.")
+
+
+class MessengerError(PaybotError):
+    """A message to a payer could not be sent (the provider refused or could not be reached)."""

@@ -8,6 +8,8 @@ from typing import Protocol, runtime_checkable
 
 from .conversation.state import CardSummary, Channel, PaymentRecord, SessionState
 from .conversation.understanding import UnderstandingContext, Understood
+from .merchant.events import MerchantEvent
+from .merchant.records import EventQuery, Page, PaymentEntry, PaymentQuery
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,11 @@ class AuditEvent:
 
 
 class SessionStore(Protocol):
-    """Sessions with optimistic concurrency: every save names the version it read."""
+    """Sessions with optimistic concurrency: every save names the version it read.
+
+    `events` are the merchant events the change causes: written in the same transaction as the
+    session (an outbox), so a saved change always has its events and an unsaved one has none.
+    """
 
     def create(self, state: SessionState) -> SessionState: ...
 
@@ -61,7 +67,9 @@ class SessionStore(Protocol):
         """The state with `version` set to the stored version, or None."""
         ...
 
-    def save(self, state: SessionState, expected_version: int) -> SessionState:
+    def save(
+        self, state: SessionState, expected_version: int, events: Sequence[MerchantEvent] = ()
+    ) -> SessionState:
         """Write if the stored version is still `expected_version`; else VersionConflictError."""
         ...
 
@@ -150,3 +158,62 @@ class KeypadDecryptor(Protocol):
     """Opens one encrypted stored keypad input (the phone channel's) into the keys pressed."""
 
     def decrypt(self, ciphertext: str) -> str: ...
+
+
+class MerchantRecords(Protocol):
+    """What the session store keeps for the merchant: links, events and payments, read back."""
+
+    def session_id_for_link(self, token: str) -> str | None: ...
+
+    def append_events(self, events: Sequence[MerchantEvent]) -> None:
+        """Events that change no session (a receipt went out)."""
+        ...
+
+    def list_events(self, query: EventQuery) -> Page[MerchantEvent]: ...
+
+    def list_payments(self, query: PaymentQuery) -> Page[PaymentEntry]: ...
+
+    def get_payment(self, payment_id: str) -> PaymentEntry | None: ...
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One event due at one webhook endpoint; `attempts` made so far."""
+
+    endpoint: str
+    event: MerchantEvent
+    attempts: int
+
+
+class WebhookOutbox(Protocol):
+    """The outbox as the local dispatcher works it: per endpoint, each session's oldest undelivered
+    event (so a session's events arrive in order), due when its retry time has come."""
+
+    def due(self, endpoint: str, now: float, limit: int, lease_seconds: float) -> Sequence[Delivery]:
+        """Claim up to `limit` due deliveries for `lease_seconds` (another dispatcher skips them)."""
+        ...
+
+    def delivered(self, delivery: Delivery, now: float) -> None: ...
+
+    def retry_at(self, delivery: Delivery, at: float, error: str) -> None: ...
+
+    def give_up(self, delivery: Delivery, error: str) -> None:
+        """Past the retry window: stop trying this one, so the session's next event can go."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message to a payer: an email (subject, text and html) or an SMS (text only)."""
+
+    to: str
+    kind: str  # "email" | "sms"
+    text: str
+    subject: str | None = None
+    html: str | None = None
+
+
+class Messenger(Protocol):
+    """Sends email and SMS to payers (links, receipts). Returns the provider's message id."""
+
+    def send(self, message: OutgoingMessage) -> str: ...

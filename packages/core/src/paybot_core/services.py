@@ -42,7 +42,17 @@ from .conversation.events import (
     UserTurn,
     WipeVault,
 )
-from .conversation.state import CardEntry, Channel, Field, Limits, Phase, Presets, SealedCardRef, SessionState
+from .conversation.state import (
+    CardEntry,
+    Channel,
+    Field,
+    Limits,
+    PaymentLink,
+    Phase,
+    Presets,
+    SealedCardRef,
+    SessionState,
+)
 from .conversation.turns import (
     Cancel,
     ChangeCard,
@@ -72,6 +82,8 @@ from .errors import (
     VersionConflictError,
 )
 from .ids import random_string
+from .merchant.events import events_for_change
+from .merchant.links import new_link_token
 from .pci.capture import CardCapture, Expecting, capture_card_material
 from .pci.cards import Brand, check_card_number
 from .pci.vault import CardVault, SealedCard
@@ -226,12 +238,23 @@ class ConversationService:
     # ------------------------------------------------------------- public
 
     def start(
-        self, presets: Presets | None = None, channel: Channel = Channel.WEB, style: Style = Style.TEXT
+        self,
+        presets: Presets | None = None,
+        channel: Channel = Channel.WEB,
+        style: Style = Style.TEXT,
+        *,
+        link_seconds: int | None = None,
     ) -> Reply:
+        """A new session. With `link_seconds` it gets a payment link usable that long; until the
+        payer's first turn the session waits for them that long too, after which the idle timeout
+        counts (the engine moves `expires_at` on every turn)."""
         now = self.clock()
         state = engine.new_session(
             new_session_id(), channel, presets or self.default_presets, self.limits, now
         )
+        if link_seconds is not None:
+            link = PaymentLink(new_link_token(), now + link_seconds)
+            state = state.evolve(link=link, expires_at=link.expires_at)
         state = self.store.create(state)
         self._audit(
             "session_started",
@@ -324,7 +347,9 @@ class ConversationService:
             changed = state != stored
             if changed:
                 try:
-                    state = self.store.save(state, expected_version=stored.version)
+                    # The merchant events of the change go in the same write (the outbox).
+                    events = events_for_change(stored, state, self.clock())
+                    state = self.store.save(state, expected_version=stored.version, events=events)
                 except VersionConflictError:
                     continue
                 if stored.sealed_card is not None and state.sealed_card is None:

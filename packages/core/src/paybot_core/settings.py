@@ -86,6 +86,32 @@ class Settings(BaseSettings):
         "below WARNING they write keys, data keys and card fields: for debugging with test keys only",
     )
 
+    # --- the merchant's side (merchant-api.md): links, webhooks, messages to payers.
+    public_url: str = Field(
+        "http://127.0.0.1:8765", description="Base of payment links: {PAYBOT_PUBLIC_URL}/pay/{token}."
+    )
+    merchant_name: str = Field("paybot demo merchant", max_length=100, description="Named in receipts.")
+    messenger: Literal["file", "aws"] = Field(
+        "file",
+        description="file: messages written to data_dir/outbox; aws: SES email, End User Messaging SMS.",
+    )
+    email_from: str = Field(
+        "paybot@localhost",
+        max_length=254,
+        description="Sender of links and receipts (an SES identity on AWS).",
+    )
+    webhook_urls: Annotated[tuple[str, ...], NoDecode] = ()
+    webhook_secret: SecretStr | None = Field(None, description="HMAC key of Paybot-Signature.")
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=30, description="One delivery's timeout.")
+    webhook_retry_seconds: float = Field(30.0, gt=0, description="First retry delay; doubles per try.")
+    webhook_retry_max_seconds: float = Field(6 * 3600.0, gt=0, description="Longest delay between tries.")
+    webhook_retry_window_seconds: float = Field(
+        3 * 86_400.0, gt=0, description="How long an event is retried before it is given up."
+    )
+    outbox_queue_url: str | None = Field(None, description="AWS: the FIFO queue the stream relay fills.")
+    outbox_dead_letter_url: str | None = Field(None, description="AWS: where events past the window go.")
+    webhook_poll_seconds: float = Field(1.0, gt=0, le=60, description="Local dispatcher's idle poll.")
+
     # --- abuse limits (in-process token buckets; each server process or Lambda container counts alone).
     # The per-client default is high on purpose: every browser behind one NAT, and a load test of
     # 200 concurrent conversations from 127.0.0.1, share one address. Lower it for a public server.
@@ -184,13 +210,32 @@ class Settings(BaseSettings):
             problems.append("set PAYBOT_STRIPE_SECRET_KEY or PAYBOT_STRIPE_SECRET_ID, not both")
         if self.stripe_webhook_secret and self.stripe_webhook_secret_id:
             problems.append("set PAYBOT_STRIPE_WEBHOOK_SECRET or PAYBOT_STRIPE_WEBHOOK_SECRET_ID, not both")
+        if self.webhook_urls and self.webhook_secret is None:
+            problems.append("PAYBOT_WEBHOOK_URLS needs PAYBOT_WEBHOOK_SECRET (every webhook is signed)")
         if self.vault_key and self.vault_key_secret_id:
             problems.append("set PAYBOT_VAULT_KEY or PAYBOT_VAULT_KEY_SECRET_ID, not both")
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
-    @field_validator("accepted_brands", "merchant_api_keys", "cors_origins", mode="before")
+    @field_validator("webhook_urls")
+    @classmethod
+    def _http_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [url for url in value if not url.startswith(("https://", "http://"))]
+        if bad:
+            raise ValueError(
+                f"each webhook URL must start with https:// or http://, got {len(bad)} that do not"
+            )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL such as https://pay.example.com")
+        return value.rstrip("/")
+
+    @field_validator("accepted_brands", "merchant_api_keys", "cors_origins", "webhook_urls", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split_csv(value)

@@ -15,9 +15,10 @@ from fastapi.telemetry import TelemetryConfig
 
 from paybot_core import SandboxGateway
 from paybot_core.bootstrap import Services
-from paybot_core.conversation.state import CardEntry, Channel, Presets
+from paybot_core.conversation.state import Channel, Presets
 from paybot_core.conversation.turns import NextActionDone, Say, Turn, UsePaymentMethod
 from paybot_core.errors import CardValidationError, GatewayError
+from paybot_core.merchant.dispatch import WebhookDispatcher
 from paybot_core.ports import CardDetails
 
 from . import deps
@@ -25,12 +26,14 @@ from .api_docs import mount_api_docs
 from .errors import ApiError, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
+from .merchant import created_session, install_merchant_routes, presets_from
 from .ratelimit import ClientRateLimit, RateLimits
 from .render import chat_response
 from .request_log import RequestLog, note_session
 from .schemas import (
     ChatRequest,
     ChatResponse,
+    CreatedSession,
     CreateSessionRequest,
     ErrorBody,
     SandboxAuthenticateRequest,
@@ -83,19 +86,28 @@ SandboxDep = Annotated[SandboxGateway, Depends(deps.sandbox)]
 
 
 def create_app(
-    services: Services, *, sweep_expired: bool = True, rate_limits: RateLimits | None = None
+    services: Services,
+    *,
+    sweep_expired: bool = True,
+    rate_limits: RateLimits | None = None,
+    webhooks: WebhookDispatcher | None = None,
 ) -> FastAPI:
     """The ASGI app around already-built services (one composition root: `paybot_core.bootstrap`).
 
     `rate_limits` defaults to buckets sized by the settings; tests hand in ones on their own clock.
+    `webhooks`, when given, runs on its own thread for the app's lifetime (`paybot serve`), apart
+    from the event loop and the turn threads, so a slow endpoint never touches a payer's turn.
     """
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         task = asyncio.create_task(_sweep_forever(services)) if sweep_expired else None
+        halt = webhooks.start(services.settings.webhook_poll_seconds) if webhooks is not None else None
         yield
         if task is not None:
             task.cancel()
+        if halt is not None:
+            await asyncio.to_thread(halt)
 
     app = FastAPI(
         title="paybot chat API",
@@ -113,7 +125,9 @@ def create_app(
     limits = rate_limits or RateLimits(settings.rate_limit_per_client, settings.rate_limit_per_session)
     install_error_handlers(app)
     _merchant_key_optional_in_schema(app)
-    _add_routes(app, services, limits, TurnRunner(settings.turn_threads()))
+    runner = TurnRunner(settings.turn_threads())
+    _add_routes(app, services, limits, runner)
+    install_merchant_routes(app, services, limits, runner)
     _add_sandbox_routes(app)
     install_webhook_routes(app)
     mount_api_docs(app)
@@ -189,7 +203,6 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
     """The chat routes. They are `async`: checks run on the event loop and the service call goes
     through the turn runner (see turns.py); the services and limits come from the closure, not
     per-request dependencies, because resolving dependencies is a measurable share of a turn."""
-    settings = services.settings
 
     @app.get("/healthz", tags=["ops"], summary="Liveness")
     async def healthz() -> dict[str, str]:
@@ -199,7 +212,7 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
     @app.post(
         "/v1/sessions",
         status_code=201,
-        response_model=ChatResponse,
+        response_model=CreatedSession,
         response_model_by_alias=True,
         responses=_errors(400, 401, 413, 429, 500, 503),
         dependencies=[Depends(deps.require_merchant_key)],
@@ -211,31 +224,15 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
         """Start a conversation, optionally with the merchant's presets: an amount the payer cannot
         change, an invoice reference, a description, the payer's name, and `cardEntry` (`secure`, the
         card form, or `typed`, when the server allows it). Every key is optional; `{}` or no body
-        starts a session on the server's defaults.
+        starts a session on the server's defaults. The merchant's keys (`receiptEmail`, `metadata`,
+        `expiresInSeconds`, `channel`) are in merchant-api.md; the answer adds the payment link
+        (`url`) and when it stops working (`expiresAt`).
 
         When the server has merchant API keys (`PAYBOT_MERCHANT_API_KEYS`) this needs
         `Authorization: Bearer <key>`; without keys (local use) it is open.
         """
-        body = body or CreateSessionRequest()
-        card_entry = CardEntry(body.card_entry) if body.card_entry else settings.default_card_entry
-        if card_entry is CardEntry.TYPED and not settings.allow_typed_card_entry:
-            raise ApiError(
-                400, "invalid_request", "Typed card entry is disabled on this server; use the secure form."
-            )
-        if body.amount is not None and body.amount > settings.max_amount:
-            raise ApiError(
-                400, "invalid_request", f"amount must be at most {settings.max_amount} (minor units)."
-            )
-        presets = Presets(
-            amount=body.amount,
-            currency=body.currency or settings.currency,
-            reference=body.reference,
-            description=body.description,
-            customer_name=body.customer_name,
-            card_entry=card_entry,
-            locale=body.locale,
-        )
-        return _noted(await runner.run(_started, services, presets, 201))
+        presets, channel, link_seconds = presets_from(body or CreateSessionRequest(), services)
+        return _noted(await runner.run(_started, services, presets, channel, link_seconds))
 
     async def chat(body: ChatRequest) -> Response:
         """One turn of the conversation: the payer's `message`, a `paymentMethod` (`pm_...`) made by the
@@ -294,9 +291,8 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
 # and rendering the reply.
 
 
-def _started(services: Services, presets: Presets, status_code: int) -> ChatJSON:
-    reply = services.conversations.start(presets, Channel.WEB)
-    return as_json(chat_response(reply, services.settings), status_code)
+def _started(services: Services, presets: Presets, channel: Channel, link_seconds: int) -> ChatJSON:
+    return as_json(created_session(services.merchant.create(presets, channel, link_seconds), services), 201)
 
 
 def _turns(body: ChatRequest) -> list[Turn]:

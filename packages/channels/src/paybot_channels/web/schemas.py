@@ -16,6 +16,8 @@ from pydantic import (
     model_serializer,
 )
 
+from paybot_core.merchant.links import MAX_LIFETIME_SECONDS, MIN_LIFETIME_SECONDS
+from paybot_core.pci.redact import redact_text
 from paybot_core.understanding import validate_name
 
 MAX_MESSAGE_CHARS = 2000
@@ -27,6 +29,12 @@ PaymentMethodId = Annotated[str, StringConstraints(max_length=255, pattern=r"^pm
 def _title(field_name: str, _: object) -> str:
     # From the field's name, not its camelCase alias (which would title "sessionId" as "Sessionid").
     return field_name.replace("_", " ").capitalize()
+
+
+EmailAddress = Annotated[
+    str, StringConstraints(max_length=254, pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[A-Za-z]{2,}$")
+]
+PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
 
 
 class _Body(BaseModel):
@@ -55,6 +63,27 @@ class CreateSessionRequest(_Body):
     locale: Literal["en", "es"] | None = Field(
         None, description="The session's language; absent: PAYBOT_DEFAULT_LOCALE, switched by the payer's."
     )
+    # The merchant's keys (merchant-api.md).
+    receipt_email: EmailAddress | None = Field(None, alias="receiptEmail")
+    metadata: dict[str, str] | None = Field(None, description="Up to 20 keys (<= 40 chars), values <= 500.")
+    expires_in_seconds: StrictInt | None = Field(
+        None, alias="expiresInSeconds", ge=MIN_LIFETIME_SECONDS, le=MAX_LIFETIME_SECONDS
+    )
+    channel: Literal["web", "voice"] | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is None:
+            return None
+        if len(value) > 20:
+            raise ValueError("at most 20 keys")
+        for key, item in value.items():
+            if not 1 <= len(key) <= 40 or len(item) > 500:
+                raise ValueError("keys are 1 to 40 characters, values at most 500")
+            if redact_text(key) != key or redact_text(item) != item:  # the one card-data recogniser
+                raise ValueError("must not hold card data")
+        return value
 
     @field_validator("customer_name")
     @classmethod
@@ -178,6 +207,55 @@ class ChatResponse(BaseModel):
     card_entry: CardEntryOut | None = Field(serialization_alias="cardEntry")
     next_action: NextActionOut | None = Field(serialization_alias="nextAction")
     locale: Literal["en", "es"]
+
+
+class CreatedSession(ChatResponse):
+    """POST /v1/sessions: the greeting, plus the payment link and how long it works."""
+
+    url: str | None = None
+    expires_at: int | None = Field(None, serialization_alias="expiresAt")
+
+
+class SendLinkRequest(_Body):
+    sms: PhoneNumber | None = Field(None, description="E.164 number, e.g. +15555550100.")
+    email: EmailAddress | None = None
+
+
+class SentLink(BaseModel):
+    sent: Literal["sms", "email"]
+    message_id: str = Field(serialization_alias="messageId")
+
+
+class EventOut(BaseModel):
+    id: str
+    type: str
+    created: int
+    data: dict[str, Any]
+
+
+class EventList(BaseModel):
+    data: list[EventOut]
+    has_more: bool = Field(serialization_alias="hasMore")
+
+
+class PaymentEntryOut(BaseModel):
+    id: str
+    status: str
+    amount: int
+    currency: str
+    brand: str | None = None
+    last4: str | None = None
+    failure_code: str | None = Field(None, serialization_alias="failureCode")
+    created_at: int = Field(serialization_alias="createdAt")
+    session_id: str = Field(serialization_alias="sessionId")
+    reference: str | None = None
+    description: str | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+
+
+class PaymentList(BaseModel):
+    data: list[PaymentEntryOut]
+    has_more: bool = Field(serialization_alias="hasMore")
 
 
 class SandboxCardRequest(_Body):

@@ -58,6 +58,14 @@ def client(
     read_timeout: float = ...,
     max_attempts: int = ...,
 ) -> BedrockRuntimeClient: ...
+@overload
+def client(
+    service: str,
+    *,
+    connect_timeout: float = ...,
+    read_timeout: float = ...,
+    max_attempts: int = ...,
+) -> Any: ...  # services without stubs in the dev dependencies (sqs, sesv2, sns)
 def client(
     service: str, *, connect_timeout: float = 2.0, read_timeout: float = 3.0, max_attempts: int = 3
 ) -> Any:

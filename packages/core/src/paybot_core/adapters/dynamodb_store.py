@@ -14,11 +14,24 @@ Item layout (table: partition key `sessionId` (S), TTL attribute `ttl`):
 
 Card data is thus encrypted twice (the vault's own key, then the per-session KMS data key), and the
 table never holds a card number or a CVV in any form a table reader could use.
+
+The merchant's records share the table, under prefixed keys, written in the session save's own
+`TransactWriteItems` (the outbox):
+- `event#<id>`: one per event (`body` the event JSON), listed through the `byTime` index
+  (`listPk` = "event", `listSk` = created time, session, version, position);
+- `payment#<id>`: one per payment attempt, through `byTime` (`listPk` = "payment") and `byReference`
+  (`reference`, `listSk`); it keeps the time it was first seen;
+- `link#<token>`: a payment link's session;
+- on the session item, `outbox` (L of S: event ids, so the item stays small) and `outboxCount` (N,
+  what the stream's filter matches): the events of that very save, so the table's stream
+  carries each session's events in the order they were saved (a stream keeps order per item),
+  for the dispatcher (merchant/lambda_dispatcher.py). Every save sets or removes it.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import math
 import os
@@ -32,6 +45,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..conversation.state import Phase, SealedCardRef, SessionState, state_from_json, state_to_json
 from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableError, VersionConflictError
+from ..merchant.events import MerchantEvent
+from ..merchant.records import EventQuery, Page, PaymentEntry, PaymentQuery, payment_entries
 from .dynamodb_keys import DynamoDBSessionKeys
 
 if TYPE_CHECKING:
@@ -45,6 +60,9 @@ log = logging.getLogger("paybot.dynamodb")
 _LIVE_PHASES = (Phase.ACTIVE, Phase.REQUIRES_ACTION)
 _CONFLICT = "ConditionalCheckFailedException"
 _WEBHOOK_PREFIX = "webhook-event#"
+_EVENT, _PAYMENT, _LINK = "event#", "payment#", "link#"
+BY_TIME, BY_REFERENCE = "byTime", "byReference"
+EVENT_RETENTION_SECONDS = 30 * 86_400
 
 
 class DynamoDBSessionStore:
@@ -75,12 +93,24 @@ class DynamoDBSessionStore:
         sealed = self._seal(stored)
         if sealed is not None:
             item["sealedCard"] = sealed
+        new = "attribute_not_exists(sessionId)"
         try:
-            self.client.put_item(
-                TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(sessionId)"
-            )
+            if stored.link is None:
+                self.client.put_item(TableName=self.table_name, Item=item, ConditionExpression=new)
+            else:
+                link = {
+                    "sessionId": {"S": _LINK + stored.link.token},
+                    "linkSession": {"S": stored.session_id},
+                    "ttl": item["ttl"],
+                }
+                self.client.transact_write_items(
+                    TransactItems=[
+                        {"Put": {"TableName": self.table_name, "Item": item, "ConditionExpression": new}},
+                        {"Put": {"TableName": self.table_name, "Item": link, "ConditionExpression": new}},
+                    ]
+                )
         except Exception as err:
-            if _code(err) == _CONFLICT:
+            if _code(err) == _CONFLICT or _cancelled_by_condition(err):
                 raise SessionExistsError("A session with that id already exists.") from None
             raise _unavailable(err) from None
         return stored
@@ -101,7 +131,9 @@ class DynamoDBSessionStore:
             state = state.evolve(sealed_card=self._open(session_id, sealed["M"]))
         return state
 
-    def save(self, state: SessionState, expected_version: int) -> SessionState:
+    def save(
+        self, state: SessionState, expected_version: int, events: Sequence[MerchantEvent] = ()
+    ) -> SessionState:
         stored = state.evolve(version=expected_version + 1)
         attributes = self._attributes(stored)
         sealed = self._seal(stored)
@@ -111,6 +143,8 @@ class DynamoDBSessionStore:
             "#ttl": "ttl",
             "#sweepAt": "sweepAt",
             "#card": "sealedCard",
+            "#outbox": "outbox",
+            "#outboxCount": "outboxCount",
         }
         values: dict[str, Any] = {":expected": {"N": str(expected_version)}}
         sets = []
@@ -124,18 +158,29 @@ class DynamoDBSessionStore:
             values[":card"] = sealed
         else:
             removes.append("#card")
+        if events:
+            sets.extend(["#outbox = :outbox", "#outboxCount = :outboxCount"])
+            values[":outbox"] = {"L": [{"S": e.id} for e in events]}
+            values[":outboxCount"] = {"N": str(len(events))}
+        else:
+            removes.extend(["#outbox", "#outboxCount"])
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        update: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": {"sessionId": {"S": state.session_id}},
+            "UpdateExpression": expression,
+            "ConditionExpression": "#version = :expected",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
         try:
-            self.client.update_item(
-                TableName=self.table_name,
-                Key={"sessionId": {"S": state.session_id}},
-                UpdateExpression=expression,
-                ConditionExpression="#version = :expected",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
+            if not events:
+                self.client.update_item(**update)
+            else:
+                writes: list[Any] = [{"Update": update}, *self._record_writes(events, stored.version)]
+                self.client.transact_write_items(TransactItems=writes)
         except Exception as err:
-            if _code(err) == _CONFLICT:
+            if _code(err) == _CONFLICT or _cancelled_by_condition(err):
                 raise VersionConflictError("The session changed since it was read.") from None
             raise _unavailable(err) from None
         return stored
@@ -159,6 +204,222 @@ class DynamoDBSessionStore:
         except Exception as err:
             raise _unavailable(err) from None
         return found[:limit]
+
+    # ------------------------------------------------------------- the merchant's records
+
+    def _record_writes(self, events: Sequence[MerchantEvent], version: int) -> list[dict[str, Any]]:
+        """The event and payment items of one save, for its TransactWriteItems."""
+        writes: list[dict[str, Any]] = []
+        for position, event in enumerate(events):
+            item = {
+                "sessionId": {"S": _EVENT + event.id},
+                "eventSession": {"S": event.session_id},
+                "type": {"S": event.type.value},
+                "created": {"N": str(event.created)},
+                "body": {"S": event.body().decode()},
+                "listPk": {"S": "event"},
+                "listSk": {"S": f"{event.created:011d}#{event.session_id}#{version:09d}#{position:03d}"},
+                "ttl": {"N": str(event.created + EVENT_RETENTION_SECONDS)},
+            }
+            writes.append({"Put": {"TableName": self.table_name, "Item": item}})
+        for entry in payment_entries(list(events)):
+            view = {k: v for k, v in entry.view.items() if k != "createdAt"}
+            names = {"#status": "status", "#body": "body", "#created": "createdAt", "#sk": "listSk"}
+            values: dict[str, Any] = {
+                ":session": {"S": entry.session_id},
+                ":status": {"S": entry.status},
+                ":body": {"S": json.dumps(view, separators=(",", ":"))},
+                ":created": {"N": str(entry.created_at)},
+                ":pk": {"S": "payment"},
+                ":sk": {"S": f"{entry.created_at:011d}#{entry.id}"},
+            }
+            sets = [
+                "paymentSession = :session",
+                "#status = :status",
+                "#body = :body",
+                "listPk = :pk",
+                "#created = if_not_exists(#created, :created)",
+                "#sk = if_not_exists(#sk, :sk)",
+            ]
+            if entry.reference is not None:
+                sets.append("#reference = :reference")
+                names["#reference"] = "reference"
+                values[":reference"] = {"S": entry.reference}
+            writes.append(
+                {
+                    "Update": {
+                        "TableName": self.table_name,
+                        "Key": {"sessionId": {"S": _PAYMENT + entry.id}},
+                        "UpdateExpression": "SET " + ", ".join(sets),
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": values,
+                    }
+                }
+            )
+        return writes
+
+    def session_id_for_link(self, token: str) -> str | None:
+        item = self._get(_LINK + token)
+        return item["linkSession"]["S"] if item and "linkSession" in item else None
+
+    def append_events(self, events: Sequence[MerchantEvent]) -> None:
+        """Events of no session change (a receipt went out): their items, and the session item's
+        `outbox` so the stream carries them after the session's earlier events."""
+        for session_id in dict.fromkeys(e.session_id for e in events):
+            mine = [e for e in events if e.session_id == session_id]
+            outbox = {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": {"sessionId": {"S": session_id}},
+                    "UpdateExpression": "SET #outbox = :outbox, #outboxCount = :outboxCount",
+                    "ConditionExpression": "attribute_exists(sessionId)",
+                    "ExpressionAttributeNames": {"#outbox": "outbox", "#outboxCount": "outboxCount"},
+                    "ExpressionAttributeValues": {
+                        ":outbox": {"L": [{"S": e.id} for e in mine]},
+                        ":outboxCount": {"N": str(len(mine))},
+                    },
+                }
+            }
+            version = int(self._clock() * 1000)  # orders after the session's saves within the second
+            try:
+                items: list[Any] = [outbox, *self._record_writes(mine, version)]
+                self.client.transact_write_items(TransactItems=items)
+            except Exception as err:
+                raise _unavailable(err) from None
+
+    def list_events(self, query: EventQuery) -> Page[MerchantEvent]:
+        key = "listPk = :pk"
+        values: dict[str, Any] = {":pk": {"S": "event"}}
+        if query.created_after is not None:
+            key += " AND listSk >= :low"
+            values[":low"] = {"S": f"{query.created_after + 1:011d}"}
+        extra: dict[str, Any] = {}
+        if query.type is not None:
+            extra = {"FilterExpression": "#type = :type", "ExpressionAttributeNames": {"#type": "type"}}
+            values[":type"] = {"S": query.type}
+        start = self._cursor(_EVENT, query.starting_after, "event")
+        if start is False:
+            return Page([], False)
+        items, more = self._query(BY_TIME, key, values, query.limit, start, **extra)
+        found = [MerchantEvent.from_json(i["body"]["S"], i["eventSession"]["S"]) for i in items]
+        return Page(found, more)
+
+    def list_payments(self, query: PaymentQuery) -> Page[PaymentEntry]:
+        values: dict[str, Any] = {}
+        if query.reference is not None:
+            index, key, pk = BY_REFERENCE, "#reference = :pk", query.reference
+        else:
+            index, key, pk = BY_TIME, "listPk = :pk", "payment"
+        values[":pk"] = {"S": pk}
+        names: dict[str, str] = {"#reference": "reference"} if query.reference is not None else {}
+        # listSk starts with the created time: "after" and "before" become a range of the sort key.
+        if query.created_after is not None:
+            values[":low"] = {"S": f"{query.created_after + 1:011d}"}
+        if query.created_before is not None:
+            values[":high"] = {"S": f"{query.created_before - 1:011d}~"}  # "~" sorts after the rest
+        if ":low" in values and ":high" in values:
+            key += " AND listSk BETWEEN :low AND :high"
+        elif ":low" in values:
+            key += " AND listSk >= :low"
+        elif ":high" in values:
+            key += " AND listSk <= :high"
+        extra: dict[str, Any] = {}
+        if query.status is not None:
+            extra["FilterExpression"] = "#status = :status"
+            names["#status"] = "status"
+            values[":status"] = {"S": query.status}
+        if names:
+            extra["ExpressionAttributeNames"] = names
+        start = self._cursor(
+            _PAYMENT, query.starting_after, "payment", by_reference=query.reference is not None
+        )
+        if start is False:
+            return Page([], False)
+        items, more = self._query(index, key, values, query.limit, start, **extra)
+        return Page([_payment(i) for i in items], more)
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[MerchantEvent]:
+        """The events with these ids, in the order asked (the stream relay's read of an `outbox`)."""
+        found: dict[str, MerchantEvent] = {}
+        keys = [{"sessionId": {"S": _EVENT + event_id}} for event_id in dict.fromkeys(event_ids)]
+        try:
+            for start in range(0, len(keys), 100):  # BatchGetItem takes a hundred keys
+                pending: dict[str, Any] = {
+                    self.table_name: {"Keys": keys[start : start + 100], "ConsistentRead": True}
+                }
+                while pending:
+                    answer = self.client.batch_get_item(RequestItems=pending)
+                    for item in answer.get("Responses", {}).get(self.table_name, []):
+                        event = MerchantEvent.from_json(item["body"]["S"], item["eventSession"]["S"])
+                        found[event.id] = event
+                    pending = answer.get("UnprocessedKeys") or {}
+        except Exception as err:
+            raise _unavailable(err) from None
+        return [found[event_id] for event_id in event_ids if event_id in found]
+
+    def get_payment(self, payment_id: str) -> PaymentEntry | None:
+        item = self._get(_PAYMENT + payment_id)
+        return _payment(item) if item and "body" in item else None
+
+    def _get(self, key: str) -> dict[str, Any] | None:
+        try:
+            answer = self.client.get_item(
+                TableName=self.table_name, Key={"sessionId": {"S": key}}, ConsistentRead=True
+            )
+        except Exception as err:
+            raise _unavailable(err) from None
+        item: dict[str, Any] | None = answer.get("Item")
+        return item
+
+    def _cursor(
+        self, prefix: str, item_id: str | None, pk: str, *, by_reference: bool = False
+    ) -> dict[str, Any] | bool | None:
+        """The index key to continue after `item_id`; None from the top; False for an unknown id."""
+        if item_id is None:
+            return None
+        item = self._get(prefix + item_id)
+        if item is None or "listSk" not in item:
+            return False
+        start = {"sessionId": item["sessionId"], "listSk": item["listSk"]}
+        if by_reference:
+            start["reference"] = item["reference"]
+        else:
+            start["listPk"] = {"S": pk}
+        return start
+
+    def _query(
+        self,
+        index: str,
+        key: str,
+        values: dict[str, Any],
+        limit: int,
+        start: dict[str, Any] | bool | None,
+        **extra: Any,
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """Up to `limit` items newest first, and whether more follow (filters apply after DynamoDB's
+        own page limit, so pages are read until enough items pass)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": key,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+            **extra,
+        }
+        if isinstance(start, dict):
+            kwargs["ExclusiveStartKey"] = start
+        found: list[dict[str, Any]] = []
+        try:
+            while len(found) <= limit:
+                page = self.client.query(**kwargs)
+                found.extend(page.get("Items", []))
+                if "LastEvaluatedKey" not in page:
+                    break
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        except Exception as err:
+            raise _unavailable(err) from None
+        return found[:limit], len(found) > limit
 
     # ------------------------------------------------------------- webhook de-duplication on the same table
 
@@ -290,6 +551,31 @@ def _number(value: float) -> str:
 
 def _bytes(value: Any) -> bytes:
     return value if isinstance(value, bytes) else base64.b64decode(value)
+
+
+def _payment(item: dict[str, Any]) -> PaymentEntry:
+    created = int(item["createdAt"]["N"])
+    view = {**json.loads(item["body"]["S"]), "createdAt": created}
+    reference = item["reference"]["S"] if "reference" in item else None
+    return PaymentEntry(
+        item["sessionId"]["S"].removeprefix(_PAYMENT),
+        item["paymentSession"]["S"],
+        item["status"]["S"],
+        reference,
+        created,
+        view,
+    )
+
+
+def _cancelled_by_condition(err: Exception) -> bool:
+    """A TransactWriteItems cancelled because one of its conditions failed."""
+    if _code(err) != "TransactionCanceledException":
+        return False
+    reasons = getattr(err, "response", {}).get("CancellationReasons") or []
+    message = str(getattr(err, "response", {}).get("Error", {}).get("Message", ""))
+    return (
+        any(r.get("Code") == "ConditionalCheckFailed" for r in reasons) or "ConditionalCheckFailed" in message
+    )
 
 
 def _code(err: Exception) -> str | None:

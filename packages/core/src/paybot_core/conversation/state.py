@@ -102,6 +102,9 @@ class Presets:
     customer_name: str | None = None
     card_entry: CardEntry = CardEntry.SECURE
     locale: str | None = None  # set by the merchant: the session speaks it and never switches
+    # The merchant's own keys (merchant-api.md): returned with the payment and in every event.
+    metadata: tuple[tuple[str, str], ...] = ()
+    receipt_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,14 @@ class SealedCardRef:
     """The vault's ciphertext for the typed card fields collected so far."""
 
     blob: str
+    expires_at: float
+
+
+@dataclass(frozen=True)
+class PaymentLink:
+    """The payer's way into a merchant-created session: `/pay/{token}`, usable until `expires_at`."""
+
+    token: str
     expires_at: float
 
 
@@ -149,6 +160,7 @@ class SessionState:
     awaiting_change: bool = False  # the payer said "no" at confirmation; we asked what to change
     pending_amount: int | None = None  # an amount read two ways, asked back ("Did you mean $50.00?")
     locale: str = "en"  # the language the session speaks now ("en" | "es")
+    link: PaymentLink | None = None
     version: int = 0
 
     @property

@@ -7,6 +7,8 @@ MESSAGES = {
     "opening.amount": "Hi! I can help you pay {amount}{for_reference}.",
     "opening": "Hi! I can help you make a payment{for_reference}.",
     "for_reference": " for {reference}",
+    "for_description": " for {description}",
+    "opening.description": " ({description})",
     "prompt.name": "What is the name on the card?",
     "prompt.amount": "How much would you like to pay?",
     "prompt.card_number": "Please enter your card number.",

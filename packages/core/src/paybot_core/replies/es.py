@@ -6,6 +6,8 @@ MESSAGES = {
     "opening.amount": "¡Hola! Puedo ayudarle a pagar {amount}{for_reference}.",
     "opening": "¡Hola! Puedo ayudarle a hacer un pago{for_reference}.",
     "for_reference": " de {reference}",
+    "for_description": " por {description}",
+    "opening.description": " ({description})",
     "prompt.name": "¿Cuál es el nombre que aparece en la tarjeta?",
     "prompt.amount": "¿Cuánto desea pagar?",
     "prompt.card_number": "Escriba el número de su tarjeta, por favor.",

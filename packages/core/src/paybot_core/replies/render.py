@@ -176,9 +176,13 @@ _NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE})
 
 def _opening(say: _Say) -> str:
     amount = say.state.presets.amount
+    what = say.for_reference()
+    description = say.state.presets.description
+    if description:  # the merchant's words, quoted as given: a payment link's greeting names them
+        what += say("opening.description" if what else "for_description", description=description)
     if amount is not None:
-        return say("opening.amount", amount=say.amount(amount), for_reference=say.for_reference())
-    return say("opening", for_reference=say.for_reference())
+        return say("opening.amount", amount=say.amount(amount), for_reference=what)
+    return say("opening", for_reference=what)
 
 
 def prompt(state: SessionState, style: Style = Style.TEXT) -> str:

@@ -1,0 +1,185 @@
+"""The merchant API (../shared/spec/merchant-api.md): payment links, sending them, events, payments.
+
+Every route here but the payer's `GET /v1/pay/{token}` takes the merchant's key (`deps.require_merchant_key`).
+A payer's session id is not a key, so a payer can never read another payer's payments or events.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query
+from fastapi.responses import FileResponse, Response
+
+from paybot_core.bootstrap import Services
+from paybot_core.conversation.state import CardEntry, Channel, Presets
+from paybot_core.errors import LinkNotFoundError, MessengerError, SessionClosedError
+from paybot_core.merchant.links import DEFAULT_LIFETIME_SECONDS
+from paybot_core.merchant.records import DEFAULT_PAGE, MAX_PAGE, EventQuery, PaymentEntry, PaymentQuery
+from paybot_core.services import Reply
+
+from . import deps
+from .errors import ApiError
+from .frontend import STATIC_DIR
+from .ratelimit import RateLimits
+from .render import chat_response
+from .schemas import (
+    ChatResponse,
+    CreatedSession,
+    CreateSessionRequest,
+    ErrorBody,
+    EventList,
+    EventOut,
+    PaymentEntryOut,
+    PaymentList,
+    SendLinkRequest,
+    SentLink,
+)
+from .turns import TurnRunner
+
+_MERCHANT = [Depends(deps.require_merchant_key)]
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 404, 409, 429, 503)
+}
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+Cursor = Annotated[str | None, Query(alias="startingAfter", max_length=64, pattern=r"^[A-Za-z0-9_]+$")]
+Unix = Annotated[int | None, Query(ge=0)]
+
+
+def presets_from(body: CreateSessionRequest, services: Services) -> tuple[Presets, Channel, int]:
+    """The session a merchant asked for; refuses what this server does not allow."""
+    settings = services.settings
+    card_entry = CardEntry(body.card_entry) if body.card_entry else settings.default_card_entry
+    if card_entry is CardEntry.TYPED and not settings.allow_typed_card_entry:
+        raise ApiError(
+            400, "invalid_request", "Typed card entry is disabled on this server; use the secure form."
+        )
+    if body.amount is not None and body.amount > settings.max_amount:
+        raise ApiError(400, "invalid_request", f"amount must be at most {settings.max_amount} (minor units).")
+    presets = Presets(
+        amount=body.amount,
+        currency=body.currency or settings.currency,
+        reference=body.reference,
+        description=body.description,
+        customer_name=body.customer_name,
+        card_entry=card_entry,
+        metadata=tuple(sorted((body.metadata or {}).items())),
+        receipt_email=body.receipt_email,
+        locale=body.locale,
+    )
+    channel = Channel(body.channel) if body.channel else Channel.WEB
+    return presets, channel, body.expires_in_seconds or DEFAULT_LIFETIME_SECONDS
+
+
+def created_session(reply: Reply, services: Services) -> CreatedSession:
+    """POST /v1/sessions' answer: the greeting, the payment link and when it stops working."""
+    state = reply.state
+    return CreatedSession(
+        **chat_response(reply, services.settings).model_dump(),
+        url=services.merchant.url(state),
+        expires_at=int(state.link.expires_at) if state.link else None,
+    )
+
+
+def _payment_out(entry: PaymentEntry) -> PaymentEntryOut:
+    return PaymentEntryOut.model_validate(
+        {
+            **entry.view,
+            "failure_code": entry.view.get("failureCode"),
+            "created_at": entry.created_at,
+            "session_id": entry.session_id,
+        }
+    )
+
+
+def install_merchant_routes(app: FastAPI, services: Services, limits: RateLimits, runner: TurnRunner) -> None:
+    merchant = services.merchant
+    index = STATIC_DIR / "index.html"
+
+    @app.get("/pay/{token}", include_in_schema=False)
+    async def payment_page(token: str) -> FileResponse:
+        # The chat page itself; it reads the token from its address and opens the session.
+        return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-store"})
+
+    def _open(token: str) -> Response:
+        try:
+            reply = merchant.open_link(token)
+        except LinkNotFoundError:
+            raise ApiError(404, "link_not_found", "This payment link does not exist.") from None
+        body = chat_response(reply, services.settings).model_dump_json(by_alias=True)
+        return Response(body, media_type="application/json")
+
+    @app.get(
+        "/v1/pay/{token}",
+        response_model=ChatResponse,
+        responses=_ERRORS,
+        tags=["chat"],
+        summary="The session behind a payment link (the payer's side)",
+    )
+    async def open_link(token: str) -> Response:
+        limits.check_session(token)
+        return await runner.run(_open, token)
+
+    @app.post(
+        "/v1/sessions/{session_id}/send",
+        response_model=SentLink,
+        responses={**_ERRORS, 502: {"model": ErrorBody}},
+        dependencies=_MERCHANT,
+        tags=["merchant"],
+    )
+    def send_link(session_id: str, body: SendLinkRequest) -> SentLink:
+        if (body.sms is None) == (body.email is None):
+            raise ApiError(400, "invalid_request", "Give exactly one of sms or email.")
+        try:
+            sent = merchant.send_link(session_id, sms=body.sms, email=body.email)
+        except SessionClosedError:
+            raise ApiError(409, "session_closed", "The session has ended; its link cannot be sent.") from None
+        except LinkNotFoundError:
+            raise ApiError(409, "no_link", "This session was started by the payer and has no link.") from None
+        except MessengerError as err:
+            raise ApiError(502, "message_not_sent", str(err)) from None
+        return SentLink(sent="sms" if sent.kind == "sms" else "email", message_id=sent.message_id)
+
+    @app.get(
+        "/v1/events", response_model=EventList, responses=_ERRORS, dependencies=_MERCHANT, tags=["merchant"]
+    )
+    def list_events(
+        type_: Annotated[str | None, Query(alias="type", max_length=40)] = None,
+        created_after: Annotated[int | None, Query(alias="createdAfter", ge=0)] = None,
+        limit: Limit = DEFAULT_PAGE,
+        starting_after: Cursor = None,
+    ) -> EventList:
+        page = merchant.events(EventQuery(type_, created_after, limit, starting_after))
+        return EventList(data=[EventOut(**e.to_json()) for e in page.data], has_more=page.has_more)
+
+    @app.get(
+        "/v1/payments",
+        response_model=PaymentList,
+        responses=_ERRORS,
+        dependencies=_MERCHANT,
+        tags=["merchant"],
+    )
+    def list_payments(
+        reference: Annotated[str | None, Query(max_length=64)] = None,
+        status: Annotated[str | None, Query(max_length=20)] = None,
+        created_after: Annotated[int | None, Query(alias="createdAfter", ge=0)] = None,
+        created_before: Annotated[int | None, Query(alias="createdBefore", ge=0)] = None,
+        limit: Limit = DEFAULT_PAGE,
+        starting_after: Cursor = None,
+    ) -> PaymentList:
+        query = PaymentQuery(reference, status, created_after, created_before, limit, starting_after)
+        page = merchant.payments(query)
+        return PaymentList(data=[_payment_out(p) for p in page.data], has_more=page.has_more)
+
+    @app.get(
+        "/v1/payments/{payment_id}",
+        response_model=PaymentEntryOut,
+        responses=_ERRORS,
+        dependencies=_MERCHANT,
+        tags=["merchant"],
+    )
+    def get_payment(payment_id: str) -> PaymentEntryOut:
+        entry = merchant.payment(payment_id)
+        if entry is None:
+            raise ApiError(404, "payment_not_found", "No payment with that id.")
+        return _payment_out(entry)

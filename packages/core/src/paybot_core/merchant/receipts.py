@@ -1,0 +1,61 @@
+"""Receipts: after `payment.succeeded`, an email to the payer in the session's language.
+
+The receipt sender is one more consumer of the outbox (under the name `paybot:receipts`), so a
+receipt gets what a webhook gets: it is sent after the payment was saved, retried with backoff when
+the provider fails, and it never touches the payment or the payer's turn. When it went out, a
+`receipt.sent` event follows the session's other events.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from ..errors import MessengerError
+from ..ports import MerchantRecords, Messenger, SessionStore
+from .dispatch import DeliveryError
+from .events import EventType, MerchantEvent, event
+from .messages import receipt_message
+
+log = logging.getLogger("paybot.receipts")
+
+RECEIPTS = "paybot:receipts"
+
+
+class ReceiptSender:
+    def __init__(
+        self,
+        store: SessionStore,
+        records: MerchantRecords,
+        messenger: Messenger,
+        merchant_name: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.records = records
+        self.messenger = messenger
+        self.merchant_name = merchant_name
+        self.clock = clock
+
+    def send(self, endpoint: str, happened: MerchantEvent) -> None:
+        if happened.type is not EventType.PAYMENT_SUCCEEDED:
+            return
+        state = self.store.load(happened.session_id)
+        email = state.presets.receipt_email if state is not None else None
+        if state is None or email is None or state.payment is None or state.payment.status != "succeeded":
+            return  # no address to send to (the payer was not asked, or said no)
+        message = receipt_message(state, email, self.merchant_name, float(happened.created))
+        try:
+            message_id = self.messenger.send(message)
+        except MessengerError as err:
+            raise DeliveryError(str(err)) from None
+        sent = event(
+            EventType.RECEIPT_SENT,
+            state,
+            self.clock(),
+            payment=happened.data.get("payment"),
+            receipt={"channel": "email", "messageId": message_id},
+        )
+        self.records.append_events([sent])
+        log.info("receipt for %s sent (%s)", state.payment.id, message_id)
