@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query
+from fastapi import Depends, FastAPI, Path, Query
 from fastapi.responses import FileResponse, Response
 
 from paybot_core.bootstrap import Services
@@ -43,7 +43,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 Cursor = Annotated[str | None, Query(alias="startingAfter", max_length=64, pattern=r"^[A-Za-z0-9_]+$")]
-Unix = Annotated[int | None, Query(ge=0)]
+_SESSION_ID = Path(title="Session id", max_length=64, examples=["ses_4vX9qT2mLp8RzK1c"])
+_PAYMENT_ID = Path(title="Payment id", max_length=255, examples=["pi_3Qx7sandbox"])
+_TOKEN = Path(title="Payment link token", max_length=64, examples=["k3JbX9qT2mLp8RzK1cWvQ7aD"])
 
 
 def presets_from(body: CreateSessionRequest, services: Services) -> tuple[Presets, Channel, int]:
@@ -116,7 +118,7 @@ def install_merchant_routes(app: FastAPI, services: Services, limits: RateLimits
         tags=["chat"],
         summary="The session behind a payment link (the payer's side)",
     )
-    async def open_link(token: str) -> Response:
+    async def open_link(token: Annotated[str, _TOKEN]) -> Response:
         limits.check_session(token)
         return await runner.run(_open, token)
 
@@ -127,7 +129,7 @@ def install_merchant_routes(app: FastAPI, services: Services, limits: RateLimits
         dependencies=_MERCHANT,
         tags=["merchant"],
     )
-    def send_link(session_id: str, body: SendLinkRequest) -> SentLink:
+    def send_link(session_id: Annotated[str, _SESSION_ID], body: SendLinkRequest) -> SentLink:
         if (body.sms is None) == (body.email is None):
             raise ApiError(400, "invalid_request", "Give exactly one of sms or email.")
         try:
@@ -178,7 +180,7 @@ def install_merchant_routes(app: FastAPI, services: Services, limits: RateLimits
         dependencies=_MERCHANT,
         tags=["merchant"],
     )
-    def get_payment(payment_id: str) -> PaymentEntryOut:
+    def get_payment(payment_id: Annotated[str, _PAYMENT_ID]) -> PaymentEntryOut:
         entry = merchant.payment(payment_id)
         if entry is None:
             raise ApiError(404, "payment_not_found", "No payment with that id.")

@@ -222,11 +222,15 @@ class SendLinkRequest(_Body):
 
 
 class SentLink(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     sent: Literal["sms", "email"]
     message_id: str = Field(serialization_alias="messageId")
 
 
 class EventOut(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     id: str
     type: str
     created: int
@@ -234,11 +238,15 @@ class EventOut(BaseModel):
 
 
 class EventList(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     data: list[EventOut]
     has_more: bool = Field(serialization_alias="hasMore")
 
 
 class PaymentEntryOut(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     id: str
     status: str
     amount: int
@@ -254,6 +262,8 @@ class PaymentEntryOut(BaseModel):
 
 
 class PaymentList(BaseModel):
+    model_config = ConfigDict(field_title_generator=_title)
+
     data: list[PaymentEntryOut]
     has_more: bool = Field(serialization_alias="hasMore")
 
