@@ -6,7 +6,7 @@ flood goes on past the cap, where each new key evicts the least recently used. P
 cost of one new key (wall time of `take`, median and p99 of each window of 10,000 keys) as the store
 grows, and the largest store seen. Constant cost per key up to and past the cap is the target.
 
-To measure another version of the module: PYTHONPATH=<its packages/channels/src> python ... [KEYS]
+To measure another version of the module: PYTHONPATH=<its packages/channels/src> python ... [KEYS [WINDOW]]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ def main() -> int:
     buckets = ratelimit.TokenBuckets(12_000, clock=lambda: now[0])
     cap = getattr(ratelimit, "MAX_BUCKETS", 0)
     total = int(sys.argv[1]) if len(sys.argv) > 1 else int(cap * 1.5)
+    window = int(sys.argv[2]) if len(sys.argv) > 2 else WINDOW
     print(f"  {ratelimit.__file__}: MAX_BUCKETS {cap:,}; {total:,} new keys, {STEP * 1000:.1f} ms apart")
     medians = []
     largest = 0
@@ -36,16 +37,17 @@ def main() -> int:
         buckets.take(key)
         samples.append(time.perf_counter() - started)
         largest = max(largest, len(buckets))
-        if len(samples) == WINDOW:
+        if len(samples) == window or n + 1 == total:
             ordered = sorted(samples)
-            medians.append((n + 1, ordered[WINDOW // 2], ordered[WINDOW * 99 // 100], len(buckets)))
+            median, p99 = ordered[len(ordered) // 2], ordered[len(ordered) * 99 // 100]
+            medians.append(median)
+            print(
+                f"  after {n + 1:>7,} keys ({len(buckets):>7,} buckets held): "
+                f"new key median {median * 1e6:7.2f} us, p99 {p99 * 1e6:8.1f} us",
+                flush=True,
+            )
             samples = []
-    for keys, median, worst, held in medians:
-        print(
-            f"  after {keys:>7,} keys ({held:>7,} buckets held): "
-            f"new key median {median * 1e6:7.2f} us, p99 {worst * 1e6:8.1f} us"
-        )
-    first, last = medians[0][1], max(m[1] for m in medians)
+    first, last = medians[0], max(medians)
     print(f"  largest store {largest:,} buckets; worst window median / first: {last / first:.2f}x")
     return 0
 

@@ -6,7 +6,8 @@ Lambdas reuse their clients. Tests pass overrides instead of patching globals.
 
 from __future__ import annotations
 
-import functools
+import importlib
+import importlib.util
 import logging
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from .adapters.sqlite_store import SqliteSessionStore
 from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
+from .lazy import Lazy, LazyGateway, LazyLanguageModel
 from .merchant.dispatch import Consumer, RetryPolicy, WebhookDispatcher, WebhookSender
 from .merchant.receipts import RECEIPTS, ReceiptSender
 from .merchant.service import MerchantService
@@ -100,12 +102,16 @@ def build(
     install_card_data_filter(logging.getLogger("paybot"))
     pin_library_loggers(settings.library_log_level)
     secrets = secrets or _secrets(settings)
-    vault_key = functools.cache(lambda: _vault_key(settings, secrets))  # resolved once, if at all
+    vault_key = Lazy(lambda: _vault_key(settings, secrets)).get  # resolved once, when first needed
     store = store or _session_store(settings)
     gateway = gateway or _gateway(settings, secrets)
     model = model or _language_model(settings)
     audit = audit or _audit_log(settings, secrets, vault_key)
-    vault = vault or CardVault(vault_key(), _session_keys(settings))
+    # A key in Secrets Manager is fetched when the first typed card is sealed, not at start; one
+    # in the environment or the key file is read now, so a bad one stops the start.
+    vault = vault or CardVault(
+        vault_key if settings.vault_key_secret_id else vault_key(), _session_keys(settings)
+    )
     payments = PaymentService(gateway)
     limits = Limits(
         max_amount=settings.max_amount,
@@ -278,15 +284,17 @@ def _session_keys(settings: Settings) -> SessionKeys:
 def _gateway(settings: Settings, secrets: SecretSource | None) -> PaymentGateway:
     if settings.payment_gateway == "sandbox":
         return SandboxGateway(settings.data_dir / "sandbox_gateway.sqlite3")
-    gateway: PaymentGateway = _optional_adapter("stripe_gateway", "build_from_settings", settings, secrets)
-    return gateway
+    # Built on the first card or payment: a session starts without the Stripe SDK or its key.
+    _require_importable("stripe_gateway", "stripe")
+    return LazyGateway(lambda: _optional_adapter("stripe_gateway", "build_from_settings", settings, secrets))
 
 
 def _language_model(settings: Settings) -> LanguageModel:
     if settings.language_model == "rules":
         return RulesLanguageModel()
-    model: LanguageModel = _optional_adapter("bedrock_model", "build_from_settings", settings)
-    return model
+    # Built when the model is first asked: starting a session never is.
+    _require_importable("bedrock_model", "boto3")
+    return LazyLanguageModel(lambda: _optional_adapter("bedrock_model", "build_from_settings", settings))
 
 
 def _audit_log(settings: Settings, secrets: SecretSource | None, vault_key: Callable[[], bytes]) -> AuditLog:
@@ -307,9 +315,17 @@ def _vault_key(settings: Settings, secrets: SecretSource | None) -> bytes:
     return load_or_create_key_file(settings.vault_key_file)
 
 
+def _require_importable(module: str, sdk: str) -> None:
+    """Refuse at start an adapter whose SDK is missing, without importing it (a path lookup)."""
+    if importlib.util.find_spec(sdk) is None:
+        raise ConfigurationError(
+            f"The {module} adapter is not available (no module named {sdk!r}); "
+            "install paybot-core with its extras."
+        )
+
+
 def _optional_adapter(module: str, factory: str, *args: Any) -> Any:
     """Cloud adapters are imported only when selected, so the embedded path never loads boto3 or stripe."""
-    import importlib
 
     try:
         adapter = importlib.import_module(f"paybot_core.adapters.{module}")

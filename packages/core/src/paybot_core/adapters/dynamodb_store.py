@@ -45,6 +45,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..conversation.state import Phase, SealedCardRef, SessionState, state_from_json, state_to_json
 from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableError, VersionConflictError
+from ..lazy import LazyClient
 from ..merchant.events import MerchantEvent
 from ..merchant.records import EventQuery, Page, PaymentEntry, PaymentQuery, payment_entries
 from .dynamodb_keys import DynamoDBSessionKeys
@@ -605,22 +606,28 @@ def build_from_settings(settings: Settings) -> DynamoDBSessionStore:
     return DynamoDBSessionStore(
         client("dynamodb"),
         settings.dynamodb_table,
-        kms_client=client("kms"),
+        # KMS is needed only for typed card data: not on a session's first answer.
+        kms_client=LazyClient(lambda: client("kms")),
         kms_key_id=settings.session_kms_key_id,
         retention_seconds=settings.session_retention_seconds,
     )
 
 
 def session_keys_from_settings(settings: Settings) -> DynamoDBSessionKeys:
-    """The vault's key store: its own table when `PAYBOT_SESSION_KEYS_TABLE` names one (PITR off)."""
+    """The vault's key store: its own table when `PAYBOT_SESSION_KEYS_TABLE` names one (PITR off).
+
+    Its client is made when a typed card is first sealed or shredded, not on a cold start.
+    """
     from .aws_clients import client
 
+    dynamodb = LazyClient(lambda: client("dynamodb"))
+
     if settings.session_keys_table:
-        return DynamoDBSessionKeys(client("dynamodb"), settings.session_keys_table)
+        return DynamoDBSessionKeys(dynamodb, settings.session_keys_table)
     if not settings.dynamodb_table:
         raise ConfigurationError("PAYBOT_SESSION_STORE=dynamodb needs PAYBOT_DYNAMODB_TABLE.")
     log.warning(
         "PAYBOT_SESSION_KEYS_TABLE is unset: vault data keys share the session table, so its "
         "point-in-time copies keep them; name a table without PITR to make wiped card data unrecoverable"
     )
-    return DynamoDBSessionKeys(client("dynamodb"), settings.dynamodb_table, shared_table=True)
+    return DynamoDBSessionKeys(dynamodb, settings.dynamodb_table, shared_table=True)

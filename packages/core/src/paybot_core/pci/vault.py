@@ -20,6 +20,7 @@ import os
 import secrets
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..errors import ConfigurationError, VaultError
+from ..lazy import Lazy
 from .files import private_file
 
 KEY_BYTES = 32
@@ -140,12 +142,18 @@ class SealedCard:
 
 
 class CardVault:
-    """Seals and opens typed card fields. One instance per process, shared by all sessions."""
+    """Seals and opens typed card fields. One instance per process, shared by all sessions.
 
-    def __init__(self, key: bytes, keys: SessionKeys | None = None) -> None:
-        if len(key) != KEY_BYTES:
-            raise ConfigurationError("The vault key must be 32 bytes (base64-encoded in PAYBOT_VAULT_KEY).")
-        self._wrapping = AESGCM(key)
+    `key` may be a callable giving the key, called on first use (a key in Secrets Manager is
+    fetched when the first typed card needs it, not on every cold start).
+    """
+
+    def __init__(self, key: bytes | Callable[[], bytes], keys: SessionKeys | None = None) -> None:
+        if isinstance(key, bytes):
+            wrapping = _wrapping_key(key)
+            self._wrapping = Lazy(lambda: wrapping)
+        else:
+            self._wrapping = Lazy(lambda: _wrapping_key(key()))
         self.keys: SessionKeys = keys if keys is not None else MemorySessionKeys()
 
     def seal(self, session_id: str, fields: dict[str, str], expires_at: float) -> SealedCard:
@@ -153,7 +161,9 @@ class CardVault:
         associated = _associated_data(session_id, expires_at)
         wrap_nonce = os.urandom(NONCE_BYTES)
         self.keys.put(
-            session_id, wrap_nonce + self._wrapping.encrypt(wrap_nonce, data_key, associated), expires_at
+            session_id,
+            wrap_nonce + self._wrapping.get().encrypt(wrap_nonce, data_key, associated),
+            expires_at,
         )
         nonce = os.urandom(NONCE_BYTES)
         plaintext = json.dumps(fields, separators=(",", ":")).encode()
@@ -174,7 +184,7 @@ class CardVault:
         associated = _associated_data(session_id, sealed.expires_at)
         raw = base64.urlsafe_b64decode(encoded)
         try:
-            data_key = self._wrapping.decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], associated)
+            data_key = self._wrapping.get().decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], associated)
             plaintext = AESGCM(data_key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated)
         except InvalidTag:
             raise VaultError("Sealed card data could not be opened.") from None
@@ -187,6 +197,12 @@ class CardVault:
 
     def purge_expired(self, now: float) -> int:
         return self.keys.purge_expired(now)
+
+
+def _wrapping_key(key: bytes) -> AESGCM:
+    if len(key) != KEY_BYTES:
+        raise ConfigurationError("The vault key must be 32 bytes (base64-encoded in PAYBOT_VAULT_KEY).")
+    return AESGCM(key)
 
 
 def _associated_data(session_id: str, expires_at: float) -> bytes:
