@@ -259,7 +259,9 @@ def main() -> int:
             replace(v, label=f"{v.label} (before)", build="before") for v in variants if not v.floor_of
         ]
         variants = [
-            w for v in variants for w in [v, *[h for h in handlers if h.label.startswith(v.label + " (")]]
+            w
+            for v in variants
+            for w in [v, *[h for h in handlers if (h.config, h.label) == (v.config, f"{v.label} (before)")]]
         ]
     with tempfile.TemporaryDirectory(prefix="paybot-cold-") as tmp, ExitStack() as stack:
         work = Path(tmp)
