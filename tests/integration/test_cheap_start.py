@@ -24,7 +24,6 @@ pytestmark = pytest.mark.aws
 
 SCRIPT = """
 import json, sys
-from paybot_core.adapters import secrets
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets
 
@@ -36,7 +35,7 @@ report = {
     "gateway built": gateway.built,
     "kms client made": store.kms_client._client.made,
     "vault key fetched": vault._aead.made,
-    "secrets fetched": secrets.default_cache(services.settings).fetches,
+    "secrets fetched": services.secrets.fetches,
     "status": first.state.status.value,
 }
 from paybot_core.conversation.turns import Say

@@ -4,6 +4,7 @@ once, the webhook event log and secret and the keypad decryptor wired in, nothin
 from __future__ import annotations
 
 import base64
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -43,7 +44,11 @@ def test_secret_backed_parts_read_through_the_one_provider(tmp_path: Path) -> No
     services = build(settings, secrets=secrets, store=MemorySessionStore(), audit=MemoryAuditLog())
 
     assert services.secrets is secrets
-    assert secrets.reads == {"vault": 1}  # the vault key is resolved once, at build
+    assert secrets.reads == {}  # nothing fetched at start: the vault key waits for a typed card
+    vault = services.conversations.vault
+    for _ in range(2):
+        vault.seal("ses_1", {"number": "4242424242424242"}, expires_at=time.time() + 60)
+    assert secrets.reads == {"vault": 1}  # then resolved once
     assert services.webhook_secret is not None and services.webhook_secret() == "whsec_1"
     secrets.values["webhook"] = "whsec_rotated"
     assert services.webhook_secret() == "whsec_rotated"  # re-read each time: rotation applies
