@@ -34,7 +34,8 @@ report = {
     "stripe imported": "stripe" in sys.modules,
     "gateway built": gateway.built,
     "kms client made": store.kms_client._client.made,
-    "vault key fetched": vault._aead.made,
+    "session keys client made": vault.keys.client._client.made,
+    "vault key fetched": vault._wrapping.made,
     "secrets fetched": services.secrets.fetches,
     "status": first.state.status.value,
 }
@@ -45,7 +46,7 @@ services.conversations.handle(sid, Say("4242 4242 4242 4242"))  # sealed between
 report["after a card number"] = {
     "stripe imported": "stripe" in sys.modules,
     "kms client made": store.kms_client._client.made,
-    "vault key fetched": vault._aead.made,
+    "vault key fetched": vault._wrapping.made,
 }
 print(json.dumps(report))
 """
@@ -82,6 +83,7 @@ def test_build_and_a_first_answer_leave_stripe_kms_and_the_vault_key_alone(tmp_p
         "stripe imported": False,
         "gateway built": False,
         "kms client made": False,
+        "session keys client made": False,
         "vault key fetched": False,
         "secrets fetched": 0,
         "status": "collecting",
