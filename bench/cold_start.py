@@ -271,6 +271,7 @@ def main() -> int:
         runtime = runtime_stand_in(work / "runtime", python)
         base = {
             "PATH": os.environ.get("PATH", ""),
+            "AWS_LAMBDA_FUNCTION_NAME": "paybot-bench",  # as the Lambda runtime sets it
             "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_REGION": "us-east-1",
         }

@@ -124,3 +124,19 @@ def test_handler_module_imports_no_web_stack_and_no_sdk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_in_a_lambda_container_init_builds_the_channel_and_the_first_call_reuses_it(tmp_path: Path) -> None:
+    """Lambda's runtime sets AWS_LAMBDA_FUNCTION_NAME: init (the import) builds, so a SnapStart
+    snapshot holds the services and the first call only runs its step."""
+    import os
+
+    code = (
+        "import json, sys, paybot_channels.connect.handler as h; "
+        "built = h.default_channel.cache_info().currsize; "
+        f"answer = h.handler(json.load(open({str(EVENTS / 'connect_lookup.json')!r}))); "
+        "print(built, h.default_channel.cache_info().hits, answer['result'])"
+    )
+    env = {**os.environ, "AWS_LAMBDA_FUNCTION_NAME": "paybot-connect", "PAYBOT_DATA_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.split() == ["1", "1", "ok"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Iterator
 
 
@@ -25,3 +26,8 @@ def container_init() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def in_lambda_container() -> bool:
+    """Whether this process is a Lambda function's (the runtime sets AWS_LAMBDA_FUNCTION_NAME)."""
+    return "AWS_LAMBDA_FUNCTION_NAME" in os.environ

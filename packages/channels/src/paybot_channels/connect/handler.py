@@ -1,9 +1,11 @@
 """AWS Lambda entry point of the phone channel: `paybot_channels.connect.handler.handler`.
 
 Amazon Connect calls it from each InvokeLambdaFunction block of `flow.json`; one call is one
-flow step (see `channel.py`). Services are built on the first call and reused while the
-container stays warm; the keypad path never calls a language model, so a step answers well
-inside Connect's 8 second limit.
+flow step (see `channel.py`). In a Lambda container the services are built during init, at
+import (so a SnapStart snapshot holds them and the first call only runs its step); elsewhere
+(tests, the call simulator) on the first call. Either way they are reused while the container
+stays warm; the keypad path never calls a language model, so a step answers well inside
+Connect's 8 second limit.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import functools
 import logging
 from typing import Any
 
-from .channel import Outcome, PhoneAnswer, PhoneChannel
-from .errors import ConnectEventError
-from .events import ConnectContactFlowEvent
+from ..lambda_init import container_init, in_lambda_container
+
+with container_init():
+    from .channel import Outcome, PhoneAnswer, PhoneChannel
+    from .errors import ConnectEventError
+    from .events import ConnectContactFlowEvent
 
 log = logging.getLogger("paybot.connect")
 
@@ -22,8 +27,6 @@ log = logging.getLogger("paybot.connect")
 @functools.cache
 def default_channel() -> PhoneChannel:
     """The process's channel, from PAYBOT_* settings (one composition root: `bootstrap.build`)."""
-    from ..lambda_init import container_init
-
     with container_init():
         from paybot_core.bootstrap import build
 
@@ -44,3 +47,7 @@ def respond(channel: PhoneChannel, event: object) -> dict[str, str]:
         log.warning("refused an invocation that is not a Connect event: %s", err)
         return PhoneAnswer(Outcome.ERROR, "Sorry, something went wrong on our side.").as_connect()
     return channel.run(request).as_connect()
+
+
+if in_lambda_container():
+    default_channel()
