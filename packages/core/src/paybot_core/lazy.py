@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
     from .conversation.state import CardSummary, PaymentRecord
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .ports import CardDetails, LanguageModel, PaymentGateway, PaymentRequest
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 
 class Lazy(Generic[T]):
@@ -62,6 +63,11 @@ class LazyClient:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client.get(), name)
+
+
+def lazy_client(factory: Callable[[], C]) -> C:
+    """`factory()`'s SDK client, created on its first method call, typed as the client itself."""
+    return cast(C, LazyClient(factory))
 
 
 class LazyGateway:

@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..conversation.state import Phase, SealedCardRef, SessionState, state_from_json, state_to_json
 from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableError, VersionConflictError
-from ..lazy import LazyClient
+from ..lazy import lazy_client
 from ..merchant.events import MerchantEvent
 from ..merchant.records import EventQuery, Page, PaymentEntry, PaymentQuery, payment_entries
 from .dynamodb_keys import DynamoDBSessionKeys
@@ -607,7 +607,7 @@ def build_from_settings(settings: Settings) -> DynamoDBSessionStore:
         client("dynamodb"),
         settings.dynamodb_table,
         # KMS is needed only for typed card data: not on a session's first answer.
-        kms_client=LazyClient(lambda: client("kms")),
+        kms_client=lazy_client(lambda: client("kms")),
         kms_key_id=settings.session_kms_key_id,
         retention_seconds=settings.session_retention_seconds,
     )
@@ -620,7 +620,7 @@ def session_keys_from_settings(settings: Settings) -> DynamoDBSessionKeys:
     """
     from .aws_clients import client
 
-    dynamodb = LazyClient(lambda: client("dynamodb"))
+    dynamodb = lazy_client(lambda: client("dynamodb"))
 
     if settings.session_keys_table:
         return DynamoDBSessionKeys(dynamodb, settings.session_keys_table)
