@@ -19,13 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
-from paybot_core.adapters.bedrock_model import BedrockLanguageModel  # noqa: E402
-from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore  # noqa: E402
-from paybot_core.adapters.sandbox_gateway import SandboxGateway  # noqa: E402
-from paybot_core.bootstrap import build  # noqa: E402
-from paybot_core.conversation.state import CardEntry, Presets  # noqa: E402
-from paybot_core.conversation.turns import Say  # noqa: E402
-from paybot_core.settings import Settings  # noqa: E402
+from paybot_core import (  # noqa: E402  # noqa: E402
+    BedrockLanguageModel,
+    CardEntry,
+    MemoryAuditLog,
+    MemorySessionStore,
+    Presets,
+    SandboxGateway,
+    Say,
+    Settings,
+    build,
+)
 from tests.support.converse_server import ConverseServer, bedrock_client  # noqa: E402
 
 CARD = ["4242 4242 4242 4242", "12/30", "123", "yes"]

@@ -23,8 +23,7 @@ from _common import import_time, ms, percentile
 from paybot_channels.connect.channel import PhoneChannel
 from paybot_channels.connect.handler import respond
 from paybot_channels.connect.simulator import ConnectStyleEncryptor
-from paybot_core.bootstrap import build
-from paybot_core.settings import Settings
+from paybot_core import Settings, build
 
 BUDGET_SECONDS = 8.0
 RUNS = 300

@@ -16,10 +16,7 @@ from pathlib import Path
 
 from _common import ROOT, import_time, ms, percentile, slow_webhooks, start_server, stop
 
-from paybot_core.bootstrap import build
-from paybot_core.conversation.state import CardEntry, Presets
-from paybot_core.conversation.turns import Say
-from paybot_core.settings import Settings
+from paybot_core import CardEntry, Presets, Say, Settings, build
 
 MESSAGES = ["Jane Doe", "4242 4242 4242 4242", "12/29", "123", "yes"]
 WARMUP, CONVERSATIONS = 30, 400

@@ -11,11 +11,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
-from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
-from paybot_core.adapters.sandbox_gateway import SandboxGateway
-from paybot_core.bootstrap import Services, build
-from paybot_core.pci.vault import CardVault
-from paybot_core.settings import Settings
+from paybot_core import (
+    CardVault,
+    MemoryAuditLog,
+    MemorySessionStore,
+    SandboxGateway,
+    Services,
+    Settings,
+    build,
+)
 
 # Tests must not pick up a developer's PAYBOT_* environment.
 for _name in [n for n in os.environ if n.startswith("PAYBOT_")]:

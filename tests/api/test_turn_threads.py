@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
 from paybot_channels.web.turns import TurnRunner
-from paybot_core.bootstrap import Services
-from paybot_core.settings import Settings
+from paybot_core import Services, Settings
 
 
 @pytest.mark.parametrize(

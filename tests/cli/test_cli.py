@@ -18,9 +18,7 @@ import pytest
 
 from paybot_channels.cli import main
 from paybot_channels.terminal import run_chat
-from paybot_core.adapters.file_audit import FileAuditLog
-from paybot_core.adapters.sandbox_gateway import SandboxGateway
-from paybot_core.ports import AuditEvent
+from paybot_core import AuditEvent, FileAuditLog, SandboxGateway
 
 PAYBOT = Path(sys.executable).with_name("paybot")
 VISA = "4242424242424242"

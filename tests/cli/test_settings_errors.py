@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from paybot_channels.cli import main
-from paybot_core.errors import SettingsError
-from paybot_core.settings import Settings
+from paybot_core import Settings, SettingsError
 
 BAD = [
     ("PAYBOT_MAX_AMOUNT", "abc", "whole number"),

@@ -19,14 +19,20 @@ from paybot_channels.connect.simulator import (
     Keypad,
     load_flow,
 )
-from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
-from paybot_core.adapters.sandbox_gateway import SandboxGateway
-from paybot_core.bootstrap import Services, build
-from paybot_core.conversation.state import PaymentRecord, SessionState, state_to_json
-from paybot_core.merchant.events import MerchantEvent
-from paybot_core.pci.vault import CardVault
-from paybot_core.ports import PaymentRequest
-from paybot_core.settings import Settings
+from paybot_core import (
+    CardVault,
+    MemoryAuditLog,
+    MemorySessionStore,
+    MerchantEvent,
+    PaymentRecord,
+    PaymentRequest,
+    SandboxGateway,
+    Services,
+    SessionState,
+    Settings,
+    build,
+    state_to_json,
+)
 from tests.conftest import Clock
 
 DEMO_CALLER = "+15555550100"

@@ -7,8 +7,7 @@ import logging
 
 import pytest
 
-from paybot_core.conversation.state import Status
-from paybot_core.pci.redact import contains_card_number
+from paybot_core import Status, contains_card_number
 
 from .conftest import Phone
 

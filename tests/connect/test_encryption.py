@@ -8,7 +8,7 @@ import pytest
 
 from paybot_channels.connect.errors import InputDecryptionError
 from paybot_channels.connect.simulator import ConnectStyleEncryptor
-from paybot_core.adapters.connect_keypad import ConnectInputDecryptor
+from paybot_core import ConnectInputDecryptor
 
 
 def test_decrypts_what_connect_encrypted(encryptor: ConnectStyleEncryptor) -> None:

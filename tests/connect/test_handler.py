@@ -106,7 +106,7 @@ def test_plain_keys_are_refused_unless_the_setting_allows_them(make_phone: Any) 
 
 
 def test_settings_name_the_plaintext_switch(monkeypatch: pytest.MonkeyPatch) -> None:
-    from paybot_core.settings import Settings
+    from paybot_core import Settings
 
     monkeypatch.setenv("PAYBOT_CONNECT_ALLOW_PLAINTEXT_INPUT", "true")
     monkeypatch.setenv("PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID", "paybot/dev/connect-private-key")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from paybot_core.adapters.memory import MemoryAuditLog
+from paybot_core import MemoryAuditLog
 from tests.conversation.payer import Payer
 
 

@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from paybot_channels.web.frontend import STATIC_DIR, find_static_dir, mount_frontend
-from paybot_core.settings import Settings
+from paybot_core import Settings
 from scripts import package_lambda
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,10 +13,8 @@ from pathlib import Path
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from paybot_core.adapters.rules_model import RulesLanguageModel
-from paybot_core.conversation.understanding import UnderstandingContext, Understood
+from paybot_core import RulesLanguageModel, Settings, UnderstandingContext, Understood
 from paybot_core.pci.recogniser import canonical, contains_card_number
-from paybot_core.settings import Settings
 
 # Issuer prefixes and lengths of every brand the card detector knows, accepted by default or not.
 BRAND_PREFIXES: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from paybot_core.pci.redact import find_card_numbers
+from paybot_core import find_card_numbers
 
 HEADERS = {"content-type": "application/json"}
 

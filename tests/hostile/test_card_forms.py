@@ -14,9 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paybot_core.conversation.state import Field
-from paybot_core.conversation.understanding import UnderstandingContext
-from paybot_core.errors import CardDataLeakError
+from paybot_core import CardDataLeakError, Field, UnderstandingContext
 from paybot_core.pci.capture import Expecting, capture_card_material
 from paybot_core.pci.cards import check_card_number, luhn_valid
 from paybot_core.pci.logging import CardDataFilter

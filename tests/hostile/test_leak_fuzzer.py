@@ -19,8 +19,7 @@ from paybot_channels.connect.channel import PhoneChannel
 from paybot_channels.connect.handler import respond
 from paybot_channels.connect.simulator import CallSimulator, ConnectStyleEncryptor, Keypad, load_flow
 from paybot_channels.web.app import create_app
-from paybot_core.bootstrap import build
-from paybot_core.settings import Settings
+from paybot_core import Settings, build
 
 from .leaks import (
     Card,

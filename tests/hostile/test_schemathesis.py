@@ -10,11 +10,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from paybot_channels.web.app import create_app
-from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
-from paybot_core.adapters.sandbox_gateway import SandboxGateway
-from paybot_core.bootstrap import build
-from paybot_core.pci.vault import CardVault
-from paybot_core.settings import Settings
+from paybot_core import CardVault, MemoryAuditLog, MemorySessionStore, SandboxGateway, Settings, build
 
 # Built at import: schemathesis collects one test per operation from the loaded schema.
 _DATA = Path(tempfile.mkdtemp(prefix="paybot-schemathesis-"))

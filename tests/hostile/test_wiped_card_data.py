@@ -19,9 +19,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
-from paybot_core.bootstrap import build
+from paybot_core import Settings, build
 from paybot_core.pci.vault import CardVault, SqliteSessionKeys, decode_key
-from paybot_core.settings import Settings
 
 from .leaks import all_digits
 

@@ -16,7 +16,7 @@ from infra_mocks import Recorder, settled, stack_config, use_mocks
 
 from infra.config import load_config
 from infra.program import build_stack
-from paybot_core.settings import Settings
+from paybot_core import Settings
 
 pytestmark = pytest.mark.infra
 PREFIX = "PAYBOT_"

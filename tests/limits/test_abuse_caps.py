@@ -7,8 +7,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
-from paybot_core.adapters.memory import MemorySessionStore
-from paybot_core.bootstrap import Services
+from paybot_core import MemorySessionStore, Services
 
 
 def _client(services: Services) -> TestClient:

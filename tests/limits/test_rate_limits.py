@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
 from paybot_channels.web.ratelimit import RateLimits
-from paybot_core.bootstrap import Services
+from paybot_core import Services
 from tests.conftest import Clock
 
 

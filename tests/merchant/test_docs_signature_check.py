@@ -6,7 +6,7 @@ import re
 import time
 from pathlib import Path
 
-from paybot_core.merchant import signing
+from paybot_core import signing
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "merchant.md"
 

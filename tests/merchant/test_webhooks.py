@@ -13,15 +13,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
-from paybot_core.adapters.memory import MemoryAuditLog
-from paybot_core.adapters.sandbox_gateway import SandboxGateway
-from paybot_core.adapters.sqlite_store import SqliteSessionStore
-from paybot_core.bootstrap import Services, build, outbox_dispatcher
-from paybot_core.merchant import signing
-from paybot_core.merchant.dispatch import RetryPolicy
-from paybot_core.merchant.records import EventQuery
-from paybot_core.pci.vault import CardVault
-from paybot_core.settings import Settings
+from paybot_core import (
+    CardVault,
+    EventQuery,
+    MemoryAuditLog,
+    RetryPolicy,
+    SandboxGateway,
+    Services,
+    Settings,
+    SqliteSessionStore,
+    build,
+    outbox_dispatcher,
+    signing,
+)
 from tests.merchant.test_merchant_api import pay_with_card
 from tests.support.webhook_receiver import new_receiver, serving
 

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from paybot_core.merchant import signing
+from paybot_core import signing
 from tests.support.webhook_receiver import Receiver, new_receiver, serving
 
 from .support import post, running, session_at_confirmation

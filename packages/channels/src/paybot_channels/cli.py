@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
-from paybot_core.errors import PaybotError
+from paybot_core import PaybotError
 
 from .errors import UsageError
 
@@ -155,9 +155,7 @@ def _family(host: str) -> socket.AddressFamily:
 def _serve(host: str, port: int, log_level: str | None) -> int:
     import uvicorn
 
-    from paybot_core.bootstrap import build, outbox_dispatcher
-    from paybot_core.pci.logging import configure_logging
-    from paybot_core.settings import Settings
+    from paybot_core import Settings, build, configure_logging, outbox_dispatcher
 
     from .web.app import create_app
 
@@ -198,10 +196,10 @@ def _serve(host: str, port: int, log_level: str | None) -> int:
 
 
 def _audit_verify(path: Path | None) -> int:
-    from paybot_core.audit_verify import verify_audit_file
+    from paybot_core import verify_audit_file
 
     if path is None:
-        from paybot_core.settings import Settings
+        from paybot_core import Settings
 
         path = Settings().data_dir / "audit.jsonl"
     if not path.is_file():

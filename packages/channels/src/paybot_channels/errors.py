@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paybot_core.errors import PaybotError
+from paybot_core import PaybotError
 
 
 class UsageError(PaybotError):

@@ -34,9 +34,7 @@ def _day(text: str) -> date:
 
 
 def run_payments(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    from paybot_core.bootstrap import build
-    from paybot_core.merchant.records import MAX_PAGE, PaymentQuery
-    from paybot_core.settings import Settings
+    from paybot_core import MAX_PAGE, PaymentQuery, Settings, build
 
     services = build(Settings())
     since = None
@@ -73,8 +71,7 @@ def run_payments(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
 
 def run_outbox(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    from paybot_core.adapters.file_messenger import FileMessenger
-    from paybot_core.settings import Settings
+    from paybot_core import FileMessenger, Settings
 
     settings = Settings()
     entries = FileMessenger(settings.data_dir / "outbox").entries()

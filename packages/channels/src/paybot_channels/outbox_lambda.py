@@ -10,10 +10,16 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from paybot_core.adapters.aws_clients import client
-from paybot_core.bootstrap import Services, build, outbox_consumers, retry_policy
-from paybot_core.errors import ConfigurationError
-from paybot_core.merchant.queue import QueueDelivery, StreamRelay
+from paybot_core import (
+    ConfigurationError,
+    QueueDelivery,
+    Services,
+    StreamRelay,
+    build,
+    outbox_consumers,
+    retry_policy,
+)
+from paybot_core import aws_client as client
 
 
 @functools.cache

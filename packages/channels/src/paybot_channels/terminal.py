@@ -12,11 +12,19 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from paybot_core.bootstrap import Services, build
-from paybot_core.conversation.state import TYPED_CARD_FIELDS, CardEntry, Channel, Presets, Status
-from paybot_core.conversation.turns import NextActionDone, Say
-from paybot_core.services import Reply
-from paybot_core.settings import Settings
+from paybot_core import (
+    TYPED_CARD_FIELDS,
+    CardEntry,
+    Channel,
+    NextActionDone,
+    Presets,
+    Reply,
+    Say,
+    Services,
+    Settings,
+    Status,
+    build,
+)
 
 from .errors import UsageError
 

@@ -26,32 +26,38 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from paybot_core.conversation.state import CardEntry, Channel, Field, Phase, Presets, Status
-from paybot_core.conversation.turns import (
+from paybot_core import (
+    AccountDue,
+    Brand,
+    CardEntry,
     ChangeCard,
+    Channel,
     Confirm,
     FailureReason,
+    Field,
     FieldFailed,
+    InputDecryptionError,
     KeyedCard,
-    Turn,
-)
-from paybot_core.errors import InputDecryptionError, PaybotError
-from paybot_core.pci.cards import Brand, cvv_length
-from paybot_core.ports import AccountDue, KeypadDecryptor
-from paybot_core.replies import (
+    KeypadDecryptor,
+    PaybotError,
+    Phase,
+    Presets,
+    Reply,
+    Status,
     Style,
+    Turn,
+    cvv_length,
     describe_card,
     format_amount,
     number_words,
     spell_digits,
     spoken_code,
 )
-from paybot_core.services import Reply
 
 from .events import ConnectContactFlowEvent
 
 if TYPE_CHECKING:  # the handler imports this module; bootstrap (every adapter) loads on the first call
-    from paybot_core.bootstrap import Services
+    from paybot_core import Services
 
 log = logging.getLogger("paybot.connect")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paybot_core.errors import InputDecryptionError, PaybotError
+from paybot_core import InputDecryptionError, PaybotError
 
 __all__ = ["ConnectEventError", "FlowError", "InputDecryptionError"]
 

@@ -28,7 +28,7 @@ log = logging.getLogger("paybot.connect")
 def default_channel() -> PhoneChannel:
     """The process's channel, from PAYBOT_* settings (one composition root: `bootstrap.build`)."""
     with container_init():
-        from paybot_core.bootstrap import build
+        from paybot_core import build
 
         services = build()
         return PhoneChannel(services, allow_plaintext=services.settings.connect_allow_plaintext_input)

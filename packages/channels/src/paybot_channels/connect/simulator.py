@@ -501,8 +501,7 @@ def add_call_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def run_call(args: argparse.Namespace) -> int:
     """Exit code 0 when the call ended with a completed payment, 1 otherwise."""
-    from paybot_core.bootstrap import build
-    from paybot_core.settings import Settings
+    from paybot_core import Settings, build
 
     from .channel import PhoneChannel
     from .handler import respond

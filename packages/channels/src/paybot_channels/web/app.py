@@ -13,13 +13,20 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.telemetry import TelemetryConfig
 
-from paybot_core import SandboxGateway
-from paybot_core.bootstrap import Services
-from paybot_core.conversation.state import Channel, Presets
-from paybot_core.conversation.turns import NextActionDone, Say, Turn, UsePaymentMethod
-from paybot_core.errors import CardValidationError, GatewayError
-from paybot_core.merchant.dispatch import WebhookDispatcher
-from paybot_core.ports import CardDetails
+from paybot_core import (
+    CardDetails,
+    CardValidationError,
+    Channel,
+    GatewayError,
+    NextActionDone,
+    Presets,
+    SandboxGateway,
+    Say,
+    Services,
+    Turn,
+    UsePaymentMethod,
+    WebhookDispatcher,
+)
 
 from . import deps
 from .api_docs import mount_api_docs

@@ -13,8 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from paybot_core import SandboxGateway
-from paybot_core.bootstrap import Services
+from paybot_core import SandboxGateway, Services
 
 from .errors import ApiError
 

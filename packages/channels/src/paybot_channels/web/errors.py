@@ -10,12 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paybot_core.errors import (
-    ConfigurationError,
-    SessionNotFoundError,
-    StoreUnavailableError,
-    TooManyConflictsError,
-)
+from paybot_core import ConfigurationError, SessionNotFoundError, StoreUnavailableError, TooManyConflictsError
 
 log = logging.getLogger("paybot.web")
 

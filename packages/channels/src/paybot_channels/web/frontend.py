@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from paybot_channels.csp import content_security_policy, frame_options
 
 if TYPE_CHECKING:
-    from paybot_core.settings import Settings
+    from paybot_core import Settings
 
 __all__ = ["STATIC_DIR", "find_static_dir", "mount_frontend", "security_headers"]
 

@@ -10,7 +10,7 @@ from ..lambda_init import container_init
 with container_init():
     from mangum import Mangum
 
-    from paybot_core.bootstrap import build
+    from paybot_core import build
 
     from .app import create_app
 

@@ -11,12 +11,22 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Query
 from fastapi.responses import FileResponse, Response
 
-from paybot_core.bootstrap import Services
-from paybot_core.conversation.state import CardEntry, Channel, Presets
-from paybot_core.errors import LinkNotFoundError, MessengerError, SessionClosedError
-from paybot_core.merchant.links import DEFAULT_LIFETIME_SECONDS
-from paybot_core.merchant.records import DEFAULT_PAGE, MAX_PAGE, EventQuery, PaymentEntry, PaymentQuery
-from paybot_core.services import Reply
+from paybot_core import (
+    DEFAULT_LIFETIME_SECONDS,
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    CardEntry,
+    Channel,
+    EventQuery,
+    LinkNotFoundError,
+    MessengerError,
+    PaymentEntry,
+    PaymentQuery,
+    Presets,
+    Reply,
+    Services,
+    SessionClosedError,
+)
 
 from . import deps
 from .errors import ApiError

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from paybot_core.conversation.state import Field, SessionState, Status
-from paybot_core.services import Reply
-from paybot_core.settings import Settings
+from paybot_core import Field, Reply, SessionState, Settings, Status
 
 from .schemas import CardEntryOut, CardOut, ChatResponse, Collected, NextActionOut, PaymentOut
 

@@ -16,9 +16,7 @@ from pydantic import (
     model_serializer,
 )
 
-from paybot_core.merchant.links import MAX_LIFETIME_SECONDS, MIN_LIFETIME_SECONDS
-from paybot_core.pci.redact import redact_text
-from paybot_core.understanding import validate_name
+from paybot_core import MAX_LIFETIME_SECONDS, MIN_LIFETIME_SECONDS, redact_text, validate_name
 
 MAX_MESSAGE_CHARS = 2000
 

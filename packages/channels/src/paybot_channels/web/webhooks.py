@@ -16,14 +16,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from paybot_core import PAYMENT_EVENTS, WebhookEvent, parse_webhook_event
-from paybot_core.bootstrap import Services
-from paybot_core.errors import (
+from paybot_core import (
+    PAYMENT_EVENTS,
     GatewayError,
+    Services,
     SessionNotFoundError,
     StoreUnavailableError,
     TooManyConflictsError,
+    WebhookEvent,
     WebhookSignatureError,
+    parse_webhook_event,
 )
 
 from . import deps
