@@ -21,6 +21,7 @@ from paybot_core import (
     NextActionDone,
     Presets,
     SandboxGateway,
+    SandboxIntent,
     Say,
     Services,
     Turn,
@@ -382,19 +383,7 @@ def _add_sandbox_routes(app: FastAPI) -> None:
     ) -> SandboxIntentList:
         """What the sandbox gateway charged for one session: to check that a conversation charged
         once, or not at all. Only with the sandbox gateway."""
-        return SandboxIntentList(
-            data=[
-                SandboxIntentOut(
-                    id=i.id,
-                    status=i.status,
-                    amount=i.amount,
-                    currency=i.currency,
-                    last4=i.last4,
-                    failure_code=i.failure_code,
-                )
-                for i in gateway.list_intents(session_id)
-            ]
-        )
+        return SandboxIntentList(data=[_intent_out(i) for i in gateway.list_intents(session_id)])
 
     @app.post(
         "/v1/sandbox/payment_intents/{intent_id}/authenticate",
@@ -422,14 +411,18 @@ def _add_sandbox_routes(app: FastAPI) -> None:
         intent = gateway.intent(intent_id)
         if intent is None:
             raise ApiError(404, "not_found", "No such payment intent.")
-        return SandboxIntentOut(
-            id=intent.id,
-            status=intent.status,
-            amount=intent.amount,
-            currency=intent.currency,
-            last4=intent.last4,
-            failure_code=intent.failure_code,
-        )
+        return _intent_out(intent)
+
+
+def _intent_out(intent: SandboxIntent) -> SandboxIntentOut:
+    return SandboxIntentOut(
+        id=intent.id,
+        status=intent.status,
+        amount=intent.amount,
+        currency=intent.currency,
+        last4=intent.last4,
+        failure_code=intent.failure_code,
+    )
 
 
 def _query_alias(alias: str) -> object:
