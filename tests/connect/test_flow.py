@@ -18,8 +18,8 @@ ACTIONS = {a["Identifier"]: a for a in FLOW["Actions"]}
 # The block types paybot's flow may use: each is run by the simulator and documented by Connect.
 KNOWN_TYPES = {
     "MessageParticipant", "GetParticipantInput", "InvokeLambdaFunction", "Compare", "UpdateContactAttributes",
-    "UpdateFlowLoggingBehavior", "UpdateContactRecordingBehavior", "UpdateContactTargetQueue",
-    "TransferContactToQueue", "DisconnectParticipant",
+    "UpdateFlowAttributes", "UpdateFlowLoggingBehavior", "UpdateContactRecordingBehavior",
+    "UpdateContactTargetQueue", "TransferContactToQueue", "DisconnectParticipant",
 }  # fmt: skip
 _FORBIDDEN_IN_IDS = re.compile(r"[%:()\\/=$,;\[\]{}]")
 
@@ -132,3 +132,90 @@ def test_recording_blocks_use_the_flow_language_shape(block: str) -> None:
     behaviour = ACTIONS[block]["Parameters"]["RecordingBehavior"]
     assert set(behaviour) == {"RecordedParticipants", "IVRRecordingBehavior"}
     assert (behaviour["RecordedParticipants"] == []) == (behaviour["IVRRecordingBehavior"] == "Disabled")
+
+
+def _stored_inputs() -> list[Mapping[str, Any]]:
+    return [
+        a for a in FLOW["Actions"]
+        if a["Type"] == "GetParticipantInput" and a["Parameters"].get("StoreInput") == "True"
+    ]  # fmt: skip
+
+
+def _references_in(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield from re.findall(r"\$\.[A-Za-z]+(?:\.[A-Za-z0-9_]+)?", value)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _references_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references_in(item)
+
+
+def test_keyed_input_is_kept_only_in_flow_attributes_never_on_the_contact_record() -> None:
+    # Contact attributes stay on the contact record (24 months); flow attributes end with the flow.
+    for action in FLOW["Actions"]:
+        if action["Type"] == "UpdateContactAttributes":
+            kept = set(_references_in(action["Parameters"]["Attributes"]))
+            assert not {r for r in kept if r.startswith(("$.StoredCustomerInput", "$.FlowAttributes"))}, (
+                action["Identifier"]
+            )
+    flow_attributes = [a for a in FLOW["Actions"] if a["Type"] == "UpdateFlowAttributes"]
+    held = {
+        name
+        for action in flow_attributes
+        for name, attribute in action["Parameters"]["FlowAttributes"].items()
+        if attribute == {"Type": "String", "Value": "$.StoredCustomerInput"}
+    }
+    assert held == {"paybotNumber", "paybotExpiry"}
+    for action in flow_attributes:
+        assert [e["ErrorType"] for e in action["Transitions"]["Errors"]] == ["NoMatchingError"]
+    submit = ACTIONS["card-submit"]["Parameters"]["LambdaInvocationAttributes"]
+    assert (submit["number"], submit["expiry"]) == (
+        "$.FlowAttributes.paybotNumber",
+        "$.FlowAttributes.paybotExpiry",
+    )
+
+
+def test_every_stored_input_is_keyed_with_flow_logging_and_recording_off_on_every_path() -> None:
+    """Walk every path with its (logging, recording) state: any keyed entry may be a card number."""
+    stored = {a["Identifier"] for a in _stored_inputs()}
+    assert {"reference-input", "number-input", "expiry-input", "cvv-input"} <= stored
+    seen: set[tuple[str, bool, bool]] = set()
+    todo = [(FLOW["StartAction"], True, True)]
+    while todo:
+        current, logging_on, recording_on = todo.pop()
+        if (current, logging_on, recording_on) in seen:
+            continue
+        seen.add((current, logging_on, recording_on))
+        action = ACTIONS[current]
+        if current in stored:
+            assert not logging_on and not recording_on, f"{current} is reached with logging or recording on"
+        params = action.get("Parameters", {})
+        if action["Type"] == "UpdateFlowLoggingBehavior":
+            logging_on = params["FlowLoggingBehavior"] == "Enabled"
+        if action["Type"] == "UpdateContactRecordingBehavior":
+            recording_on = bool(params["RecordingBehavior"]["RecordedParticipants"])
+        todo.extend((target, logging_on, recording_on) for target in _targets(action))
+    # The caller never leaves to an agent with recording or logging still off.
+    assert all(
+        logging_on and recording_on for block, logging_on, recording_on in seen if block == "agent-transfer"
+    )
+
+
+def test_no_block_claims_nothing_was_charged_and_pay_has_its_own_error_block() -> None:
+    # The flow cannot know: a failure after `pay` may follow a charge, and an agent may charge again.
+    for action in FLOW["Actions"]:
+        text = str(action.get("Parameters", {}).get("Text", ""))
+        assert "nothing was charged" not in text.lower(), action["Identifier"]
+    pay_errors = {e["NextAction"] for e in ACTIONS["pay"]["Transitions"]["Errors"]}
+    assert pay_errors == {"pay-error"}
+    others = {
+        e["NextAction"]
+        for a in _invocations()
+        if a["Identifier"] != "pay"
+        for e in a["Transitions"]["Errors"]
+    }
+    assert "pay-error" not in others
+    assert "could not confirm the payment" in ACTIONS["pay-error"]["Parameters"]["Text"]
+    assert "agent" in ACTIONS["pay-error"]["Parameters"]["Text"]

@@ -42,7 +42,7 @@ SYSTEM_NUMBER = "+15555550199"
 PAUSE = ","
 MAX_BLOCKS = 1000  # a call that runs this many blocks is looping
 _REFERENCE = re.compile(
-    r"\$\.(?:Attributes|External)\.[A-Za-z0-9_]+|\$\.StoredCustomerInput|\$\.CustomerEndpoint\.Address"
+    r"\$\.(?:Attributes|FlowAttributes|External)\.[A-Za-z0-9_]+|\$\.StoredCustomerInput|\$\.CustomerEndpoint\.Address"
 )
 
 Invoke = Callable[[dict[str, Any]], Mapping[str, Any]]
@@ -171,7 +171,8 @@ class CallSimulator:
         self.encrypt = encrypt
         self.say = say or (lambda text: None)
         self.contact_id = str(uuid.uuid4())
-        self.attributes: dict[str, str] = {}
+        self.attributes: dict[str, str] = {}  # contact attributes: kept on the contact record
+        self.flow_attributes: dict[str, str] = {}  # end with the flow: where card input is held
         self.external: dict[str, str] = {}
         self.stored_input = ""
         self.recording = True
@@ -183,6 +184,7 @@ class CallSimulator:
             "InvokeLambdaFunction": self._invoke_lambda_function,
             "Compare": self._compare,
             "UpdateContactAttributes": self._update_contact_attributes,
+            "UpdateFlowAttributes": self._update_flow_attributes,
             "UpdateFlowLoggingBehavior": self._update_flow_logging_behavior,
             "UpdateContactRecordingBehavior": self._update_contact_recording_behavior,
             "UpdateContactTargetQueue": self._update_contact_target_queue,
@@ -293,6 +295,11 @@ class CallSimulator:
             self._result.attribute_values.append(resolved)
         return self._next(action)
 
+    def _update_flow_attributes(self, action: Mapping[str, Any], params: Mapping[str, Any]) -> str | None:
+        for key, attribute in params.get("FlowAttributes", {}).items():
+            self.flow_attributes[str(key)] = self._resolve(str(attribute.get("Value", "")))
+        return self._next(action)
+
     def _update_flow_logging_behavior(
         self, action: Mapping[str, Any], params: Mapping[str, Any]
     ) -> str | None:
@@ -366,7 +373,8 @@ class CallSimulator:
         if reference == "$.CustomerEndpoint.Address":
             return self.caller
         scope, _, name = reference[2:].partition(".")
-        return (self.attributes if scope == "Attributes" else self.external).get(name, "")
+        scopes = {"Attributes": self.attributes, "FlowAttributes": self.flow_attributes}
+        return scopes.get(scope, self.external).get(name, "")
 
     def _event(self, parameters: dict[str, str]) -> dict[str, Any]:
         """Shaped like the event Amazon Connect sends to a Lambda function."""
