@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 
 from infra.errors import InfraConfigError
+from infra.flow import STACK_PLACEHOLDERS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,8 @@ class ConnectConfig:
     phone_type: str
     flow_path: Path
     flow_parameters: Mapping[str, str] = field(default_factory=dict)
+    queue_name: str | None = None
+    queue_time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,12 @@ def load_config() -> InfraConfig:
     flow_params = conf.get_object("connectFlowParameters") or {}
     if not isinstance(flow_params, dict) or not all(isinstance(v, str) for v in flow_params.values()):
         raise InfraConfigError("paybot:connectFlowParameters must map placeholder names to strings")
+    made_by_stack = sorted(set(flow_params) & STACK_PLACEHOLDERS)
+    if made_by_stack:
+        raise InfraConfigError(
+            f"paybot:connectFlowParameters sets {', '.join(made_by_stack)}, which the stack makes itself: "
+            "remove them (an existing queue is chosen with paybot:connectQueueName)"
+        )
     cfg = InfraConfig(
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
@@ -252,6 +261,8 @@ def load_config() -> InfraConfig:
                 conf.get("connectFlowPath") or "packages/channels/src/paybot_channels/connect/flow.json"
             ),
             flow_parameters=dict(flow_params),
+            queue_name=conf.get("connectQueueName") or None,
+            queue_time_zone=conf.get("connectQueueTimeZone") or "UTC",
         ),
         webhook_urls=_str_tuple(conf.get_object("webhookUrls"), "webhookUrls"),
         webhook_secret=conf.get_secret("webhookSecret"),

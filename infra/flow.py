@@ -10,6 +10,13 @@ from typing import Any
 from infra.errors import ContactFlowError
 
 LAMBDA_PLACEHOLDER = "PaybotLambdaArn"
+ENCRYPTION_KEY_PLACEHOLDER = "PaybotEncryptionKeyId"
+CERTIFICATE_PLACEHOLDER = "PaybotEncryptionCertificate"
+QUEUE_PLACEHOLDER = "PaybotQueueArn"
+# What the stack fills itself; paybot:connectFlowParameters gives any other placeholder its value.
+STACK_PLACEHOLDERS = frozenset(
+    {LAMBDA_PLACEHOLDER, ENCRYPTION_KEY_PLACEHOLDER, CERTIFICATE_PLACEHOLDER, QUEUE_PLACEHOLDER}
+)
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 

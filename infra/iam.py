@@ -68,24 +68,55 @@ def dynamodb_statement(table_arn: pulumi.Input[str]) -> Statement:
     }
 
 
+AUDIT_PREFIX = "audit/"  # S3AuditLog's default prefix: the only place the functions may write
+SESSION_CONTEXT_KEY = "paybot:session"  # the encryption context of every session data key
+# Services that use the stack key on a function's behalf (table, audit objects, secrets).
+KEY_USING_SERVICES = ("dynamodb", "s3", "secretsmanager")
+
+
 def audit_write_statement(bucket_arn: pulumi.Input[str]) -> Statement:
-    """Append audit events: write objects, never read, list or delete them."""
+    """Append audit events under the audit prefix: never read, list, delete or write elsewhere."""
     return {
         "Sid": "AppendAuditEvents",
         "Effect": "Allow",
         "Action": ["s3:PutObject"],
-        "Resource": [pulumi.Output.concat(bucket_arn, "/*")],
+        "Resource": [pulumi.Output.concat(bucket_arn, "/", AUDIT_PREFIX, "*")],
     }
 
 
-def kms_statement(key_arn: pulumi.Input[str]) -> Statement:
-    """Use the stack's data key for the table, the audit bucket and the secrets."""
-    return {
-        "Sid": "DataKey",
-        "Effect": "Allow",
-        "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-        "Resource": [key_arn],
-    }
+def kms_statements(key_arn: pulumi.Input[str], region: str) -> list[Statement]:
+    """Two uses of the stack key, each as narrow as it can be.
+
+    - The session store calls KMS itself for one data key per session holding typed card data:
+      `GenerateDataKey` and `Decrypt` only, and only with an encryption context whose one key is
+      `paybot:session` (the store binds the session id there).
+    - DynamoDB, S3 and Secrets Manager use the key for the table, the audit objects and the
+      secrets: allowed only when the request comes through one of them (`kms:ViaService`).
+    `kms:Encrypt` is not granted: nothing encrypts with the key directly.
+    """
+    return [
+        {
+            "Sid": "SessionDataKeys",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": [key_arn],
+            "Condition": {
+                "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": [SESSION_CONTEXT_KEY]},
+                "Null": {f"kms:EncryptionContext:{SESSION_CONTEXT_KEY}": "false"},
+            },
+        },
+        {
+            "Sid": "DataKeyThroughServices",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"],
+            "Resource": [key_arn],
+            "Condition": {
+                "StringEquals": {
+                    "kms:ViaService": [f"{service}.{region}.amazonaws.com" for service in KEY_USING_SERVICES]
+                }
+            },
+        },
+    ]
 
 
 def secrets_statement(secret_arns: Sequence[pulumi.Input[str]]) -> Statement:

@@ -94,12 +94,12 @@ def phone_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Inp
     }
 
 
-def data_statements(data: DataPlane, secrets: list[str]) -> list[iam.Statement]:
+def data_statements(cfg: InfraConfig, data: DataPlane, secrets: list[str]) -> list[iam.Statement]:
     """What a function needs on the data plane: its table, audit writes, its key and secrets."""
     return [
         iam.dynamodb_statement(data.table_arn),
         iam.audit_write_statement(data.bucket_arn),
-        iam.kms_statement(data.key_arn),
+        *iam.kms_statements(data.key_arn, cfg.region),
         iam.secrets_statement([data.secret_arns[name] for name in secrets]),
     ]
 
@@ -173,7 +173,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         ),
     )
 
-    web_statements = data_statements(data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key"])
+    web_statements = data_statements(cfg, data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key"])
     web_statements.append(query_statement(data.table_arn))  # GET /v1/events and /v1/payments
     if cfg.uses_bedrock:
         model_arns = identity.account_id.apply(
@@ -248,7 +248,7 @@ def _phone(
             code_path=cfg.connect_zip,
             log_group_name=observability.log_groups["phone"].name,
             log_group_arn=observability.log_groups["phone"].arn,
-            statements=data_statements(data, ["stripe-secret-key", "vault-key", "connect-private-key"]),
+            statements=data_statements(cfg, data, ["stripe-secret-key", "vault-key", "connect-private-key"]),
             environment=phone_environment(cfg, data),
             layers=[layer.arn],
             runtime=cfg.lambda_runtime,
@@ -270,6 +270,10 @@ def _phone(
             function_name=function.name,
             flow_template=flow_path.read_text(encoding="utf-8"),
             flow_name=f"paybot {cfg.stack} payments",
+            region=cfg.region,
+            private_key_secret_id=data.secret_arns["connect-private-key"],
+            queue_name=cfg.connect.queue_name,
+            queue_time_zone=cfg.connect.queue_time_zone,
             instance_id=cfg.connect.instance_id,
             instance_alias=cfg.connect.instance_alias,
             flow_parameters=cfg.connect.flow_parameters,
@@ -283,6 +287,8 @@ def _phone(
         "connectInstanceId": phone.instance_id,
         "phoneFlowId": phone.flow_id,
         "phoneNumber": phone.phone_number,
+        "agentQueueArn": phone.queue_arn,
+        "connectInputKeyId": phone.input_key.key_id,
     }
 
 

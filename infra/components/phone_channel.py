@@ -1,4 +1,9 @@
-"""PhoneChannel: the contact flow on an Amazon Connect instance, calling the phone Lambda."""
+"""PhoneChannel: the contact flow on an Amazon Connect instance, calling the phone Lambda.
+
+Everything the flow names is made here, so no Connect value is fed by hand: the input
+encryption key (`InputEncryptionKey`), the agent queue (found by name, or created with its
+hours of operation) and the Lambda ARN fill flow.json's placeholders.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,16 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from infra.flow import LAMBDA_PLACEHOLDER, render_flow
+from infra.components.input_key import InputEncryptionKey, InputEncryptionKeyArgs
+from infra.flow import (
+    CERTIFICATE_PLACEHOLDER,
+    ENCRYPTION_KEY_PLACEHOLDER,
+    LAMBDA_PLACEHOLDER,
+    QUEUE_PLACEHOLDER,
+    render_flow,
+)
+
+DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
 @dataclass
@@ -19,12 +33,18 @@ class PhoneChannelArgs:
     function_name: pulumi.Input[str]
     flow_template: str
     flow_name: str
+    region: str
+    # The phone Lambda's secret for the input key's private half (the stack fills it).
+    private_key_secret_id: pulumi.Input[str]
     instance_id: str | None = None
     instance_alias: str | None = None
     flow_parameters: Mapping[str, str] = field(default_factory=dict)
     claim_phone_number: bool = False
     phone_country_code: str = "US"
     phone_type: str = "DID"
+    # An existing queue for callers who need an agent, by name; None: the stack creates one.
+    queue_name: str | None = None
+    queue_time_zone: str = "UTC"
 
 
 class PhoneChannel(pulumi.ComponentResource):
@@ -69,10 +89,32 @@ class PhoneChannel(pulumi.ComponentResource):
             function_arn=args.function_arn,
             opts=child,
         )
+        self.input_key = InputEncryptionKey(
+            f"{name}-input-key",
+            InputEncryptionKeyArgs(
+                instance_arn=self.instance_arn,
+                private_key_secret_id=args.private_key_secret_id,
+                region=args.region,
+            ),
+            opts=child,
+        )
+        self.queue_arn = self._agent_queue(name, args)
         parameters = dict(args.flow_parameters)
         template = args.flow_template
-        self.flow_content = pulumi.Output.from_input(args.function_arn).apply(
-            lambda arn: render_flow(template, {**parameters, LAMBDA_PLACEHOLDER: arn})
+        made = pulumi.Output.all(
+            args.function_arn, self.input_key.key_id, self.input_key.certificate_pem, self.queue_arn
+        )
+        self.flow_content = made.apply(
+            lambda values: render_flow(
+                template,
+                {
+                    **parameters,
+                    LAMBDA_PLACEHOLDER: values[0],
+                    ENCRYPTION_KEY_PLACEHOLDER: values[1],
+                    CERTIFICATE_PLACEHOLDER: values[2],
+                    QUEUE_PLACEHOLDER: values[3],
+                },
+            )
         )
         self.flow = aws.connect.ContactFlow(
             f"{name}-flow",
@@ -104,5 +146,47 @@ class PhoneChannel(pulumi.ComponentResource):
             self.phone_number = number.phone_number
         self.flow_id = self.flow.contact_flow_id
         self.register_outputs(
-            {"instanceId": self.instance_id, "flowId": self.flow_id, "phoneNumber": self.phone_number}
+            {
+                "instanceId": self.instance_id,
+                "flowId": self.flow_id,
+                "phoneNumber": self.phone_number,
+                "queueArn": self.queue_arn,
+                "inputKeyId": self.input_key.key_id,
+            }
         )
+
+    def _agent_queue(self, name: str, args: PhoneChannelArgs) -> pulumi.Output[str]:
+        """The queue the flow transfers to: an existing one by name, or one made for paybot.
+
+        A queue made here is open around the clock; agents reach it through a routing profile,
+        which staffing decides (docs/phone.md).
+        """
+        if args.queue_name:
+            found = aws.connect.get_queue_output(
+                instance_id=self.instance_id, name=args.queue_name, opts=pulumi.InvokeOptions(parent=self)
+            )
+            return found.arn
+        child = pulumi.ResourceOptions(parent=self)
+        midnight = aws.connect.HoursOfOperationConfigStartTimeArgs(hours=0, minutes=0)
+        last_minute = aws.connect.HoursOfOperationConfigEndTimeArgs(hours=23, minutes=59)
+        self.hours = aws.connect.HoursOfOperation(
+            f"{name}-hours",
+            instance_id=self.instance_id,
+            name=f"{args.flow_name} hours",
+            description="paybot: agents may take payment callers at any time",
+            time_zone=args.queue_time_zone,
+            configs=[
+                aws.connect.HoursOfOperationConfigArgs(day=day, start_time=midnight, end_time=last_minute)
+                for day in DAYS
+            ],
+            opts=child,
+        )
+        self.queue = aws.connect.Queue(
+            f"{name}-queue",
+            instance_id=self.instance_id,
+            name=f"{args.flow_name} agents",
+            description="paybot: callers the keypad flow hands to an agent",
+            hours_of_operation_id=self.hours.hours_of_operation_id,
+            opts=child,
+        )
+        return self.queue.arn

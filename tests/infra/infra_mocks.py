@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import datetime
+import functools
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +16,6 @@ import pulumi
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
@@ -25,6 +28,48 @@ class Declared:
     name: str
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+
+
+@functools.cache
+def _rsa_key(bits: int) -> tuple[str, str]:
+    """One RSA key pair per size and test process, as PEM (private PKCS#1, public SPKI), like `tls`."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+def _self_signed(private_pem: str, common_name: str, hours: int) -> str:
+    """The certificate `tls.SelfSignedCert` would make for this key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())  # type: ignore[arg-type]
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(hours=hours))
+        .sign(key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 
 def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -70,7 +115,41 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str
         )
     elif typ == "aws:secretsmanager/secret:Secret":
         out["arn"] = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{physical}-AbCdEf"
+    elif typ == "aws:connect/hoursOfOperation:HoursOfOperation":
+        out["hoursOfOperationId"] = f"{name}-hours-id"
+    elif typ == "aws:connect/queue:Queue":
+        instance = inputs["instanceId"]
+        out["queueId"] = f"{name}-queue-id"
+        out["arn"] = f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/{instance}/queue/{name}-queue-id"
+    elif typ == "tls:index/privateKey:PrivateKey":
+        out["privateKeyPem"], out["publicKeyPem"] = _rsa_key(int(inputs.get("rsaBits", 2048)))
+    elif typ == "tls:index/selfSignedCert:SelfSignedCert":
+        subject = inputs.get("subject") or {}
+        out["certPem"] = _self_signed(
+            inputs["privateKeyPem"], subject.get("commonName", name), int(inputs["validityPeriodHours"])
+        )
+    elif typ == "random:index/randomBytes:RandomBytes":
+        # Deterministic per name: a test can find the value the secret holds.
+        raw = hashlib.sha256(name.encode()).digest()[: int(inputs["length"])]
+        out["base64"], out["hex"] = base64.b64encode(raw).decode(), raw.hex()
+    elif typ == "aws-native:connect:SecurityKey":
+        out["associationId"] = hashlib.sha256(inputs["key"].encode()).hexdigest()[:32]
     return resource_id, out
+
+
+_SIGNATURE = "4dabf18193072939515e22adb298388d"  # pulumi.runtime.rpc's special signature key
+_SECRET = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def _revealed(value: Any) -> Any:
+    """Inputs with Pulumi's secret wrappers taken off: tests look at what the resource receives."""
+    if isinstance(value, dict):
+        if value.get(_SIGNATURE) == _SECRET:
+            return _revealed(value["value"])
+        return {key: _revealed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_revealed(item) for item in value]
+    return value
 
 
 class Recorder(pulumi.runtime.Mocks):
@@ -81,7 +160,7 @@ class Recorder(pulumi.runtime.Mocks):
         self.calls: list[str] = []
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        inputs = dict(args.inputs)
+        inputs = _revealed(dict(args.inputs))
         resource_id, outputs = _outputs(args.typ, args.name, inputs)
         self.declared[args.name] = Declared(args.typ, args.name, inputs, outputs)
         return resource_id, outputs
@@ -90,6 +169,13 @@ class Recorder(pulumi.runtime.Mocks):
         self.calls.append(args.token)
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/test", "userId": "test"}
+        if args.token == "aws:connect/getQueue:getQueue":
+            instance_id, queue_name = args.args.get("instanceId"), args.args.get("name")
+            return {
+                "arn": f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/{instance_id}/queue/{queue_name}-id",
+                "queueId": f"{queue_name}-id",
+                "name": queue_name,
+            }
         if args.token == "aws:connect/getInstance:getInstance":
             instance_id = args.args.get("instanceId")
             return {
@@ -140,6 +226,5 @@ def stack_config(stack: str, **overrides: Any) -> dict[str, str]:
     """The committed Pulumi.<stack>.yaml settings as Pulumi hands them to the program."""
     document = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())
     settings: dict[str, Any] = dict(document.get("config", {}))
-    settings["paybot:connectFlowPath"] = str(FIXTURES / "flow.json")
     settings.update({f"paybot:{k}": v for k, v in overrides.items()})
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in settings.items()}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pytest
-from infra_mocks import FIXTURES, settled, use_mocks
+from infra_mocks import ROOT, Recorder, settled, use_mocks
 
 from infra.components import (
     AuditBucket,
@@ -38,6 +40,10 @@ pytestmark = pytest.mark.infra
 KEY = "arn:aws:kms:us-east-1:123456789012:key/k"
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:paybot-test-phone"
 LAYER_ARN = "arn:aws:lambda:us-east-1:123456789012:layer:paybot-test-deps:3"
+REAL_FLOW = (ROOT / "packages/channels/src/paybot_channels/connect/flow.json").read_text()
+PRIVATE_KEY_SECRET = (
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:paybot/test/connect-private-key-AbCdEf"
+)
 
 
 @pulumi.runtime.test
@@ -112,7 +118,7 @@ def test_audit_bucket_is_kms_encrypted_versioned_private_and_keeps_a_year() -> N
 
 
 @pulumi.runtime.test
-def test_secrets_are_empty_shells_encrypted_with_the_stack_key() -> None:
+def test_secrets_are_encrypted_with_the_stack_key_and_only_the_stripe_keys_are_left_empty() -> None:
     mocks = use_mocks()
 
     def check() -> None:
@@ -124,7 +130,15 @@ def test_secrets_are_empty_shells_encrypted_with_the_stack_key() -> None:
             "paybot/test/vault-key",
         ]
         assert {s.inputs["kmsKeyId"] for s in secrets} == {KEY}
-        assert not mocks.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+        # The stack makes the vault key (32 random bytes, base64); the Stripe keys stay the operator's.
+        versions = mocks.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+        assert [v.inputs["secretId"] for v in versions] == [
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:paybot/test/vault-key-AbCdEf"
+        ]
+        random_bytes = mocks.one("random:index/randomBytes:RandomBytes")
+        assert random_bytes.inputs["length"] == 32
+        assert versions[0].inputs["secretString"] == random_bytes.outputs["base64"]
+        assert len(base64.b64decode(versions[0].inputs["secretString"])) == 32
 
     done = settled(check)
     Secrets("secrets", SecretsArgs(prefix="paybot/test", kms_key_arn=KEY, recovery_window_days=7))
@@ -333,6 +347,7 @@ def test_phone_channel_on_a_new_instance_deploys_the_flow_with_the_lambda_arn_an
         assert link.inputs["contactFlowId"] == "phone-flow-flow-id"
         permission = mocks.one("aws:lambda/permission:Permission").inputs
         assert permission["principal"] == "connect.amazonaws.com"
+        _check_generated_connect_values(mocks, json.loads(flow["content"]))
 
     done = settled(check)
     PhoneChannel(
@@ -340,8 +355,10 @@ def test_phone_channel_on_a_new_instance_deploys_the_flow_with_the_lambda_arn_an
         PhoneChannelArgs(
             function_arn=LAMBDA_ARN,
             function_name="paybot-test-phone",
-            flow_template=(FIXTURES / "flow.json").read_text(),
+            flow_template=REAL_FLOW,
             flow_name="paybot test",
+            region="us-east-1",
+            private_key_secret_id=PRIVATE_KEY_SECRET,
             instance_alias="paybot-test",
             claim_phone_number=True,
             phone_type="TOLL_FREE",
@@ -362,6 +379,18 @@ def test_phone_channel_on_an_existing_instance_creates_no_instance_and_no_number
         assert permission["sourceArn"] == "arn:aws:connect:us-east-1:123456789012:instance/existing-id"
         flow = mocks.one("aws:connect/contactFlow:ContactFlow").inputs
         assert flow["instanceId"] == "existing-id"
+        # The named queue is found, not made.
+        assert "aws:connect/getQueue:getQueue" in mocks.calls
+        assert mocks.of_type("aws:connect/queue:Queue") == []
+        assert mocks.of_type("aws:connect/hoursOfOperation:HoursOfOperation") == []
+        queues = {
+            a["Parameters"]["QueueId"]
+            for a in json.loads(flow["content"])["Actions"]
+            if "QueueId" in a.get("Parameters", {})
+        }
+        assert queues == {"arn:aws:connect:us-east-1:123456789012:instance/existing-id/queue/BasicQueue-id"}
+        key = mocks.one("aws-native:connect:SecurityKey").inputs
+        assert key["instanceId"] == "arn:aws:connect:us-east-1:123456789012:instance/existing-id"
 
     done = settled(check)
     PhoneChannel(
@@ -369,9 +398,12 @@ def test_phone_channel_on_an_existing_instance_creates_no_instance_and_no_number
         PhoneChannelArgs(
             function_arn=LAMBDA_ARN,
             function_name="paybot-test-phone",
-            flow_template=(FIXTURES / "flow.json").read_text(),
+            flow_template=REAL_FLOW,
             flow_name="paybot test",
+            region="us-east-1",
+            private_key_secret_id=PRIVATE_KEY_SECRET,
             instance_id="existing-id",
+            queue_name="BasicQueue",
         ),
     )
     return done
@@ -430,3 +462,43 @@ def test_observability_encrypts_and_expires_logs_and_alarms_to_sns() -> None:
         ),
     )
     return done
+
+
+def _check_generated_connect_values(mocks: Recorder, flow: dict[str, Any]) -> None:
+    """The flow names the key pair, certificate and queue this same stack made; nothing hand-fed."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    private = mocks.one("tls:index/privateKey:PrivateKey")
+    assert (private.inputs["algorithm"], private.inputs["rsaBits"]) == ("RSA", 4096)
+    security_key = mocks.one("aws-native:connect:SecurityKey")
+    assert security_key.inputs["key"] == private.outputs["publicKeyPem"]
+    assert (
+        security_key.inputs["instanceId"]
+        == "arn:aws:connect:us-east-1:123456789012:instance/phone-instance-id"
+    )
+    assert len(security_key.inputs["key"]) <= 1024, "Connect's key length limit"
+    stored = mocks.one("aws:secretsmanager/secretVersion:SecretVersion").inputs
+    assert stored == {"secretId": PRIVATE_KEY_SECRET, "secretString": private.outputs["privateKeyPem"]}
+    certificate_pem = mocks.one("tls:index/selfSignedCert:SelfSignedCert").outputs["certPem"]
+    certificate = x509.load_pem_x509_certificate(certificate_pem.encode())
+    public = serialization.load_pem_public_key(private.outputs["publicKeyPem"].encode())
+    assert certificate.public_key() == public
+    encryptions = [
+        a["Parameters"]["InputEncryption"]
+        for a in flow["Actions"]
+        if "InputEncryption" in a.get("Parameters", {})
+    ]
+    assert len(encryptions) == 3
+    assert all(
+        e == {"EncryptionKeyId": security_key.outputs["associationId"], "Key": certificate_pem}
+        for e in encryptions
+    )
+    queue = mocks.one("aws:connect/queue:Queue")
+    hours = mocks.one("aws:connect/hoursOfOperation:HoursOfOperation").inputs
+    assert queue.inputs["hoursOfOperationId"] == "phone-hours-hours-id"
+    assert sorted(c["day"] for c in hours["configs"]) == sorted(
+        ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+    )
+    queues = {a["Parameters"]["QueueId"] for a in flow["Actions"] if "QueueId" in a.get("Parameters", {})}
+    assert queues == {queue.outputs["arn"]}

@@ -7,12 +7,13 @@ from typing import Any
 
 import pulumi
 import pytest
-from infra_mocks import FIXTURES, ROOT, Recorder, settled, stack_config, use_mocks
+import yaml
+from infra_mocks import ROOT, Recorder, settled, stack_config, use_mocks
 
 from infra import iam
 from infra.config import load_config
 from infra.errors import ContactFlowError, InfraConfigError
-from infra.flow import LAMBDA_PLACEHOLDER, lambda_arns, placeholders, render_flow
+from infra.flow import LAMBDA_PLACEHOLDER, STACK_PLACEHOLDERS, lambda_arns, placeholders, render_flow
 from infra.program import build_stack
 
 pytestmark = pytest.mark.infra
@@ -59,8 +60,24 @@ def _common_checks(mocks: Recorder, stack: str) -> None:
     assert env["PAYBOT_DATA_DIR"] == "/tmp/paybot"
     assert "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID" in phone["environment"]["variables"]
     assert phone["environment"]["variables"]["PAYBOT_LANGUAGE_MODEL"] == "rules"
-    flow = json.loads(mocks.one("aws:connect/contactFlow:ContactFlow").inputs["content"])
+    # The real flow.json, every placeholder filled by the stack itself: nothing hand-fed.
+    content = mocks.one("aws:connect/contactFlow:ContactFlow").inputs["content"]
+    assert "${" not in content
+    flow = json.loads(content)
     assert lambda_arns(flow) == {PHONE_ARN.format(stack=stack)}
+    assert flow == json.loads(
+        render_flow(
+            REAL_FLOW.read_text(),
+            {
+                LAMBDA_PLACEHOLDER: PHONE_ARN.format(stack=stack),
+                "PaybotEncryptionKeyId": mocks.one("aws-native:connect:SecurityKey").outputs["associationId"],
+                "PaybotEncryptionCertificate": mocks.one("tls:index/selfSignedCert:SelfSignedCert").outputs[
+                    "certPem"
+                ],
+                "PaybotQueueArn": mocks.one("aws:connect/queue:Queue").outputs["arn"],
+            },
+        )
+    )
 
 
 @pulumi.runtime.test
@@ -150,10 +167,30 @@ def test_iam_policies_name_their_resources_and_never_use_a_wildcard_resource() -
         assert by_sid["SessionTable"]["Resource"] == [
             "arn:aws:dynamodb:us-east-1:123456789012:paybot-prod-sessions-table"
         ]
-        assert by_sid["DataKey"]["Resource"] == [
-            "arn:aws:kms:us-east-1:123456789012:key/paybot-prod-data-key-key-id"
-        ]
-        assert by_sid["AppendAuditEvents"]["Resource"] == ["arn:aws:s3:::paybot-prod-audit-bucket/*"]
+        key = "arn:aws:kms:us-east-1:123456789012:key/paybot-prod-data-key-key-id"
+        assert by_sid["SessionDataKeys"] == {
+            "Sid": "SessionDataKeys",
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": [key],
+            "Condition": {
+                "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["paybot:session"]},
+                "Null": {"kms:EncryptionContext:paybot:session": "false"},
+            },
+        }
+        assert by_sid["DataKeyThroughServices"]["Resource"] == [key]
+        assert by_sid["DataKeyThroughServices"]["Condition"] == {
+            "StringEquals": {
+                "kms:ViaService": [
+                    "dynamodb.us-east-1.amazonaws.com",
+                    "s3.us-east-1.amazonaws.com",
+                    "secretsmanager.us-east-1.amazonaws.com",
+                ]
+            }
+        }
+        actions = {a for policy in policies.values() for st in policy["Statement"] for a in st["Action"]}
+        assert "kms:Encrypt" not in actions, "nothing encrypts with the key directly"
+        assert by_sid["AppendAuditEvents"]["Resource"] == ["arn:aws:s3:::paybot-prod-audit-bucket/audit/*"]
         assert sorted(r.rsplit("/", 1)[-1] for r in by_sid["ReadOwnSecrets"]["Resource"]) == [
             "connect-private-key-AbCdEf",
             "stripe-secret-key-AbCdEf",
@@ -244,7 +281,13 @@ def test_bedrock_arns_for_plain_models_and_explicit_regions() -> None:
 
 @pulumi.runtime.test
 def test_render_flow_escapes_values_and_refuses_unknown_placeholders() -> None:
-    template = (FIXTURES / "flow.json").read_text()
+    template = json.dumps(
+        {
+            "Actions": [
+                {"Type": "InvokeLambdaFunction", "Parameters": {"LambdaFunctionARN": "${PaybotLambdaArn}"}}
+            ]
+        }
+    )
     assert placeholders(template) == {LAMBDA_PLACEHOLDER}
     rendered = json.loads(render_flow(template, {LAMBDA_PLACEHOLDER: 'arn"x'}))
     assert lambda_arns(rendered) == {'arn"x'}
@@ -255,21 +298,15 @@ def test_render_flow_escapes_values_and_refuses_unknown_placeholders() -> None:
 
 
 @pulumi.runtime.test
-def test_the_real_contact_flow_deploys_with_the_phone_lambda() -> None:
-    if not REAL_FLOW.exists():
-        pytest.skip("packages/channels/.../connect/flow.json is not written yet")
-    template = REAL_FLOW.read_text()
-    assert LAMBDA_PLACEHOLDER in placeholders(template)
-    extra = {name: f"value-of-{name}" for name in placeholders(template) - {LAMBDA_PLACEHOLDER}}
-    mocks = use_mocks(
-        "dev",
-        stack_config("dev", connectFlowPath=str(REAL_FLOW), connectFlowParameters=extra),
-    )
+def test_the_committed_dev_stack_feeds_no_connect_value_by_hand() -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    assert "paybot:connectFlowParameters" not in document
+    assert not {key for key in document if "Queue" in key or "Encryption" in key}
 
-    def check(m: Recorder) -> None:
-        content = m.one("aws:connect/contactFlow:ContactFlow").inputs["content"]
-        flow = json.loads(content)
-        assert lambda_arns(flow) == {PHONE_ARN.format(stack="dev")}
-        assert "${" not in content
 
-    return _run(mocks, check)
+@pulumi.runtime.test
+@pytest.mark.parametrize("name", sorted(STACK_PLACEHOLDERS))
+def test_flow_parameters_may_not_override_what_the_stack_makes(name: str) -> None:
+    use_mocks("dev", stack_config("dev", connectFlowParameters={name: "hand-fed"}))
+    with pytest.raises(InfraConfigError, match=name):
+        load_config()
