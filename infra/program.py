@@ -40,7 +40,7 @@ from infra.config import InfraConfig
 
 WEB_HANDLER = "paybot_channels.web.lambda_handler.handler"
 OUTBOX_TIMEOUT_SECONDS = 60
-PHONE_HANDLER = "paybot_channels.connect.handler.handler"
+PHONE_HANDLER = "paybot_channels.connect.lambda_handler.handler"
 
 
 @dataclass
@@ -317,7 +317,7 @@ def _outbox(
             code_path=cfg.web_zip,
             log_group_name=observability.log_groups[key].name,
             log_group_arn=observability.log_groups[key].arn,
-            statements=data_statements(data, ["stripe-secret-key", "vault-key"]),
+            statements=data_statements(cfg, data, ["stripe-secret-key", "vault-key"]),
             environment=environment,
             layers=[layer.arn],
             runtime=cfg.lambda_runtime,

@@ -134,7 +134,7 @@ SPECS = {
     ),
     "connect": ZipSpec(
         name="connect",
-        handler_module="paybot_channels.connect.handler",
+        handler_module="paybot_channels.connect.lambda_handler",
         exports=(
             Export(
                 "paybot-channels",

@@ -40,7 +40,7 @@ def _common_checks(mocks: Recorder, stack: str) -> None:
     assert set(functions) == {f"paybot-{stack}-web", f"paybot-{stack}-phone"}
     web, phone = functions[f"paybot-{stack}-web"], functions[f"paybot-{stack}-phone"]
     assert web["handler"] == "paybot_channels.web.lambda_handler.handler"
-    assert phone["handler"] == "paybot_channels.connect.handler.handler"
+    assert phone["handler"] == "paybot_channels.connect.lambda_handler.handler"
     assert phone["timeout"] <= 8
     layer = mocks.one("aws:lambda/layerVersion:LayerVersion").inputs
     assert layer["layerName"] == f"paybot-{stack}-deps"

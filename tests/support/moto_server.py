@@ -30,11 +30,13 @@ FAKE_CREDENTIALS = {
 
 
 @contextlib.contextmanager
-def moto_server(log_path: Path | None = None) -> Iterator[str]:
+def moto_server(log_path: Path | None = None, *, iam: bool = False) -> Iterator[str]:
+    """`iam`: with moto's IAM enforcement made to judge resources and KMS conditions (`moto_iam.py`);
+    enforcement itself is switched on and off with `enforce_iam`."""
     port = free_port()
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, str(Path(__file__)), str(port)],
+        [sys.executable, str(Path(__file__)), str(port), *(["--iam"] if iam else [])],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -46,6 +48,18 @@ def moto_server(log_path: Path | None = None) -> Iterator[str]:
         stop(process)
         if log_path:
             log.close()  # type: ignore[union-attr]
+
+
+def enforce_iam(url: str, enforced: bool) -> None:
+    """moto's `INITIAL_NO_AUTH_ACTION_COUNT`, set at run time: 0 checks every request from now on."""
+    import urllib.request
+
+    count = b"0" if enforced else b"inf"
+    request = urllib.request.Request(
+        f"{url}/moto-api/reset-auth", data=count, method="POST", headers={"Content-Type": "text/plain"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 200
 
 
 def aws_env(url: str) -> dict[str, str]:
@@ -98,10 +112,16 @@ def create_kms_key(kms: Any) -> str:
     return str(kms.create_key(Description="paybot test key")["KeyMetadata"]["KeyId"])
 
 
-def serve(port: int) -> None:
+def serve(port: int, iam: bool = False) -> None:
     """moto's server app, one request at a time (see the module docstring)."""
     import os
     import threading
+
+    if iam:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import moto_iam
+
+        moto_iam.install()
 
     os.environ.setdefault("MOTO_PORT", str(port))
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -119,7 +139,7 @@ def serve(port: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(int(sys.argv[1]))
+    serve(int(sys.argv[1]), iam="--iam" in sys.argv[2:])
 else:
     # ------------------------------------------------------------ pytest fixtures (imported by conftests)
     import pytest
