@@ -268,6 +268,7 @@ def _phone(
         PhoneChannelArgs(
             function_arn=function.arn,
             function_name=function.name,
+            function_qualifier=function.qualifier,
             flow_template=flow_path.read_text(encoding="utf-8"),
             flow_name=f"paybot {cfg.stack} payments",
             region=cfg.region,

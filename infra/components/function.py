@@ -1,4 +1,10 @@
-"""PaybotFunction: a Lambda with its own role, least-privilege policy and log group."""
+"""PaybotFunction: a Lambda with its own role, least-privilege policy and log group, run with SnapStart.
+
+Every deploy publishes a version, and SnapStart snapshots it after init (the services built at
+import: clients, settings, secrets read). Callers invoke the `live` alias, which points at the
+newest published version; `$LATEST` never runs with SnapStart. What must not be shared by copies
+restored from one snapshot is renewed by after-restore hooks (`paybot_core.snapstart`).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +36,10 @@ class PaybotFunctionArgs:
     memory_mb: int = 1024
     timeout_seconds: int = 15
     description: str = ""
+    snap_start: bool = True
+
+
+ALIAS = "live"
 
 
 class PaybotFunction(pulumi.ComponentResource):
@@ -67,9 +77,27 @@ class PaybotFunction(pulumi.ComponentResource):
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
                 log_format="JSON", log_group=args.log_group_name, application_log_level="INFO"
             ),
+            # A published version per deploy: SnapStart applies to published versions only.
+            publish=True,
+            snap_start=aws.lambda_.FunctionSnapStartArgs(apply_on="PublishedVersions")
+            if args.snap_start
+            else None,
             # The first invocation must not race the policy that lets it read its secrets.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.policy]),
         )
-        self.arn = self.function.arn
+        self.alias = aws.lambda_.Alias(
+            f"{name}-alias",
+            name=ALIAS,
+            function_name=self.function.name,
+            function_version=self.function.version,
+            description="what API Gateway and Connect invoke: the newest published (snapshotted) version",
+            opts=child,
+        )
+        # Callers use the alias: its ARN is the function's ARN qualified with `live`.
+        self.arn = self.alias.arn
+        self.unqualified_arn = self.function.arn
         self.name = self.function.name
-        self.register_outputs({"arn": self.arn, "name": self.name, "roleArn": self.role.arn})
+        self.qualifier = self.alias.name
+        self.register_outputs(
+            {"arn": self.arn, "name": self.name, "roleArn": self.role.arn, "version": self.function.version}
+        )

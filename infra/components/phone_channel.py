@@ -29,7 +29,7 @@ DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUN
 class PhoneChannelArgs:
     """Inputs of a PhoneChannel. Give `instance_id` to use an existing instance, else `instance_alias`."""
 
-    function_arn: pulumi.Input[str]
+    function_arn: pulumi.Input[str]  # what Connect invokes: the alias's (qualified) ARN
     function_name: pulumi.Input[str]
     flow_template: str
     flow_name: str
@@ -43,6 +43,7 @@ class PhoneChannelArgs:
     phone_country_code: str = "US"
     phone_type: str = "DID"
     # An existing queue for callers who need an agent, by name; None: the stack creates one.
+    function_qualifier: pulumi.Input[str] | None = None
     queue_name: str | None = None
     queue_time_zone: str = "UTC"
 
@@ -79,6 +80,7 @@ class PhoneChannel(pulumi.ComponentResource):
             f"{name}-invoke",
             action="lambda:InvokeFunction",
             function=args.function_name,
+            qualifier=args.function_qualifier,
             principal="connect.amazonaws.com",
             source_arn=self.instance_arn,
             opts=child,

@@ -53,6 +53,8 @@ class WebChat(pulumi.ComponentResource):
                 allow_origins=list(args.cors_origins),
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["authorization", "content-type"],
+                # A 429's Retry-After must be readable by the page's script on another origin.
+                expose_headers=["retry-after"],
                 max_age=600,
             ),
             opts=child,
@@ -90,6 +92,7 @@ class WebChat(pulumi.ComponentResource):
             f"{name}-invoke",
             action="lambda:InvokeFunction",
             function=self.lambda_.name,
+            qualifier=self.lambda_.qualifier,
             principal="apigateway.amazonaws.com",
             source_arn=pulumi.Output.concat(self.api.execution_arn, "/*/*"),
             opts=child,

@@ -86,6 +86,9 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str
         resource_id = out["bucket"]
     elif typ == "aws:lambda/function:Function":
         out["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{physical}"
+        out["version"] = "1" if inputs.get("publish") else "$LATEST"
+    elif typ == "aws:lambda/alias:Alias":
+        out["arn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{inputs['functionName']}:{inputs['name']}"
     elif typ == "aws:lambda/layerVersion:LayerVersion":
         out["layerArn"] = f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:{inputs['layerName']}"
         out["version"] = "1"

@@ -217,6 +217,7 @@ def test_web_chat_routes_everything_to_the_lambda_with_cors_throttling_and_acces
         api = mocks.one("aws:apigatewayv2/api:Api").inputs
         assert api["protocolType"] == "HTTP"
         assert api["corsConfiguration"]["allowOrigins"] == ["https://shop.example.com"]
+        assert api["corsConfiguration"]["exposeHeaders"] == ["retry-after"]  # a 429 says when to retry
         stage = mocks.one("aws:apigatewayv2/stage:Stage").inputs
         assert stage["defaultRouteSettings"] == {"throttlingRateLimit": 5.0, "throttlingBurstLimit": 10}
         assert stage["accessLogSettings"]["destinationArn"] == "arn:access"
@@ -231,7 +232,7 @@ def test_web_chat_routes_everything_to_the_lambda_with_cors_throttling_and_acces
             "applicationLogLevel": "INFO",
         }
         integration = mocks.one("aws:apigatewayv2/integration:Integration").inputs
-        assert integration["integrationUri"].endswith(":function:paybot-test-web")
+        assert integration["integrationUri"].endswith(":function:paybot-test-web:live")
         assert integration["payloadFormatVersion"] == "2.0"
         permission = mocks.one("aws:lambda/permission:Permission").inputs
         assert permission["principal"] == "apigateway.amazonaws.com"

@@ -18,7 +18,7 @@ from infra.program import build_stack
 
 pytestmark = pytest.mark.infra
 REAL_FLOW = ROOT / "packages/channels/src/paybot_channels/connect/flow.json"
-PHONE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:paybot-{stack}-phone"
+PHONE_ARN = "arn:aws:lambda:us-east-1:123456789012:function:paybot-{stack}-phone:live"
 
 
 def _run(mocks: Recorder, check: Any) -> pulumi.Output[None]:
@@ -42,6 +42,28 @@ def _common_checks(mocks: Recorder, stack: str) -> None:
     assert web["handler"] == "paybot_channels.web.lambda_handler.handler"
     assert phone["handler"] == "paybot_channels.connect.lambda_handler.handler"
     assert phone["timeout"] <= 8
+    # SnapStart on both: every deploy publishes a version, the `live` alias points at it, and
+    # API Gateway and Connect invoke the alias, never $LATEST.
+    for function in (web, phone):
+        assert function["publish"] is True
+        assert function["snapStart"] == {"applyOn": "PublishedVersions"}
+    aliases = {a.inputs["functionName"]: a.inputs for a in mocks.of_type("aws:lambda/alias:Alias")}
+    assert {name: (a["name"], a["functionVersion"]) for name, a in aliases.items()} == {
+        f"paybot-{stack}-web": ("live", "1"),
+        f"paybot-{stack}-phone": ("live", "1"),
+    }
+    integration = mocks.one("aws:apigatewayv2/integration:Integration").inputs
+    assert (
+        integration["integrationUri"]
+        == f"arn:aws:lambda:us-east-1:123456789012:function:paybot-{stack}-web:live"
+    )
+    permissions = {p.inputs["principal"]: p.inputs for p in mocks.of_type("aws:lambda/permission:Permission")}
+    assert {principal: p["qualifier"] for principal, p in permissions.items()} == {
+        "apigateway.amazonaws.com": "live",
+        "connect.amazonaws.com": "live",
+    }
+    association = mocks.one("aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation").inputs
+    assert association["functionArn"] == PHONE_ARN.format(stack=stack)
     layer = mocks.one("aws:lambda/layerVersion:LayerVersion").inputs
     assert layer["layerName"] == f"paybot-{stack}-deps"
     assert layer["code"].path == str(ROOT / "dist/lambda/deps-layer.zip")

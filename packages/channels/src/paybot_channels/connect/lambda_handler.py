@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from paybot_core import snapstart
+
 from .handler import default_channel, respond
 
 channel = default_channel()
+snapstart.install()  # copies restored from a SnapStart snapshot renew their audit stream, secrets, random
 
 
 def handler(event: dict[str, Any], context: object = None) -> dict[str, str]:

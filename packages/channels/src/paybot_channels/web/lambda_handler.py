@@ -18,3 +18,7 @@ with container_init():
     # vault's own expiry remove card data of idle sessions instead.
     app = create_app(build(), sweep_expired=False)
     handler = Mangum(app, lifespan="off")
+    # Copies restored from a SnapStart snapshot renew their audit stream, secrets and random.
+    from paybot_core import snapstart
+
+    snapstart.install()

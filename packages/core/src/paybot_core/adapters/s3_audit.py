@@ -62,6 +62,21 @@ class S3AuditLog:
         self._seq = 0
         self._lock = threading.Lock()
 
+    def restart_stream(self, hmac_key: bytes | None = None) -> None:
+        """Begin a new stream: a new random id, sequence 0, a chain from GENESIS (and a new HMAC key).
+
+        A copy restored from a SnapStart snapshot calls this (see `paybot_core.snapstart`): every
+        copy would otherwise continue the snapshot's one stream and overwrite the others' objects.
+        """
+        with self._lock:
+            if hmac_key is not None:
+                if len(hmac_key) < 16:
+                    raise ValueError("the audit HMAC key must be at least 16 bytes")
+                self._hmac_key = hmac_key
+            self.stream = secrets.token_hex(8)
+            self._chain = AuditChain()
+            self._seq = 0
+
     def keyed_id(self, identifier: str) -> str:
         """The identifier as it appears in object keys: HMAC-SHA256, 32 hex characters."""
         return hmac.new(self._hmac_key, identifier.encode(), hashlib.sha256).hexdigest()[:32]
@@ -126,13 +141,18 @@ def hmac_key_from_settings(
 def build_from_settings(
     settings: Settings, secret_source: SecretSource | None, vault_key: Callable[[], bytes]
 ) -> S3AuditLog:
+    from ..snapstart import after_restore
     from .aws_clients import client
 
     if not settings.audit_bucket:
         raise ConfigurationError("PAYBOT_AUDIT_LOG=s3 needs PAYBOT_AUDIT_BUCKET.")
-    return S3AuditLog(
+    audit = S3AuditLog(
         client("s3"),
         settings.audit_bucket,
         hmac_key=hmac_key_from_settings(settings, secret_source, vault_key),
         kms_key_id=settings.audit_kms_key_id,
     )
+    # Each SnapStart copy writes its own stream, under the HMAC key as it reads now (after the
+    # secrets cache's own hook, registered when the cache was built, has forgotten old values).
+    after_restore(lambda: audit.restart_stream(hmac_key_from_settings(settings, secret_source, vault_key)))
+    return audit

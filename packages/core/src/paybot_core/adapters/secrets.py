@@ -106,9 +106,13 @@ def _unwrap(secret_id: str, raw: str) -> str:
 
 def build_from_settings(settings: Settings) -> SecretsCache:
     """The process's cache, on a Secrets Manager client with the AWS adapters' timeouts and retries."""
+    from ..snapstart import after_restore
     from .aws_clients import client
 
-    return SecretsCache(client("secretsmanager"), ttl_seconds=settings.secrets_cache_ttl_seconds)
+    cache = SecretsCache(client("secretsmanager"), ttl_seconds=settings.secrets_cache_ttl_seconds)
+    # A SnapStart copy must not trust expiries counted from the snapshot: it fetches again.
+    after_restore(cache.invalidate)
+    return cache
 
 
 def _source(secrets: SecretSource | None, setting: str) -> SecretSource:
