@@ -258,6 +258,12 @@ def _phone(
             description="paybot phone channel (Amazon Connect)",
         ),
     )
+    recordings = None
+    if cfg.connect.instance_alias:  # a new instance: its call recordings go to a bucket of the stack
+        recordings = AuditBucket(
+            f"{prefix}-recordings",
+            AuditBucketArgs(kms_key_arn=data.key_arn, retention_days=cfg.audit_retention_days),
+        )
     flow_path = cfg.connect.flow_path
     if not flow_path.exists():
         raise FileNotFoundError(
@@ -269,6 +275,8 @@ def _phone(
             function_arn=function.arn,
             function_name=function.name,
             function_qualifier=function.qualifier,
+            recordings_bucket=recordings.name if recordings else None,
+            kms_key_arn=data.key_arn,
             flow_template=flow_path.read_text(encoding="utf-8"),
             flow_name=f"paybot {cfg.stack} payments",
             region=cfg.region,

@@ -44,6 +44,9 @@ class PhoneChannelArgs:
     phone_type: str = "DID"
     # An existing queue for callers who need an agent, by name; None: the stack creates one.
     function_qualifier: pulumi.Input[str] | None = None
+    # A new instance's call recordings: this bucket (prefix connect/recordings/), SSE-KMS with this key.
+    recordings_bucket: pulumi.Input[str] | None = None
+    kms_key_arn: pulumi.Input[str] | None = None
     queue_name: str | None = None
     queue_time_zone: str = "UTC"
 
@@ -69,10 +72,32 @@ class PhoneChannel(pulumi.ComponentResource):
                 outbound_calls_enabled=False,
                 # The flow itself switches logging off around the card segment.
                 contact_flow_logs_enabled=True,
+                # Set, not left to the default (on): Contact Lens would transcribe and analyse calls,
+                # and nothing in paybot reads its output; recordings are the only call audio kept.
+                contact_lens_enabled=False,
                 opts=child,
             )
             self.instance_id = instance.id
             self.instance_arn = instance.arn
+            if args.recordings_bucket is not None:
+                # Where recordings go, set explicitly: the stack's own bucket, encrypted with its key.
+                # The flow suspends recording for every keyed entry, so no card digits are in them.
+                self.recording_storage = aws.connect.InstanceStorageConfig(
+                    f"{name}-recordings",
+                    instance_id=self.instance_id,
+                    resource_type="CALL_RECORDINGS",
+                    storage_config=aws.connect.InstanceStorageConfigStorageConfigArgs(
+                        storage_type="S3",
+                        s3_config=aws.connect.InstanceStorageConfigStorageConfigS3ConfigArgs(
+                            bucket_name=args.recordings_bucket,
+                            bucket_prefix="connect/recordings",
+                            encryption_config=aws.connect.InstanceStorageConfigStorageConfigS3ConfigEncryptionConfigArgs(
+                                encryption_type="KMS", key_id=args.kms_key_arn
+                            ),
+                        ),
+                    ),
+                    opts=child,
+                )
         else:
             raise ValueError("PhoneChannel needs instance_id or instance_alias")
 

@@ -335,6 +335,17 @@ def test_phone_channel_on_a_new_instance_deploys_the_flow_with_the_lambda_arn_an
     def check() -> None:
         instance = mocks.one("aws:connect/instance:Instance").inputs
         assert instance["identityManagementType"] == "CONNECT_MANAGED"
+        assert instance["contactLensEnabled"] is False  # set explicitly, not left to the default
+        storage = mocks.one("aws:connect/instanceStorageConfig:InstanceStorageConfig").inputs
+        assert storage["resourceType"] == "CALL_RECORDINGS"
+        assert storage["storageConfig"] == {
+            "storageType": "S3",
+            "s3Config": {
+                "bucketName": "paybot-test-recordings",
+                "bucketPrefix": "connect/recordings",
+                "encryptionConfig": {"encryptionType": "KMS", "keyId": KEY},
+            },
+        }
         association = mocks.one("aws:connect/lambdaFunctionAssociation:LambdaFunctionAssociation").inputs
         assert association == {"instanceId": "phone-instance-id", "functionArn": LAMBDA_ARN}
         flow = mocks.one("aws:connect/contactFlow:ContactFlow").inputs
@@ -361,6 +372,8 @@ def test_phone_channel_on_a_new_instance_deploys_the_flow_with_the_lambda_arn_an
             region="us-east-1",
             private_key_secret_id=PRIVATE_KEY_SECRET,
             instance_alias="paybot-test",
+            recordings_bucket="paybot-test-recordings",
+            kms_key_arn=KEY,
             claim_phone_number=True,
             phone_type="TOLL_FREE",
         ),

@@ -67,6 +67,20 @@ _TOKENIZATION_CODES = frozenset(
         "card_declined",
     }
 )
+# Stripe's refusals that say the account is not enabled for what paybot asked, nothing about the card:
+# a configuration error (one clear log line, never retried, never "your card number is incorrect").
+ACCOUNT_GATES = {
+    "raw_card_data_not_enabled": (
+        "Stripe refused raw card data: this Stripe account needs raw card data API access for phone and "
+        "typed card entry (docs/deploy.md, Stripe prerequisites)"
+    ),
+    "moto_not_enabled": (
+        "Stripe refused a MOTO payment: MOTO must be enabled on this Stripe account for the phone channel "
+        "(docs/deploy.md, Stripe prerequisites)"
+    ),
+}
+# GatewayError codes that mean paybot's set-up is wrong: no retry, no other card, can help.
+CONFIGURATION_CODES = frozenset({"gateway_configuration", *ACCOUNT_GATES})
 _RETRY_STATUSES = frozenset({409, 429})
 _NOT_FOUND = "resource_missing"
 
@@ -111,6 +125,8 @@ class StripeGateway:
         except stripe.CardError as err:
             raise _card_validation(err) from None
         except stripe.InvalidRequestError as err:
+            if err.code in ACCOUNT_GATES:
+                raise _account_gate(err) from None
             if (err.param or "").startswith("card") or (err.code or "") in _TOKENIZATION_CODES:
                 raise _card_validation(err) from None
             raise _gateway_error(err) from None
@@ -158,6 +174,8 @@ class StripeGateway:
         except stripe.CardError as err:
             return _declined(err, request)
         except stripe.InvalidRequestError as err:
+            if err.code in ACCOUNT_GATES:
+                raise _account_gate(err) from None
             if _is_missing(err) and (err.param or "payment_method") == "payment_method":
                 raise PaymentMethodError(
                     "That payment method is not known; please enter the card again."
@@ -261,6 +279,17 @@ def _is_missing(err: stripe.StripeError) -> bool:
 
 def _describe(err: stripe.StripeError) -> str:
     return f"{type(err).__name__} http={err.http_status} code={err.code}"
+
+
+def _account_gate(err: stripe.StripeError) -> GatewayError:
+    code = str(err.code)
+    log.error("stripe_account_not_enabled code=%s: %s", code, ACCOUNT_GATES[code])
+    return GatewayError(
+        "The payment can't be taken this way right now because of how the payment processor is set up; "
+        "nothing was charged.",
+        code=code,
+        retryable=False,
+    )
 
 
 def _gateway_error(err: stripe.StripeError, *, retryable: bool | None = None) -> GatewayError:
