@@ -97,7 +97,7 @@ STEP_PARAMETERS: dict[Step, tuple[str, ...]] = {
     Step.CHECK_NUMBER: ("step", "session", "input", "tries"),
     Step.CHECK_EXPIRY: ("step", "session", "input", "tries"),
     Step.SUBMIT_CARD: ("step", "session", "number", "expiry", "input", "tries"),
-    Step.PAY: ("step", "session"),
+    Step.PAY: ("step", "session", "tries"),
     Step.CHANGE_CARD: ("step", "session"),
     Step.RETRY: ("step", "session", "field", "reason", "tries"),
 }
@@ -108,7 +108,14 @@ _RESTART_TEXT = {
     Field.CVV: "OK, let's start the security code again.",
 }
 _TIMEOUT_TEXT = "Sorry, I didn't hear any keys."
-_ERROR_TEXT = "Sorry, something went wrong on our side, and nothing was charged."
+# No claim about charges: a failure may follow one (and the flow sends the caller to an agent).
+_ERROR_TEXT = "Sorry, something went wrong on our side."
+# After `pay` fails: the charge may have gone through before the failure (a save that failed
+# after the gateway said yes), so the agent must look before anyone charges again.
+_UNCONFIRMED_TEXT = (
+    "Sorry, we could not confirm the payment. An agent will check whether it went through "
+    "before anything else is done."
+)
 
 
 @dataclass(frozen=True)
@@ -172,10 +179,10 @@ class PhoneChannel:
             answer = self._steps[step](event)
         except PaybotError as err:  # messages of paybot's own errors never carry card data
             log.error("phone step %s failed for contact %s: %s", name, contact, err)
-            return PhoneAnswer(Outcome.ERROR, _ERROR_TEXT)
+            return _step_failed(step)
         except Exception as err:  # a foreign message might quote input: only its type is logged
             log.error("phone step %s failed for contact %s: %s", name, contact, type(err).__name__)
-            return PhoneAnswer(Outcome.ERROR, _ERROR_TEXT)
+            return _step_failed(step)
         log.info("phone step %s for contact %s: %s", name, contact, answer.result.value)
         return answer
 
@@ -306,7 +313,15 @@ class PhoneChannel:
     # ------------------------------------------------------------- confirmation
 
     def _pay(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        return self._after_turn(self._handle(event, Confirm()))
+        answer = self._after_turn(self._handle(event, Confirm()))
+        if answer.result is not Outcome.RETRY:
+            return answer
+        # The processor gave no answer (each press is a new request to it): presses are capped, and
+        # after the last one an agent checks, since the outcome of the last request is not known.
+        tries = _int(event.parameter("tries")) + 1
+        if tries >= self.services.settings.max_payment_attempts:
+            return PhoneAnswer(Outcome.AGENT, _UNCONFIRMED_TEXT, {"tries": str(tries)})
+        return PhoneAnswer(Outcome.RETRY, answer.say, {**answer.extra, "tries": str(tries)})
 
     def _change_card(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         reply = self._handle(event, ChangeCard())
@@ -404,3 +419,10 @@ def _tries_left(left: int) -> str:
 
 def _int(value: str) -> int:
     return int(value) if value.isdigit() else 0
+
+
+def _step_failed(step: Step) -> PhoneAnswer:
+    """What a step that raised answers: after `pay`, an agent checks; before it, nothing was at stake."""
+    if step is Step.PAY:
+        return PhoneAnswer(Outcome.AGENT, _UNCONFIRMED_TEXT)
+    return PhoneAnswer(Outcome.ERROR, _ERROR_TEXT)

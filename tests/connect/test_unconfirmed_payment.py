@@ -1,0 +1,109 @@
+"""Honest words after a failure that may have charged: never "nothing was charged".
+
+The charge succeeds at the gateway, then saving the session fails (DynamoDB throttled, the
+Lambda's store unreachable): the caller must hear that the payment could not be confirmed and
+that an agent will check, and be put through to one, not told that nothing was charged (the
+agent might then charge again).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from paybot_channels.connect.channel import PhoneChannel
+from paybot_core.adapters.memory import MemoryAuditLog
+from paybot_core.bootstrap import build
+from paybot_core.conversation.state import SessionState
+from paybot_core.errors import StoreUnavailableError
+from paybot_core.pci.vault import CardVault
+from paybot_core.settings import Settings
+from tests.conftest import Clock
+from tests.connect.conftest import Phone, RecordingGateway, RecordingStore
+
+CARD = "4242424242424242"
+
+
+class StoreFailingAfterTheCharge(RecordingStore):
+    """Saves everything except the state that records a payment: the charge happened, the save did not."""
+
+    def save(self, state: SessionState, expected_version: int) -> SessionState:
+        if state.payment is not None:
+            raise StoreUnavailableError("DynamoDB/KMS answered ThrottlingException.")
+        return super().save(state, expected_version)
+
+
+class GatewayFailingAfterTheCharge(RecordingGateway):
+    """Charges, then fails in a way paybot does not know (a bug, a lost answer)."""
+
+    def confirm_payment(self, request):  # type: ignore[no-untyped-def]
+        super().confirm_payment(request)
+        raise RuntimeError("connection reset after the charge")
+
+
+@pytest.mark.parametrize("failure", ["store", "unknown"])
+def test_a_failure_after_the_charge_sends_the_caller_to_an_agent_without_saying_nothing_was_charged(
+    failure: str, tmp_path: Path, clock: Clock, encryptor
+) -> None:
+    store = StoreFailingAfterTheCharge() if failure == "store" else RecordingStore()
+    gateway = (
+        GatewayFailingAfterTheCharge(clock=clock) if failure == "unknown" else RecordingGateway(clock=clock)
+    )
+    services = build(
+        Settings(data_dir=tmp_path),
+        store=store,
+        gateway=gateway,
+        audit=MemoryAuditLog(),
+        vault=CardVault(b"k" * 32),
+        clock=clock,
+    )
+    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+
+    call = phone.call(f"{CARD}#1230#123#1")
+
+    assert len(gateway.requests) == 1, "the caller pressed 1 once and was charged once"
+    assert call.outcome == "agent"
+    pay = call.answers[-1]
+    assert pay["result"] == "agent"
+    assert "could not confirm the payment" in pay["say"].lower()
+    assert "agent will check" in pay["say"].lower()
+    said_after_pay = phone.said(call).split("Press 1 to pay")[-1].lower()
+    assert "nothing was charged" not in said_after_pay
+    assert "could not confirm the payment" in said_after_pay
+
+
+class UnreachableProcessor(RecordingGateway):
+    """Every confirmation times out at the processor: nothing known, each press a new request."""
+
+    def confirm_payment(self, request):  # type: ignore[no-untyped-def]
+        self.requests.append(request)
+        from paybot_core.errors import GatewayError
+
+        raise GatewayError(
+            "The payment processor did not answer in time.", code="gateway_timeout", retryable=True
+        )
+
+
+def test_presses_of_1_are_capped_when_the_processor_does_not_answer(
+    tmp_path: Path, clock: Clock, encryptor
+) -> None:
+    gateway = UnreachableProcessor(clock=clock)
+    store = RecordingStore()
+    services = build(
+        Settings(data_dir=tmp_path, max_payment_attempts=3),
+        store=store,
+        gateway=gateway,
+        audit=MemoryAuditLog(),
+        vault=CardVault(b"k" * 32),
+        clock=clock,
+    )
+    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+
+    call = phone.call(f"{CARD}#1230#123#" + "1" * 8)
+
+    assert len(gateway.requests) == 3, "three presses reach the processor, no more"
+    assert call.outcome == "agent"
+    assert [a["result"] for a in call.answers[-3:]] == ["retry", "retry", "agent"]
+    assert "could not confirm the payment" in call.answers[-1]["say"].lower()
+    assert "nothing was charged" not in phone.said(call).split("Press 1 to pay")[-1].lower()
