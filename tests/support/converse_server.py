@@ -7,6 +7,10 @@ ThrottlingException), "error" (500 InternalServerException). `script([...])` que
 return next; otherwise a tiny deterministic "model" reads names after phrases such as "goes by" and
 amounts written in words ("fifty dollars").
 
+Tool use costs output tokens before the call itself, as Amazon Nova reasons in a <thinking> block
+first (`REASONING_TOKENS`): a request whose `maxTokens` leaves no room for that and the tool input
+gets `stopReason: max_tokens` and no tool use, as Nova answers it.
+
 Token usage is computed the way a real model bills it, from the request's size: providers inject the
 system prompt, the messages and the tool definitions (their JSON schema) into the prompt, and English
 text with JSON averages about 4 characters per token for the tokenizers Bedrock's small models use, plus
@@ -96,6 +100,11 @@ def default_understanding(user_text: str) -> dict[str, Any]:
     return {"name": name.group(1) if name else None, "amount": amount}
 
 
+# Amazon Nova models write a <thinking> block before a tool call; this many output tokens, about
+# what Nova Micro spends on a one-field extraction, come before the tool use is written.
+REASONING_TOKENS = 120
+
+
 def estimate_tokens(characters: int) -> int:
     return math.ceil(characters / 4)
 
@@ -137,6 +146,7 @@ class ConverseServer:
             len(system) + sum(len(t) for t in texts) + (len(json.dumps(tool_config)) if tool_config else 0)
         )
         input_tokens = estimate_tokens(prompt_chars) + 4 * len(request.get("messages", []))
+        max_tokens = int(request.get("inferenceConfig", {}).get("maxTokens", 4096))
         if tool_config:
             with self._lock:
                 scripted = self._scripted.pop(0) if self._scripted else None
@@ -144,11 +154,22 @@ class ConverseServer:
                 scripted if scripted is not None else default_understanding(texts[-1] if texts else "")
             )
             name = tool_config["tools"][0]["toolSpec"]["name"]
-            content = [
-                {"toolUse": {"toolUseId": f"tooluse_{len(self.bodies)}", "name": name, "input": tool_input}}
-            ]
-            output_tokens = estimate_tokens(len(json.dumps(tool_input))) + 5
-            stop_reason = "tool_use"
+            output_tokens = REASONING_TOKENS + estimate_tokens(len(json.dumps(tool_input))) + 5
+            if output_tokens > max_tokens:
+                # As Nova does: the reasoning ran out of tokens before the tool call was written.
+                content = [{"text": "<thinking>The payer wrote a message; I should look for the " + "..."}]
+                output_tokens, stop_reason = max_tokens, "max_tokens"
+            else:
+                content = [
+                    {
+                        "toolUse": {
+                            "toolUseId": f"tooluse_{len(self.bodies)}",
+                            "name": name,
+                            "input": tool_input,
+                        }
+                    }
+                ]
+                stop_reason = "tool_use"
         else:
             draft = json.loads(texts[-1]).get("reply", "") if texts and texts[-1].startswith("{") else ""
             reply = f"Sure. {draft}".strip()

@@ -65,7 +65,7 @@ _FIGURES = re.compile(r"\d+(?:[.,]\d+)*")
 _SYSTEM = (
     "You extract details from one message a payer wrote to a payment assistant. Card details were "
     "removed before you see the message. Call the tool once. Fill only what the payer clearly stated; "
-    "use null for anything else. Never guess, never invent, never confirm a payment."
+    "leave out anything else. Never guess, never invent, never confirm a payment."
 )
 _AMOUNT_DESCRIPTION = "The amount as a decimal number in major units, e.g. 50 or 1250.50."
 _TOOL_SPEC = {
@@ -76,13 +76,13 @@ _TOOL_SPEC = {
             "json": {
                 "type": "object",
                 "properties": {
-                    "name": {"type": ["string", "null"], "description": "The payer's full name as written."},
+                    # Plain types: not every model on Bedrock accepts JSON Schema type arrays.
+                    "name": {"type": "string", "description": "The payer's full name as written."},
                     "amount": {
-                        "type": ["string", "null"],
+                        "type": "string",
                         "description": _AMOUNT_DESCRIPTION,
                     },
                 },
-                "required": ["name", "amount"],
             }
         },
     }
@@ -224,7 +224,9 @@ class BedrockLanguageModel:
         phrasing: bool = False,
         breaker: CircuitBreaker | None = None,
         ledger: UsageLedger | None = None,
-        max_tokens: int = 64,
+        # Amazon Nova reasons in a <thinking> block before it calls a tool: 64 tokens ended the answer
+        # before the call. Output tokens are billed as used, so the headroom costs nothing unused.
+        max_tokens: int = 512,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
@@ -265,7 +267,7 @@ class BedrockLanguageModel:
             "inferenceConfig": {"maxTokens": self.max_tokens, "temperature": 0},
         }
         answer = self._converse(body, context.session_id, context.channel, amounts_allowed=asked == "amount")
-        if answer is None:
+        if answer is None or not _stopped_as_expected(answer, "tool_use"):
             return None
         for block in answer.get("output", {}).get("message", {}).get("content", []):
             tool_use = block.get("toolUse") if isinstance(block, dict) else None
@@ -310,7 +312,7 @@ class BedrockLanguageModel:
             "inferenceConfig": {"maxTokens": 120, "temperature": 0.2},
         }
         answer = self._converse(body, session_id, facts.get("channel", "web"), amounts_allowed=True)
-        if answer is None:
+        if answer is None or not _stopped_as_expected(answer, "end_turn"):
             return draft
         texts = [
             b.get("text", "")
@@ -395,6 +397,15 @@ def _worth_asking(ruled: Understood, text: str, context: UnderstandingContext) -
         return ruled.name is None
     if context.expecting is Field.AMOUNT and not context.amount_preset:
         return ruled.amount is None or ruled.amount.problem == "unreadable"
+    return False
+
+
+def _stopped_as_expected(answer: dict[str, Any], expected: str) -> bool:
+    """Whether the model finished as asked; a cut-off answer (max_tokens, a guardrail) is not used."""
+    reason = answer.get("stopReason")
+    if reason == expected:
+        return True
+    log.warning("bedrock stopped with %s, not %s: the rules answer instead", reason, expected)
     return False
 
 
