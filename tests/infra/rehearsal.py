@@ -95,6 +95,7 @@ class Provisioned:
     tables: list[str]
     flow_content: str | None
     certificate_pem: str | None
+    secret_arns: dict[str, str] = field(default_factory=dict)  # by name, as moto made them
 
 
 def _lifecycle_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
@@ -199,6 +200,7 @@ def provision(mocks: Recorder, clients: Mapping[str, Any], stripe_secret_key: st
             },
         )
 
+    secret_arns: dict[str, str] = {}
     for secret in mocks.of_type("aws:secretsmanager/secret:Secret"):
         made = secrets.create_secret(
             Name=secret.inputs["name"],
@@ -206,6 +208,7 @@ def provision(mocks: Recorder, clients: Mapping[str, Any], stripe_secret_key: st
             KmsKeyId=translate(secret.inputs["kmsKeyId"]),
         )
         translate.add(secret.outputs["arn"], made["ARN"])
+        secret_arns[secret.inputs["name"]] = made["ARN"]
     for version in mocks.of_type("aws:secretsmanager/secretVersion:SecretVersion"):
         secrets.put_secret_value(
             SecretId=translate(version.inputs["secretId"]), SecretString=version.inputs["secretString"]
@@ -265,6 +268,7 @@ def provision(mocks: Recorder, clients: Mapping[str, Any], stripe_secret_key: st
         tables=tables,
         flow_content=translate(flows[0].inputs["content"]) if flows else None,
         certificate_pem=certificates[0].outputs["certPem"] if certificates else None,
+        secret_arns=secret_arns,
     )
 
 

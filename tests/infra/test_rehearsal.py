@@ -286,7 +286,7 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
         role = {k.lower(): v for k, v in provisioned.functions[f"paybot-{stack}-web"].credentials.items()}
         as_web = {
             name: boto3.client(name, endpoint_url=servers["moto"], region_name="us-east-1", **role)
-            for name in ("s3", "dynamodb", "kms")
+            for name in ("s3", "dynamodb", "kms", "secretsmanager")
         }
         audit_bucket = next(b for b in provisioned.buckets if "audit" in b)
         key_arn = provisioned.functions[f"paybot-{stack}-web"].environment["PAYBOT_SESSION_KMS_KEY_ID"]
@@ -295,6 +295,15 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
         assert denied(lambda: as_web["dynamodb"].scan(TableName=provisioned.tables[0]))
         assert denied(lambda: as_web["kms"].generate_data_key(KeyId=key_arn, KeySpec="AES_256"))
         assert denied(lambda: as_web["kms"].encrypt(KeyId=key_arn, Plaintext=b"x"))
+        phone_key = next(name for name in provisioned.secret_arns if name.endswith("/connect-private-key"))
+        assert denied(
+            lambda: as_web["secretsmanager"].get_secret_value(SecretId=provisioned.secret_arns[phone_key])
+        )
+        # ...and what they do allow works: a session data key under the session's encryption context.
+        key = as_web["kms"].generate_data_key(
+            KeyId=key_arn, KeySpec="AES_256", EncryptionContext={"paybot:session": "ses_rehearsal"}
+        )
+        assert len(key["Plaintext"]) == 32
     finally:
         for process in processes.values():
             process.stop()
