@@ -27,7 +27,7 @@ def context(expecting: Field) -> UnderstandingContext:
 
 def test_the_default_max_tokens_leaves_room_for_the_reasoning_before_the_tool_call(converse) -> None:
     model = BedrockLanguageModel(bedrock_client(converse.url, timeout=0.6))
-    understood = model.understand("put it under the name of Ada Lovelace", context(Field.NAME))
+    understood = model.understand("the card holder goes by Ada Lovelace", context(Field.NAME))
     assert understood.name is not None and understood.name.value == "Ada Lovelace"
     sent = json.loads(converse.bodies[-1])
     assert sent["inferenceConfig"]["maxTokens"] >= 256
@@ -36,14 +36,14 @@ def test_the_default_max_tokens_leaves_room_for_the_reasoning_before_the_tool_ca
 def test_a_cut_off_answer_is_noticed_logged_and_not_used(converse, caplog: pytest.LogCaptureFixture) -> None:
     model = BedrockLanguageModel(bedrock_client(converse.url, timeout=0.6), max_tokens=64)
     with caplog.at_level(logging.WARNING, logger="paybot"):
-        understood = model.understand("put it under the name of Ada Lovelace", context(Field.NAME))
+        understood = model.understand("the card holder goes by Ada Lovelace", context(Field.NAME))
     assert understood.name is None, "nothing is taken from an answer that stopped at max_tokens"
     assert any("max_tokens" in r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
 
 
 def test_the_tool_schema_uses_plain_string_types(converse) -> None:
     model = BedrockLanguageModel(bedrock_client(converse.url, timeout=0.6))
-    model.understand("it goes by Grace Hopper", context(Field.NAME))
+    model.understand("the card holder goes by Grace Hopper", context(Field.NAME))
     schema = json.loads(converse.bodies[-1])["toolConfig"]["tools"][0]["toolSpec"]["inputSchema"]["json"]
     types = {name: prop["type"] for name, prop in schema["properties"].items()}
     assert types == {"name": "string", "amount": "string"}
