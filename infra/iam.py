@@ -137,3 +137,13 @@ def logs_statement(log_group_arn: pulumi.Input[str]) -> Statement:
         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
         "Resource": [pulumi.Output.concat(log_group_arn, ":*")],
     }
+
+
+def kms_statement(key_arn: pulumi.Input[str]) -> Statement:
+    """The outbox dispatcher's use of the stack key (its encrypted queues and the table's stream)."""
+    return {
+        "Sid": "DataKey",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": [key_arn],
+    }

@@ -9,6 +9,7 @@ agent might then charge again).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,10 +29,10 @@ CARD = "4242424242424242"
 class StoreFailingAfterTheCharge(RecordingStore):
     """Saves everything except the state that records a payment: the charge happened, the save did not."""
 
-    def save(self, state: SessionState, expected_version: int) -> SessionState:
+    def save(self, state: SessionState, expected_version: int, *args: Any, **kwargs: Any) -> SessionState:
         if state.payment is not None:
             raise StoreUnavailableError("DynamoDB/KMS answered ThrottlingException.")
-        return super().save(state, expected_version)
+        return super().save(state, expected_version, *args, **kwargs)
 
 
 class GatewayFailingAfterTheCharge(RecordingGateway):

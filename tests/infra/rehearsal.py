@@ -116,6 +116,27 @@ def _lifecycle_rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _indexes_and_stream(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The table's global secondary indexes and stream, as declared."""
+    extra: dict[str, Any] = {}
+    indexes = inputs.get("globalSecondaryIndexes") or []
+    if indexes:
+        extra["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index["name"],
+                "KeySchema": [
+                    {"AttributeName": k["attributeName"], "KeyType": k["keyType"]}
+                    for k in index["keySchemas"]
+                ],
+                "Projection": {"ProjectionType": index.get("projectionType", "ALL")},
+            }
+            for index in indexes
+        ]
+    if inputs.get("streamEnabled"):
+        extra["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": inputs["streamViewType"]}
+    return extra
+
+
 def provision(mocks: Recorder, clients: Mapping[str, Any], stripe_secret_key: str) -> Provisioned:
     """Create the declared resources on moto (IAM enforcement off: this is the operator deploying)."""
     translate = Translation()
@@ -148,6 +169,7 @@ def provision(mocks: Recorder, clients: Mapping[str, Any], stripe_secret_key: st
                 "KMSMasterKeyId": translate(sse["kmsKeyArn"]),
             },
             DeletionProtectionEnabled=bool(inputs.get("deletionProtectionEnabled")),
+            **_indexes_and_stream(inputs),
         )
         ttl = inputs["ttl"]
         dynamodb.update_time_to_live(

@@ -69,14 +69,14 @@ def test_the_stream_feeds_the_relay_the_fifo_queue_feeds_the_delivery_with_a_dea
         }
         stream, queue = mappings["outbox-stream"], mappings["outbox-queue-source"]
         assert stream["eventSourceArn"] == STREAM and stream["bisectBatchOnFunctionError"]
-        assert stream["functionName"].endswith(":function:paybot-test-relay")
+        assert stream["functionName"].endswith(":function:paybot-test-relay:live")
         pattern = json.loads(stream["filterCriteria"]["filters"][0]["pattern"])
         assert pattern == {"dynamodb": {"NewImage": {"outboxCount": {"N": [{"exists": True}]}}}}
         assert stream["destinationConfig"]["onFailure"]["destinationArn"].endswith(
             "paybot-test-relay-failures"
         )
         assert queue["functionResponseTypes"] == ["ReportBatchItemFailures"]
-        assert queue["functionName"].endswith(":function:paybot-test-delivery")
+        assert queue["functionName"].endswith(":function:paybot-test-delivery:live")
 
         policies = {
             p.name: json.loads(p.inputs["policy"]) for p in mocks.of_type("aws:iam/rolePolicy:RolePolicy")

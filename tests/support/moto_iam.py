@@ -38,9 +38,24 @@ def _body(response: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+_ITEM_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
+
+
 def _dynamodb_resource(self: Any) -> str:
     _CONTEXT.clear()
-    table = _body(self).get("TableName")
+    body = _body(self)
+    items = body.get("TransactItems") or []
+    if items:  # AWS authorises a transaction by each item's own action on its table
+        kinds = {(kind, item[kind]["TableName"]) for item in items for kind in item if kind in _ITEM_ACTIONS}
+        _CONTEXT["transact"] = sorted(f"dynamodb:{_ITEM_ACTIONS[kind]}" for kind, _ in kinds)
+        (table,) = {name for _, name in kinds} or {None}
+    else:
+        table = body.get("TableName")
     if not table:
         return "*"
     return f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{table}"
@@ -104,6 +119,12 @@ def _statement_permits(  # type: ignore[no-untyped-def]
     from moto.iam.access_control import PermissionResult
 
     statement = self._statement
+    if action == "dynamodb:TransactWriteItems" and "transact" in _CONTEXT and "Principal" not in statement:
+        if not self._check_element_matches("Resource", resource):
+            return PermissionResult.NEUTRAL
+        if all(self._check_element_matches("Action", each) for each in _CONTEXT["transact"]):
+            return PermissionResult.PERMITTED if statement["Effect"] == "Allow" else PermissionResult.DENIED
+        return PermissionResult.NEUTRAL
     if not action.startswith("kms:") or "Condition" not in statement or "Principal" in statement:
         return _ORIGINAL(self, action, resource, principal, incoming)
     if not self._check_element_matches("Action", action):
