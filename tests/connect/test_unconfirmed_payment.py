@@ -14,12 +14,7 @@ from typing import Any
 import pytest
 
 from paybot_channels.connect.channel import PhoneChannel
-from paybot_core.adapters.memory import MemoryAuditLog
-from paybot_core.bootstrap import build
-from paybot_core.conversation.state import SessionState
-from paybot_core.errors import StoreUnavailableError
-from paybot_core.pci.vault import CardVault
-from paybot_core.settings import Settings
+from paybot_core import CardVault, MemoryAuditLog, SessionState, Settings, StoreUnavailableError, build
 from tests.conftest import Clock
 from tests.connect.conftest import Phone, RecordingGateway, RecordingStore
 
@@ -79,7 +74,7 @@ class UnreachableProcessor(RecordingGateway):
 
     def confirm_payment(self, request):  # type: ignore[no-untyped-def]
         self.requests.append(request)
-        from paybot_core.errors import GatewayError
+        from paybot_core import GatewayError
 
         raise GatewayError(
             "The payment processor did not answer in time.", code="gateway_timeout", retryable=True
