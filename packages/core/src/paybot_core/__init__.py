@@ -107,6 +107,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "WebhookEventLog": ("paybot_core.ports", "WebhookEventLog"),
     "Brand": ("paybot_core.pci.cards", "Brand"),
     "cvv_length": ("paybot_core.pci.cards", "cvv_length"),
+    "is_card_number": ("paybot_core.pci.recogniser", "is_card_number"),
+    "holds_card_data": ("paybot_core.pci.text_checks", "holds_card_data"),
     "contains_card_number": ("paybot_core.pci.redact", "contains_card_number"),
     "find_card_numbers": ("paybot_core.pci.redact", "find_card_numbers"),
     "redact_text": ("paybot_core.pci.redact", "redact_text"),
@@ -230,7 +232,9 @@ __all__ = [
     "describe_card",
     "find_card_numbers",
     "format_amount",
+    "holds_card_data",
     "install_card_data_filter",
+    "is_card_number",
     "number_words",
     "outbox_consumers",
     "outbox_dispatcher",
@@ -334,9 +338,11 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .pci.cards import cvv_length as cvv_length
     from .pci.logging import configure_logging as configure_logging
     from .pci.logging import install_card_data_filter as install_card_data_filter
+    from .pci.recogniser import is_card_number as is_card_number
     from .pci.redact import contains_card_number as contains_card_number
     from .pci.redact import find_card_numbers as find_card_numbers
     from .pci.redact import redact_text as redact_text
+    from .pci.text_checks import holds_card_data as holds_card_data
     from .pci.vault import CardVault as CardVault
     from .ports import AccountDirectory as AccountDirectory
     from .ports import AccountDue as AccountDue

@@ -49,6 +49,7 @@ from paybot_core import (
     cvv_length,
     describe_card,
     format_amount,
+    is_card_number,
     number_words,
     spell_digits,
     spoken_code,
@@ -198,8 +199,11 @@ class PhoneChannel:
 
     def _lookup_reference(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         raw = event.parameter("reference").strip().rstrip("#")
-        tries = _int(event.parameter("tries")) + 1
-        if raw and raw != TIMEOUT and _KEYS.fullmatch(raw) and "*" not in raw:
+        tries = event.tries + 1
+        if is_card_number(raw):
+            # A card keyed at the account prompt: never looked up, logged or read back.
+            sentence = "That sounds like a card number. Please key your account number instead."
+        elif raw and raw != TIMEOUT and _KEYS.fullmatch(raw) and "*" not in raw:
             account = self.services.accounts.find_by_reference(raw)
             if account is not None:
                 return self._start(account, event)
@@ -415,10 +419,6 @@ def _brand(value: str) -> Brand | None:
 
 def _tries_left(left: int) -> str:
     return f" You have {number_words(left)} {'try' if left == 1 else 'tries'} left."
-
-
-def _int(value: str) -> int:
-    return int(value) if value.isdigit() else 0
 
 
 def _step_failed(step: Step) -> PhoneAnswer:

@@ -10,10 +10,17 @@ Connect invokes the function with
 
 and wants a flat map of strings back (ResponseValidation STRING_MAP). Parameters may carry
 Connect-encrypted keypad input, so nothing here prints them.
+
+Everything the handler may log or answer back is validated here to its exact shape, because an
+invocation can be crafted: the ContactId is a UUID, `step` a lower-case name, `tries` a small
+number, `session` a paybot session id. Anything else refuses the event (ConnectEventError, whose
+messages name the field, never its value).
 """
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +28,15 @@ from typing import Any
 from .errors import ConnectEventError
 
 EVENT_NAME = "ContactFlowEvent"
+MAX_TRIES = 20
+# Parameters whose values the handler logs or answers back, and the only shapes they may take.
+_PARAMETER_SHAPES = {
+    "step": re.compile(r"[a-z][a-z_]{0,39}"),
+    "tries": re.compile(r"\d{1,2}"),
+    "session": re.compile(r"ses_[A-Za-z]{1,60}"),
+    "field": re.compile(r"[a-z][a-z_]{0,39}"),
+    "reason": re.compile(r"[a-z][a-z_]{0,39}"),
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,16 @@ class ConnectContactFlowEvent:
         contact = details.get("ContactData")
         if not isinstance(contact, Mapping) or not isinstance(contact.get("ContactId"), str):
             raise ConnectEventError("The Connect event has no ContactData.ContactId.")
+        for key in ("ContactId", "InitialContactId"):
+            if contact.get(key) is not None and not _is_uuid(contact[key]):
+                raise ConnectEventError(f"The Connect event's ContactData.{key} is not a contact id.")
+        parameters = _strings(details.get("Parameters"), "Parameters")
+        for key, shape in _PARAMETER_SHAPES.items():
+            value = parameters.get(key)
+            if value and not shape.fullmatch(value):
+                raise ConnectEventError(f"The Connect event's Parameters.{key} is not valid.")
+        if int(parameters.get("tries") or 0) > MAX_TRIES:
+            raise ConnectEventError("The Connect event's Parameters.tries is not valid.")
         return cls(
             contact_data=ContactData(
                 contact_id=contact["ContactId"],
@@ -73,12 +99,17 @@ class ConnectContactFlowEvent:
                 system_endpoint=_endpoint(contact.get("SystemEndpoint")),
                 attributes=_strings(contact.get("Attributes"), "ContactData.Attributes"),
             ),
-            parameters=_strings(details.get("Parameters"), "Parameters"),
-            name=str(raw.get("Name") or EVENT_NAME),
+            parameters=parameters,
+            name=EVENT_NAME,
         )
 
     def parameter(self, key: str, default: str = "") -> str:
         return self.parameters.get(key, default)
+
+    @property
+    def tries(self) -> int:
+        """The flow's count of tries (validated: 0 to MAX_TRIES)."""
+        return int(self.parameters.get("tries") or 0)
 
     @property
     def caller_number(self) -> str:
@@ -87,6 +118,15 @@ class ConnectContactFlowEvent:
 
     def __repr__(self) -> str:  # parameters may hold encrypted card input: never printed
         return f"ConnectContactFlowEvent({self.contact_data!r}, parameters=<{sorted(self.parameters)}>)"
+
+
+def _is_uuid(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
 
 
 def _endpoint(raw: Any) -> Endpoint | None:

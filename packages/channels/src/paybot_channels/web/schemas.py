@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,12 +18,46 @@ from pydantic import (
     model_serializer,
 )
 
-from paybot_core import MAX_LIFETIME_SECONDS, MIN_LIFETIME_SECONDS, redact_text, validate_name
+from paybot_core import (
+    MAX_LIFETIME_SECONDS,
+    MIN_LIFETIME_SECONDS,
+    holds_card_data,
+    redact_text,
+    validate_name,
+)
 
 MAX_MESSAGE_CHARS = 2000
 
-SessionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
-PaymentMethodId = Annotated[str, StringConstraints(max_length=255, pattern=r"^pm_[A-Za-z0-9_]+$")]
+# Ids from clients have exactly the shapes paybot and Stripe issue: a session id is letters after its
+# prefix; a payment method id is letters and digits in parts that each hold a letter ("pm_card_visa",
+# "pm_1MqLiJLkdIwHu7ix"), so no "_"-separated digit groups and no card number hide in one.
+SessionId = Annotated[str, StringConstraints(min_length=5, max_length=64, pattern=r"^ses_[A-Za-z]+$")]
+
+
+def _payment_method_shape(value: str) -> str:
+    parts = value.split("_")[1:]
+    if not all(re.search(r"[A-Za-z]", part) for part in parts) or holds_card_data(value):
+        raise ValueError("paymentMethod must be a payment method id from the card form (pm_...)")
+    return value
+
+
+PaymentMethodId = Annotated[
+    str,
+    StringConstraints(max_length=64, pattern=r"^pm_[A-Za-z0-9]+(?:_[A-Za-z0-9]+){0,3}$"),
+    AfterValidator(_payment_method_shape),
+]
+
+
+def no_card_data(value: str | None) -> str | None:
+    """Merchant text (presets, metadata) that holds card data in any form is refused, never stored.
+
+    The error names the key (pydantic's location) and never the value."""
+    if value is not None and holds_card_data(value):
+        raise ValueError("must not hold card data (a card number or security code)")
+    return value
+
+
+MerchantText = AfterValidator(no_card_data)
 
 
 def _title(field_name: str, _: object) -> str:
@@ -41,6 +77,9 @@ class _Body(BaseModel):
     )
 
 
+CustomerName = Annotated[str, StringConstraints(min_length=2, max_length=100), MerchantText]
+
+
 class CreateSessionRequest(_Body):
     model_config = ConfigDict(
         json_schema_extra={
@@ -52,10 +91,10 @@ class CreateSessionRequest(_Body):
         None, gt=0, description="Preset amount in minor units; the payer cannot change it."
     )
     currency: Annotated[str, StringConstraints(pattern=r"^[a-z]{3}$")] | None = None
-    reference: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    description: Annotated[str, StringConstraints(max_length=200)] | None = None
-    customer_name: Annotated[str, StringConstraints(min_length=2, max_length=100)] | None = Field(
-        None, alias="customerName"
+    reference: Annotated[str, StringConstraints(min_length=1, max_length=64), MerchantText] | None = None
+    description: Annotated[str, StringConstraints(max_length=200), MerchantText] | None = None
+    customer_name: Annotated[str, StringConstraints(min_length=2, max_length=100), MerchantText] | None = (
+        Field(None, alias="customerName")
     )
     card_entry: Literal["secure", "typed"] | None = Field(None, alias="cardEntry")
     locale: Literal["en", "es"] | None = Field(

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from ..conversation.understanding import NameFact
+from ..pci.text_checks import name_problem
 from .intents import covered
 from .lexicon import Lexicon
 from .tokens import Kind, Token, clauses
@@ -38,6 +39,9 @@ def validate_name(candidate: str) -> NameFact:
         return NameFact(problem="too_long")
     if any(not _NAME_ALLOWED.match(ch) for ch in name) or not any(ch.isalpha() for ch in name):
         return NameFact(problem="invalid_characters")
+    problem = name_problem(name)  # the PCI side: no digit of any Unicode kind, not only number words
+    if problem is not None:
+        return NameFact(problem=problem)
     if len(name) < MIN_NAME_LENGTH:
         return NameFact(problem="too_short")
     return NameFact(value=name)
