@@ -71,8 +71,11 @@ def test_payment_method_ids_have_stripe_s_shape_and_no_digit_groups(client, pm) 
 
 @pytest.mark.parametrize("sid", ["ses_4929_8541_9232_6189", "ses_4929854192326189", "4929.8541.9232.6189"])
 def test_session_ids_are_letters_after_their_prefix(client, sid) -> None:
+    """Any other shape is an unknown session, answered without the id."""
     response = client.post("/v1/chat", json={"sessionId": sid, "message": "hi"})
-    assert response.status_code == 400 and "4929" not in response.text
+    assert response.status_code == 404 and "4929" not in response.text
+    response = client.get(f"/v1/sessions/{sid}")
+    assert response.status_code == 404 and "4929" not in response.text
 
 
 @CASES

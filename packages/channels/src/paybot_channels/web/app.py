@@ -24,6 +24,7 @@ from paybot_core import (
     SandboxIntent,
     Say,
     Services,
+    SessionNotFoundError,
     Turn,
     UsePaymentMethod,
     WebhookDispatcher,
@@ -49,6 +50,7 @@ from .schemas import (
     SandboxIntentList,
     SandboxIntentOut,
     SandboxPaymentMethod,
+    is_session_id,
 )
 from .turns import TurnRunner
 from .webhooks import install_webhook_routes
@@ -254,6 +256,8 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
                 400, "invalid_request", "message must be 1 to 2000 characters (or send a paymentMethod)."
             )
         if body.session_id is not None:
+            if not is_session_id(body.session_id):
+                raise SessionNotFoundError("malformed session id")  # never echoed, logged or looked up
             limits.check_session(body.session_id)
         note_session(body.session_id)
         return _noted(await runner.run(_turn, services, body.session_id, _turns(body)))
@@ -290,6 +294,8 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
     async def get_session(session_id: Annotated[str, _SESSION_ID]) -> Response:
         """The session as it stands, as a turn would answer it, without taking input (a reloaded page
         resumes with it). Reading lets time act: an idle session past its TTL answers `expired`."""
+        if not is_session_id(session_id):
+            raise SessionNotFoundError("malformed session id")
         limits.check_session(session_id)
         note_session(session_id)
         return _noted(await runner.run(_current, services, session_id))

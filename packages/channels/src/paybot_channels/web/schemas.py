@@ -28,10 +28,17 @@ from paybot_core import (
 
 MAX_MESSAGE_CHARS = 2000
 
-# Ids from clients have exactly the shapes paybot and Stripe issue: a session id is letters after its
-# prefix; a payment method id is letters and digits in parts that each hold a letter ("pm_card_visa",
-# "pm_1MqLiJLkdIwHu7ix"), so no "_"-separated digit groups and no card number hide in one.
-SessionId = Annotated[str, StringConstraints(min_length=5, max_length=64, pattern=r"^ses_[A-Za-z]+$")]
+# Ids from clients have exactly the shapes paybot and Stripe issue: a session id is letters after
+# its prefix (`is_session_id`); a payment method id is letters and digits in parts that each hold a
+# letter ("pm_card_visa", "pm_1MqLiJLkdIwHu7ix"), so no "_"-separated digit groups or card numbers.
+SessionId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+SESSION_ID = re.compile(r"ses_[A-Za-z]{1,60}")
+
+
+def is_session_id(value: str) -> bool:
+    """Whether `value` has a session id's shape; any other is answered as an unknown session (404)
+    before it reaches the store, the rate limiter or a log."""
+    return SESSION_ID.fullmatch(value) is not None
 
 
 def _payment_method_shape(value: str) -> str:
