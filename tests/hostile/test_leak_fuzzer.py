@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import tempfile
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from .leaks import (
     cards,
     conversations,
     decoded_store_text,
+    log_text,
     raw_files,
 )
 
@@ -41,43 +41,12 @@ FUZZ = settings(
 )
 
 
-TEST_CLIENT_LOGGERS = frozenset({"httpx", "httpcore", "httpx2"})
-
-
-# The AWS Encryption SDK logs stream sizes at DEBUG ("Returning 604 bytes of 8192 bytes requested"),
-# both for the simulator's encryption (standing in for Amazon Connect) and for the handler's
-# decryption. Those are byte counts of ciphertext, never its content, yet a generated CVC of 604
-# would match one by chance; the counts are blanked, the rest of each message is still scanned.
-BYTE_COUNT = re.compile(r"\b\d+ bytes\b")
-# The request log's status, duration and session tag (12 hex digits of a hash of the session id)
-# are numbers the server makes, not input: a generated CVC of 200 or 934 would match them by chance.
-# Method and route template stay scanned; so would anything else the line ever carried.
-REQUEST_LOG_NUMBERS = re.compile(r" \d{3} \d+\.\dms session=(?:-|[0-9a-f]{12})$")
-
-
-def _log_text(caplog: pytest.LogCaptureFixture) -> list[str]:
-    # Messages and exception text, not the capture's format (its file:line numbers hold any digits).
-    # The test client's own request lines ("HTTP/1.1 200 OK") are the harness, not the server: a
-    # generated CVC of 200 would match them by chance.
-    lines = []
-    for r in caplog.records:
-        if r.name.split(".")[0] in TEST_CLIENT_LOGGERS:
-            continue
-        message = r.getMessage()
-        if r.name.startswith("aws_encryption_sdk."):
-            message = BYTE_COUNT.sub("N bytes", message)
-        if r.name == "paybot.requests":
-            message = REQUEST_LOG_NUMBERS.sub(" STATUS Nms session=TAG", message)
-        lines.append(f"{r.name} {message} {r.exc_text or ''}")
-    return lines
-
-
 def _scan(
     data_dir: Path, responses: list[str], model: RecordingModel, caplog: pytest.LogCaptureFixture
 ) -> Sinks:
     sinks = Sinks()
     sinks.add_text("responses", responses, dlp=True)
-    sinks.add_text("logs", _log_text(caplog), dlp=True)
+    sinks.add_text("logs", log_text(caplog), dlp=True)
     sinks.add_text("language-model requests", model.requests, dlp=True)
     audit = data_dir / "audit.jsonl"
     sinks.add_text("audit log", [audit.read_text() if audit.exists() else ""])
