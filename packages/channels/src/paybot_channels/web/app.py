@@ -433,10 +433,12 @@ def _intent_out(intent: SandboxIntent) -> SandboxIntentOut:
 
 def _query_alias(alias: str) -> object:
     return Query(
-        alias=alias, min_length=1, max_length=64, title="Session id", examples=["ses_4vX9qT2mLp8RzK1c"]
+        alias=alias, min_length=1, max_length=64, title="Session id", examples=["ses_vXqTmLpRzKcbWhNdGyFa"]
     )
 
 
 _SESSION_ID = Path(
-    title="Session id", description="As `POST /v1/sessions` answered it.", examples=["ses_4vX9qT2mLp8RzK1c"]
+    title="Session id",
+    description="As `POST /v1/sessions` answered it.",
+    examples=["ses_vXqTmLpRzKcbWhNdGyFa"],
 )

@@ -144,9 +144,9 @@ class ChatRequest(_Body):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"sessionId": "ses_4vX9qT2mLp8RzK1c", "message": "Jane Doe"},
-                {"sessionId": "ses_4vX9qT2mLp8RzK1c", "paymentMethod": "pm_1Qx7sandbox"},
-                {"sessionId": "ses_4vX9qT2mLp8RzK1c", "nextActionCompleted": True},
+                {"sessionId": "ses_vXqTmLpRzKcbWhNdGyFa", "message": "Jane Doe"},
+                {"sessionId": "ses_vXqTmLpRzKcbWhNdGyFa", "paymentMethod": "pm_1Qx7sandbox"},
+                {"sessionId": "ses_vXqTmLpRzKcbWhNdGyFa", "nextActionCompleted": True},
             ]
         }
     )
