@@ -79,7 +79,7 @@ class CardCapture:
 
 # MM/YY, M/YY, MM/YYYY, MM-YY (not part of a longer date such as 12/25/2026).
 # Not MM.YY without a label: "12.34" is money far more often than an expiry.
-_EXPIRY_SEPARATED = re.compile(r"(?<![\d/\-.])(\d{1,2})\s?[/\-]\s?(\d{4}|\d{2})(?![\d]|[/\-.]\d)")
+_EXPIRY_SEPARATED = re.compile(r"(?<![\w/\-.])(\d{1,2})\s?[/\-]\s?(\d{4}|\d{2})(?![\d]|[/\-.]\d)")
 _EXPIRY_KEYWORD = re.compile(
     r"(?<![a-z])(?:" + "|".join(words.EXPIRY_LABELS) + r")(?![a-z])\.?\s*(?:is|on|es|el|:|-)?\s*"
     r"(\d{1,2})\s?[/\-.]?\s?(\d{4}|\d{2})(?!\d)"
