@@ -322,7 +322,7 @@ class PhoneChannel:
             return answer
         # The processor gave no answer (each press is a new request to it): presses are capped, and
         # after the last one an agent checks, since the outcome of the last request is not known.
-        tries = _int(event.parameter("tries")) + 1
+        tries = event.tries + 1  # validated by the event: 0 to MAX_TRIES
         if tries >= self.services.settings.max_payment_attempts:
             return PhoneAnswer(Outcome.AGENT, _UNCONFIRMED_TEXT, {"tries": str(tries)})
         return PhoneAnswer(Outcome.RETRY, answer.say, {**answer.extra, "tries": str(tries)})
