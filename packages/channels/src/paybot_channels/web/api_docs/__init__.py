@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from paybot_channels.csp import api_docs_content_security_policy
+from paybot_core import ConfigurationError
 
 __all__ = ["mount_api_docs"]
 
@@ -29,7 +30,10 @@ def _vendor_dir() -> Path:
     """fastapi-offline's packaged Swagger UI and ReDoc, found without importing the package."""
     spec = importlib.util.find_spec("fastapi_offline")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("fastapi-offline is not installed: the API docs have no assets")
+        # A configuration fault, so the CLI prints this line rather than "unexpected error".
+        raise ConfigurationError(
+            "fastapi-offline is not installed: the API docs have no assets (run `make install`)"
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
