@@ -147,3 +147,45 @@ def test_expired_session_ids_lists_live_sessions_past_expiry_only(store: Session
     assert expired.session_id in found
     assert live.session_id not in found
     assert ended.session_id not in found
+
+
+def test_tidy_is_safe_to_call_at_any_time(store: SessionStore) -> None:
+    store.tidy()
+    created = store.create(new_state())
+    store.tidy()
+    assert store.load(created.session_id) == created
+
+
+def test_sqlite_tidy_moves_a_wiped_card_out_of_the_wal(tmp_path) -> None:
+    """The save that drops a sealed card stays fast; the sweeper's tidy then leaves no old frame."""
+    path = tmp_path / "sessions.sqlite3"
+    store = SqliteSessionStore(path)
+    blob = "v2." + uuid.uuid4().hex * 3  # stands for a sealed card: only its bytes matter here
+    created = store.create(new_state())
+    held = store.save(created.evolve(sealed_card=SealedCardRef(blob, NOW + 600)), expected_version=1)
+    store.save(held.evolve(sealed_card=None), expected_version=2)
+    wal = path.with_name(path.name + "-wal")
+    assert blob.encode() in wal.read_bytes()  # the turn did not pay for a checkpoint
+    store.tidy()
+    files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert blob.encode() not in files and wal.stat().st_size == 0
+    loaded = store.load(created.session_id)
+    assert loaded is not None and loaded.sealed_card is None and loaded.version == 3
+    store.close()
+
+
+def test_the_sweeper_tidies_the_store_after_a_typed_payment(tmp_path) -> None:
+    from paybot_core import CardEntry as Entry
+    from paybot_core import Presets as PaymentPresets
+    from paybot_core import Say, Settings, build
+
+    services = build(Settings(data_dir=tmp_path, allow_typed_card_entry=True))
+    conversations = services.conversations
+    session_id = conversations.start(PaymentPresets(amount=2500, card_entry=Entry.TYPED)).state.session_id
+    for message in ("Ana Ruiz", "5555 5555 5555 4444", "03/31", "737", "yes"):
+        reply = conversations.handle(session_id, Say(message))
+    assert reply.state.status.value == "completed"
+    wal = tmp_path / "sessions.sqlite3-wal"
+    assert wal.stat().st_size > 0
+    conversations.sweep_expired()
+    assert wal.stat().st_size == 0

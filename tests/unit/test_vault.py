@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import base64
+import os
 import stat
 
 import pytest
 
 from paybot_core.errors import ConfigurationError, VaultError
-from paybot_core.pci.vault import CardVault, SealedCard, decode_key, load_or_create_key_file
+from paybot_core.pci.vault import (
+    CardVault,
+    SealedCard,
+    SqliteSessionKeys,
+    decode_key,
+    load_or_create_key_file,
+)
 
 VAULT = CardVault(b"k" * 32)
 FIELDS = {"number": "4242424242424242", "cvv": "123"}
@@ -55,3 +62,66 @@ def test_key_file_is_generated_once_with_owner_only_permissions(tmp_path) -> Non
 def test_bad_configured_keys_are_refused_clearly(bad: str) -> None:
     with pytest.raises(ConfigurationError):
         decode_key(bad)
+
+
+# The key file (SqliteSessionKeys): no fsync per seal, so it must still leave no copy anywhere.
+
+
+def _files_beside(path):
+    """The names of the files beside `path`, sampled between operations."""
+    return {p.name for p in path.parent.iterdir()}
+
+
+def test_key_file_leaves_no_journal_and_keeps_no_replaced_or_shredded_key(tmp_path) -> None:
+    path = tmp_path / "session_keys.sqlite3"
+    keys = SqliteSessionKeys(path)
+    replaced, shredded, kept = os.urandom(60), os.urandom(60), os.urandom(60)
+    seen: set[str] = set()
+    writes = (("ses_a", replaced), ("ses_a", os.urandom(60)), ("ses_b", shredded), ("ses_c", kept))
+    for session, wrapped in writes:
+        keys.put(session, wrapped, expires_at=500.0)
+        seen |= _files_beside(path)
+    keys.destroy("ses_b")
+    keys.destroy("ses_a")
+    seen |= _files_beside(path)
+    # No -wal/-shm (a WAL keeps old frames of a page) and no journal left behind.
+    assert seen == {"session_keys.sqlite3"}
+    data = path.read_bytes()
+    assert replaced not in data and shredded not in data  # secure_delete zeroed them in place
+    assert kept in data and keys.get("ses_c", now=1.0) == kept
+
+
+def test_a_second_connection_sees_the_keys_at_once(tmp_path) -> None:
+    """Another worker on the same data dir opens what this one sealed, without any fsync between."""
+    path = tmp_path / "session_keys.sqlite3"
+    SqliteSessionKeys(path).put("ses_a", b"w" * 60, expires_at=500.0)
+    other = SqliteSessionKeys(path)
+    assert other.get("ses_a", now=1.0) == b"w" * 60
+    other.destroy("ses_a")
+    assert SqliteSessionKeys(path).get("ses_a", now=1.0) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"this is not a database" + bytes(100),
+        lambda data: data[:100] + bytes(len(data) - 100),  # header kept, every page zeroed
+        lambda data: data[: len(data) // 2],  # cut short, as a machine crash mid-write may
+    ],
+    ids=["garbage", "zeroed-pages", "truncated"],
+)
+def test_an_unreadable_key_file_is_wiped_and_started_again_with_a_warning(tmp_path, caplog, damage) -> None:
+    path = tmp_path / "session_keys.sqlite3"
+    keys = SqliteSessionKeys(path)
+    secret = os.urandom(60)
+    for n in range(40):  # several pages, so damage in the middle lands on a real page
+        keys.put(f"ses_{n}", secret if n == 0 else os.urandom(60), expires_at=500.0)
+    del keys
+    path.write_bytes(damage(path.read_bytes()))
+    with caplog.at_level("WARNING", logger="paybot_core.pci.vault"):
+        fresh = SqliteSessionKeys(path)
+    assert "unreadable; it was wiped and started again" in caplog.text
+    assert secret not in path.read_bytes() and fresh.get("ses_0", now=1.0) is None
+    fresh.put("ses_new", b"n" * 60, expires_at=500.0)
+    assert fresh.get("ses_new", now=1.0) == b"n" * 60
+    assert oct(path.stat().st_mode & 0o777) == "0o600"

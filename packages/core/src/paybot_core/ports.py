@@ -77,6 +77,10 @@ class SessionStore(Protocol):
         """Sessions past their expiry that are not yet in a terminal status (for the sweeper)."""
         ...
 
+    def tidy(self) -> None:
+        """Housekeeping the sweeper runs between turns, off every payer's turn (may do nothing)."""
+        ...
+
 
 class PaymentGateway(Protocol):
     """Stripe-shaped payments: payment methods and PaymentIntents with idempotency keys."""

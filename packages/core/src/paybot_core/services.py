@@ -325,6 +325,7 @@ class ConversationService:
             except (SessionNotFoundError, TooManyConflictsError):
                 continue
             swept += before is not None
+        self.store.tidy()
         return swept
 
     # ------------------------------------------------------------- the transaction

@@ -186,6 +186,9 @@ class DynamoDBSessionStore:
             raise _unavailable(err) from None
         return stored
 
+    def tidy(self) -> None:
+        """Nothing to tidy: DynamoDB has no WAL; a backup holds only ciphertext whose key was shredded."""
+
     def expired_session_ids(self, now: float, limit: int = 100) -> Sequence[str]:
         """A filtered scan: fine for the local sweeper; Lambda relies on TTL and the vault's own expiry."""
         found: list[str] = []

@@ -93,6 +93,9 @@ class MemorySessionStore:
     def give_up(self, delivery: Delivery, error: str) -> None:
         self.outbox.give_up(delivery, error)
 
+    def tidy(self) -> None:
+        """Nothing to tidy: a dict keeps no old copies."""
+
     def expired_session_ids(self, now: float, limit: int = 100) -> Sequence[str]:
         with self._lock:
             rows = list(self._rows.values())
