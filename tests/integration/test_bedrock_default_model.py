@@ -14,6 +14,8 @@ import logging
 import pytest
 
 from paybot_core.adapters.bedrock_model import BedrockLanguageModel
+from paybot_core.adapters.converse_model import ConverseModel
+from paybot_core.bootstrap import rules_first
 from paybot_core.conversation.state import Field
 from paybot_core.conversation.understanding import UnderstandingContext
 from tests.support.converse_server import bedrock_client
@@ -26,7 +28,7 @@ def context(expecting: Field) -> UnderstandingContext:
 
 
 def test_the_default_max_tokens_leaves_room_for_the_reasoning_before_the_tool_call(converse) -> None:
-    model = BedrockLanguageModel(bedrock_client(converse.url, timeout=0.6))
+    model = rules_first(BedrockLanguageModel(ConverseModel(bedrock_client(converse.url, timeout=0.6))))
     understood = model.understand("the card holder goes by Ada Lovelace", context(Field.NAME))
     assert understood.name is not None and understood.name.value == "Ada Lovelace"
     sent = json.loads(converse.bodies[-1])
@@ -34,7 +36,9 @@ def test_the_default_max_tokens_leaves_room_for_the_reasoning_before_the_tool_ca
 
 
 def test_a_cut_off_answer_is_noticed_logged_and_not_used(converse, caplog: pytest.LogCaptureFixture) -> None:
-    model = BedrockLanguageModel(bedrock_client(converse.url, timeout=0.6), max_tokens=64)
+    model = rules_first(
+        BedrockLanguageModel(ConverseModel(bedrock_client(converse.url, timeout=0.6)), max_tokens=64)
+    )
     with caplog.at_level(logging.WARNING, logger="paybot"):
         understood = model.understand("the card holder goes by Ada Lovelace", context(Field.NAME))
     assert understood.name is None, "nothing is taken from an answer that stopped at max_tokens"
@@ -42,7 +46,7 @@ def test_a_cut_off_answer_is_noticed_logged_and_not_used(converse, caplog: pytes
 
 
 def test_the_tool_schema_uses_plain_string_types(converse) -> None:
-    model = BedrockLanguageModel(bedrock_client(converse.url, timeout=0.6))
+    model = rules_first(BedrockLanguageModel(ConverseModel(bedrock_client(converse.url, timeout=0.6))))
     model.understand("the card holder goes by Grace Hopper", context(Field.NAME))
     schema = json.loads(converse.bodies[-1])["toolConfig"]["tools"][0]["toolSpec"]["inputSchema"]["json"]
     types = {name: prop["type"] for name, prop in schema["properties"].items()}

@@ -1,4 +1,5 @@
-"""The Bedrock model through the real boto3 bedrock-runtime client against a local Converse server."""
+"""The Bedrock model in its layers, through the real boto3 bedrock-runtime client against a local
+Converse server: the plain Converse call, the rules-first policy, the card-data guard and the breaker."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ import time
 
 import pytest
 
-from paybot_core.adapters.bedrock_model import BedrockLanguageModel, CircuitBreaker, check_request
+from paybot_core.adapters.bedrock_model import BedrockLanguageModel
+from paybot_core.adapters.converse_model import ConverseModel, ConverseRequest
 from paybot_core.adapters.memory import MemoryAuditLog, MemorySessionStore
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
-from paybot_core.bootstrap import build
+from paybot_core.bootstrap import build, rules_first
+from paybot_core.breaker import CircuitBreaker
 from paybot_core.conversation.state import CardEntry, Field, Presets
 from paybot_core.conversation.turns import Say
 from paybot_core.conversation.understanding import Intent, UnderstandingContext
-from paybot_core.errors import CardDataLeakError
+from paybot_core.errors import CardDataLeakError, ModelUnavailableError
+from paybot_core.metrics import MODEL_CALLS, MODEL_INPUT_TOKENS, PAYMENTS_COMPLETED, Counters
 from paybot_core.pci.redact import contains_card_number
 from paybot_core.settings import Settings
 from tests.support.converse_server import bedrock_client
@@ -26,9 +30,32 @@ def context(expecting: Field | None, *, preset: bool = False, channel: str = "we
     return UnderstandingContext(expecting, "usd", preset, session_id="ses_model", channel=channel)
 
 
+def plain(converse, timeout: float = 0.6, metrics: Counters | None = None) -> BedrockLanguageModel:
+    return BedrockLanguageModel(ConverseModel(bedrock_client(converse.url, timeout=timeout), metrics=metrics))
+
+
 @pytest.fixture
-def model(converse) -> BedrockLanguageModel:
-    return BedrockLanguageModel(bedrock_client(converse.url, timeout=0.6))
+def model(converse):
+    return rules_first(plain(converse))
+
+
+def test_the_converse_call_sends_the_tool_config_it_is_given_and_reads_the_tool_use(converse):
+    wire = ConverseModel(bedrock_client(converse.url, timeout=0.6))
+    tool = {"toolSpec": {"name": "pick", "inputSchema": {"json": {"type": "object"}}}}
+    converse.script([{"name": "Ada Lovelace"}])
+    answer = wire.converse(
+        ConverseRequest.asking(
+            "Pick.", "Ada Lovelace", tool_config={"tools": [tool], "toolChoice": {"tool": {"name": "pick"}}}
+        )
+    )
+    sent = json.loads(converse.bodies[0])
+    assert sent["toolConfig"]["tools"] == [tool] and sent["system"] == [{"text": "Pick."}]
+    assert answer.stop_reason == "tool_use" and answer.input_tokens > 0 and answer.output_tokens > 0
+    assert answer.tool_input("pick") == {"name": "Ada Lovelace"} and answer.tool_input("other") is None
+    # Without a tool config Bedrock answers in text.
+    text = wire.converse(ConverseRequest.asking("Rephrase.", "Pay now?"))
+    assert text.stop_reason == "end_turn" and text.text
+    assert "toolConfig" not in json.loads(converse.bodies[1])
 
 
 def test_free_text_the_rules_cannot_place_is_understood_through_tool_use(model, converse):
@@ -50,46 +77,61 @@ def test_the_rules_answer_first_and_bedrock_is_not_asked_when_they_suffice(model
         model.understand("anything at all, go ahead and decide", context(Field.CONFIRMATION)).intents
         == frozenset()
     )
+    # A command is the rules' alone, even when it carries words they could not place.
+    assert model.understand("cancel, the card holder goes by Jane Doe", context(Field.NAME)).has(
+        Intent.CANCEL
+    )
     assert converse.bodies == []
 
 
-def test_proposals_pass_the_field_rules_and_never_touch_a_preset_amount(model, converse):
+def test_the_plain_model_proposes_and_the_policy_takes_only_what_the_field_rules_accept(converse):
+    bare = plain(converse)
+    converse.script([{"name": "Somebody Else", "amount": "12"}])
+    proposed = bare.understand("the person on the card, you know who", context(Field.NAME))
+    assert proposed.name.value == "Somebody Else"  # the plain model reports; it does not judge
+    layered = rules_first(bare)
     converse.script(
         [
             {"name": "J4ne D0e", "amount": None},
             {"name": "Somebody Else", "amount": None},
             {"name": None, "amount": "-5"},
+            {"name": None, "amount": "0"},
         ]
     )
-    assert model.understand("the person on the card, you know who", context(Field.NAME)).name is None
-    assert (
-        model.understand("the person on the card, you know who", context(Field.NAME)).name is None
-    )  # invented
-    assert model.understand("whatever it says on the bill", context(Field.AMOUNT)).amount is None
+    assert layered.understand("the person on the card, you know who", context(Field.NAME)).name is None
+    invented = layered.understand("the person on the card, you know who", context(Field.NAME))
+    assert invented.name is None  # not words the payer wrote
+    assert layered.understand("whatever it says on the bill", context(Field.AMOUNT)).amount is None
+    assert layered.understand("whatever it says on the bill", context(Field.AMOUNT)).amount is None
     # A preset amount: the model is not asked, so nothing it proposes can reach the amount.
-    assert model.understand("make it whatever I like", context(Field.AMOUNT, preset=True)).amount is None
-    assert len(converse.bodies) == 3
+    assert layered.understand("make it whatever I like", context(Field.AMOUNT, preset=True)).amount is None
+    assert len(converse.bodies) == 5
 
 
-def test_a_request_with_card_data_is_refused_before_it_is_sent(model, converse):
+def test_a_request_with_card_data_is_refused_before_it_is_sent(converse):
+    wire = ConverseModel(bedrock_client(converse.url, timeout=0.6))
     for leaky in ("4242 4242 4242 4242", "expires 12/27", "my cvv is 123", "4000000000000002"):
         for amounts_allowed in (True, False):
             with pytest.raises(CardDataLeakError):
-                check_request(
-                    {"messages": [{"role": "user", "content": [{"text": leaky}]}]},
-                    amounts_allowed=amounts_allowed,
-                )
-    # Text that reaches the model layer with card data still in it is sanitised, not sent as is.
-    model.understand("goes by Jane, card 4242 4242.4242 4242 cvn 123", context(Field.NAME))
-    sent = "".join(converse.bodies)
-    assert len(converse.bodies) == 1 and not any(
-        ch.isdigit() for ch in json.loads(sent)["messages"][0]["content"][0]["text"]
+                wire.converse(ConverseRequest.asking("Extract.", leaky, amounts_allowed=amounts_allowed))
+    assert converse.bodies == []
+    # The plain model on its own is refused too; in the layers the guard sanitises the text first.
+    with pytest.raises(CardDataLeakError):
+        plain(converse).understand("goes by Jane, card 4242 4242 4242 4242", context(Field.NAME))
+    assert converse.bodies == []
+    rules_first(plain(converse)).understand(
+        "goes by Jane, card 4242 4242.4242 4242 cvn 123", context(Field.NAME)
     )
+    assert len(converse.bodies) == 1
+    assert not any(ch.isdigit() for ch in json.loads(converse.bodies[0])["messages"][0]["content"][0]["text"])
 
 
 @pytest.mark.parametrize("mode", ["slow", "throttle", "error"])
 def test_slow_throttled_or_failing_bedrock_falls_back_to_the_rules_within_the_turn(model, converse, mode):
     converse.mode = mode
+    with pytest.raises(ModelUnavailableError):
+        plain(converse).understand("the card holder goes by Jane Doe", context(Field.NAME, channel="voice"))
+    converse.reset(mode)
     started = time.monotonic()
     understood = model.understand("Jane Doe", context(Field.NAME))  # the rules place this one alone
     assert understood.name.value == "Jane Doe"
@@ -110,27 +152,36 @@ def test_no_retry_on_the_phone_one_quick_retry_on_the_web(model, converse):
 
 def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_good_trial(converse):
     now = [0.0]
-    model = BedrockLanguageModel(
-        bedrock_client(converse.url, 0.6),
-        breaker=CircuitBreaker(threshold=2, cooldown=30, clock=lambda: now[0]),
-    )
+    breaker = CircuitBreaker(threshold=2, cooldown=30, clock=lambda: now[0])
+    model = rules_first(plain(converse), breaker=breaker)
     converse.mode = "error"
     for _ in range(4):
         model.understand("goes by Jane Doe", context(Field.NAME))
-    assert len(converse.bodies) == 2 and model.breaker.is_open
+    assert len(converse.bodies) == 2 and breaker.is_open and model.fallbacks == 4
     converse.mode = "ok"
     now[0] = 31.0
     assert model.understand("goes by Jane Doe", context(Field.NAME)).name.value == "Jane Doe"
-    assert not model.breaker.is_open
+    assert not breaker.is_open
+
+
+def test_a_refused_request_does_not_open_the_breaker(converse):
+    breaker = CircuitBreaker(threshold=1)
+    bare = plain(converse)
+    layered = rules_first(bare, breaker=breaker)
+    # The guard sanitises what it can see; a draft holding card data is never phrased at all.
+    assert layered.phrase("4242 4242 4242 4242", {"channel": "web"}) == "4242 4242 4242 4242"
+    with pytest.raises(CardDataLeakError):
+        breaker.call(lambda: bare.understand("goes by 4242 4242 4242 4242", context(Field.NAME)))
+    assert not breaker.is_open
 
 
 def test_phrasing_is_off_by_default_never_on_the_phone_and_keeps_every_figure(converse):
-    plain = BedrockLanguageModel(bedrock_client(converse.url, 0.6))
+    off = rules_first(plain(converse))
     assert (
-        plain.phrase("You will pay $50.00.", {"channel": "web", "status": "confirming"})
+        off.phrase("You will pay $50.00.", {"channel": "web", "status": "confirming"})
         == "You will pay $50.00."
     )
-    phrasing = BedrockLanguageModel(bedrock_client(converse.url, 0.6), phrasing=True)
+    phrasing = rules_first(plain(converse), phrasing=True)
     assert phrasing.phrase("Pay $50.00?", {"channel": "voice", "status": "confirming"}) == "Pay $50.00?"
     assert converse.bodies == []
     assert phrasing.phrase(
@@ -139,11 +190,16 @@ def test_phrasing_is_off_by_default_never_on_the_phone_and_keeps_every_figure(co
     assert "ses_x" not in converse.bodies[0]
 
 
-def test_a_bedrock_conversation_never_sends_card_data_and_counts_tokens_per_payment(tmp_path, converse):
-    model = BedrockLanguageModel(bedrock_client(converse.url, 1.0))
+def test_a_bedrock_conversation_never_sends_card_data_and_counts_usage_and_completion(tmp_path, converse):
+    metrics = Counters()
     settings = Settings(data_dir=tmp_path, allow_typed_card_entry=True)
     services = build(
-        settings, store=MemorySessionStore(), gateway=SandboxGateway(), model=model, audit=MemoryAuditLog()
+        settings,
+        store=MemorySessionStore(),
+        gateway=SandboxGateway(),
+        model=rules_first(plain(converse, timeout=1.0, metrics=metrics)),
+        audit=MemoryAuditLog(),
+        metrics=metrics,
     )
     sid = services.conversations.start(Presets(card_entry=CardEntry.TYPED)).state.session_id
     typed = [
@@ -158,6 +214,8 @@ def test_a_bedrock_conversation_never_sends_card_data_and_counts_tokens_per_paym
     for message in typed:
         reply = services.conversations.handle(sid, Say(message))
     assert reply.state.status.value == "completed" and reply.state.amount == 5000
+    services.conversations.handle(sid, Say("yes"))  # after the payment: nothing more is counted
+    services.conversations.get(sid)
     captured = "\n".join(converse.bodies)
     # The model is asked only where the rules found nothing: the greeting and "goes by" (the rules
     # read "fifty dollars" themselves).
@@ -165,6 +223,7 @@ def test_a_bedrock_conversation_never_sends_card_data_and_counts_tokens_per_paym
     assert not contains_card_number(captured)
     for secret in ("4242", "12/30", "123"):
         assert secret not in captured
-    usage = model.usage.completed_payments()
-    assert len(usage) == 1 and usage[0].calls == 2 and usage[0].total_tokens > 0
-    assert model.usage.tokens_per_completed_payment() == usage[0].total_tokens
+    totals = metrics.totals()
+    assert totals[MODEL_CALLS] == 2 and totals[MODEL_INPUT_TOKENS] > 0 and totals[PAYMENTS_COMPLETED] == 1
+    # Counters, not a ledger: totals by name, nothing kept per session.
+    assert set(totals) == {MODEL_CALLS, MODEL_INPUT_TOKENS, "model_output_tokens", PAYMENTS_COMPLETED}

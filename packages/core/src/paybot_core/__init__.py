@@ -124,6 +124,21 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SqliteSessionStore": ("paybot_core.adapters.sqlite_store", "SqliteSessionStore"),
     "RulesLanguageModel": ("paybot_core.adapters.rules_model", "RulesLanguageModel"),
     "BedrockLanguageModel": ("paybot_core.adapters.bedrock_model", "BedrockLanguageModel"),
+    "rules_first": ("paybot_core.bootstrap", "rules_first"),
+    "BreakerModel": ("paybot_core.breaker", "BreakerModel"),
+    "CircuitBreaker": ("paybot_core.breaker", "CircuitBreaker"),
+    "Counters": ("paybot_core.metrics", "Counters"),
+    "MODEL_CALLS": ("paybot_core.metrics", "MODEL_CALLS"),
+    "MODEL_INPUT_TOKENS": ("paybot_core.metrics", "MODEL_INPUT_TOKENS"),
+    "MODEL_OUTPUT_TOKENS": ("paybot_core.metrics", "MODEL_OUTPUT_TOKENS"),
+    "PAYMENTS_COMPLETED": ("paybot_core.metrics", "PAYMENTS_COMPLETED"),
+    "Metrics": ("paybot_core.ports", "Metrics"),
+    "ModelUnavailableError": ("paybot_core.errors", "ModelUnavailableError"),
+    "CardDataGuard": ("paybot_core.pci.model_guard", "CardDataGuard"),
+    "RulesFirstModel": ("paybot_core.understanding.rules_first", "RulesFirstModel"),
+    "ConverseModel": ("paybot_core.adapters.converse_model", "ConverseModel"),
+    "ConverseRequest": ("paybot_core.adapters.converse_model", "ConverseRequest"),
+    "ConverseAnswer": ("paybot_core.adapters.converse_model", "ConverseAnswer"),
     "CONNECT_KEY_NAMESPACE": ("paybot_core.adapters.connect_keypad", "CONNECT_KEY_NAMESPACE"),
     "ConnectInputDecryptor": ("paybot_core.adapters.connect_keypad", "ConnectInputDecryptor"),
     "PAYMENT_EVENTS": ("paybot_core.adapters.stripe_webhook", "PAYMENT_EVENTS"),
@@ -138,6 +153,10 @@ __all__ = [
     "MAX_LIFETIME_SECONDS",
     "MAX_PAGE",
     "MIN_LIFETIME_SECONDS",
+    "MODEL_CALLS",
+    "MODEL_INPUT_TOKENS",
+    "MODEL_OUTPUT_TOKENS",
+    "PAYMENTS_COMPLETED",
     "PAYMENT_EVENTS",
     "TYPED_CARD_FIELDS",
     "AccountDirectory",
@@ -146,7 +165,9 @@ __all__ = [
     "AuditLog",
     "BedrockLanguageModel",
     "Brand",
+    "BreakerModel",
     "Cancel",
+    "CardDataGuard",
     "CardDataLeakError",
     "CardDetails",
     "CardEntry",
@@ -155,10 +176,15 @@ __all__ = [
     "CardVault",
     "ChangeCard",
     "Channel",
+    "CircuitBreaker",
     "ConfigurationError",
     "Confirm",
     "ConnectInputDecryptor",
     "ConversationService",
+    "ConverseAnswer",
+    "ConverseModel",
+    "ConverseRequest",
+    "Counters",
     "EventQuery",
     "FailureReason",
     "Field",
@@ -177,6 +203,8 @@ __all__ = [
     "MemorySessionStore",
     "MerchantEvent",
     "MessengerError",
+    "Metrics",
+    "ModelUnavailableError",
     "NextActionDone",
     "Notice",
     "NoticeKind",
@@ -193,6 +221,7 @@ __all__ = [
     "QueueDelivery",
     "Reply",
     "RetryPolicy",
+    "RulesFirstModel",
     "RulesLanguageModel",
     "SandboxGateway",
     "SandboxIntent",
@@ -241,6 +270,7 @@ __all__ = [
     "parse_webhook_event",
     "redact_text",
     "retry_policy",
+    "rules_first",
     "signing",
     "spell_digits",
     "spoken_code",
@@ -255,6 +285,9 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .adapters.bedrock_model import BedrockLanguageModel as BedrockLanguageModel
     from .adapters.connect_keypad import CONNECT_KEY_NAMESPACE as CONNECT_KEY_NAMESPACE
     from .adapters.connect_keypad import ConnectInputDecryptor as ConnectInputDecryptor
+    from .adapters.converse_model import ConverseAnswer as ConverseAnswer
+    from .adapters.converse_model import ConverseModel as ConverseModel
+    from .adapters.converse_model import ConverseRequest as ConverseRequest
     from .adapters.file_audit import FileAuditLog as FileAuditLog
     from .adapters.file_messenger import FileMessenger as FileMessenger
     from .adapters.memory import MemoryAuditLog as MemoryAuditLog
@@ -272,6 +305,9 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .bootstrap import outbox_consumers as outbox_consumers
     from .bootstrap import outbox_dispatcher as outbox_dispatcher
     from .bootstrap import retry_policy as retry_policy
+    from .bootstrap import rules_first as rules_first
+    from .breaker import BreakerModel as BreakerModel
+    from .breaker import CircuitBreaker as CircuitBreaker
     from .conversation.events import Notice as Notice
     from .conversation.events import NoticeKind as NoticeKind
     from .conversation.state import TYPED_CARD_FIELDS as TYPED_CARD_FIELDS
@@ -308,6 +344,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .errors import InputDecryptionError as InputDecryptionError
     from .errors import LinkNotFoundError as LinkNotFoundError
     from .errors import MessengerError as MessengerError
+    from .errors import ModelUnavailableError as ModelUnavailableError
     from .errors import PaybotError as PaybotError
     from .errors import PaymentMethodError as PaymentMethodError
     from .errors import SecretUnavailableError as SecretUnavailableError
@@ -334,10 +371,16 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .merchant.records import EventQuery as EventQuery
     from .merchant.records import PaymentEntry as PaymentEntry
     from .merchant.records import PaymentQuery as PaymentQuery
+    from .metrics import MODEL_CALLS as MODEL_CALLS
+    from .metrics import MODEL_INPUT_TOKENS as MODEL_INPUT_TOKENS
+    from .metrics import MODEL_OUTPUT_TOKENS as MODEL_OUTPUT_TOKENS
+    from .metrics import PAYMENTS_COMPLETED as PAYMENTS_COMPLETED
+    from .metrics import Counters as Counters
     from .pci.cards import Brand as Brand
     from .pci.cards import cvv_length as cvv_length
     from .pci.logging import configure_logging as configure_logging
     from .pci.logging import install_card_data_filter as install_card_data_filter
+    from .pci.model_guard import CardDataGuard as CardDataGuard
     from .pci.recogniser import is_card_number as is_card_number
     from .pci.redact import contains_card_number as contains_card_number
     from .pci.redact import find_card_numbers as find_card_numbers
@@ -351,6 +394,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .ports import CardDetails as CardDetails
     from .ports import KeypadDecryptor as KeypadDecryptor
     from .ports import LanguageModel as LanguageModel
+    from .ports import Metrics as Metrics
     from .ports import PaymentGateway as PaymentGateway
     from .ports import PaymentRequest as PaymentRequest
     from .ports import SecretSource as SecretSource
@@ -367,6 +411,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .services import Reply as Reply
     from .settings import Settings as Settings
     from .understanding.names import validate_name as validate_name
+    from .understanding.rules_first import RulesFirstModel as RulesFirstModel
 
 
 def __getattr__(name: str) -> Any:

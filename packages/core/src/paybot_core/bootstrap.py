@@ -22,14 +22,17 @@ from .adapters.rules_model import RulesLanguageModel
 from .adapters.sandbox_gateway import SandboxGateway
 from .adapters.sqlite_store import SqliteSessionStore
 from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
+from .breaker import BreakerModel, CircuitBreaker
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
 from .lazy import Lazy, LazyGateway, LazyLanguageModel
 from .merchant.dispatch import Consumer, RetryPolicy, WebhookDispatcher, WebhookSender
 from .merchant.receipts import RECEIPTS, ReceiptSender
 from .merchant.service import MerchantService
+from .metrics import Counters
 from .pci.files import private_dir
 from .pci.logging import install_card_data_filter, pin_library_loggers
+from .pci.model_guard import CardDataGuard
 from .pci.vault import (
     CardVault,
     MemorySessionKeys,
@@ -46,6 +49,7 @@ from .ports import (
     LanguageModel,
     MerchantRecords,
     Messenger,
+    Metrics,
     PaymentGateway,
     SecretSource,
     SessionStore,
@@ -54,6 +58,7 @@ from .ports import (
 )
 from .services import ConversationService, PaymentService
 from .settings import Settings
+from .understanding.rules_first import RulesFirstModel
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class Services:
     webhook_events: WebhookEventLog
     messenger: Messenger
     merchant: MerchantService
+    metrics: Metrics
     webhook_secret: Callable[[], str] | None = None  # None: Stripe webhooks are not configured
     keypad: KeypadDecryptor | None = None  # None: the phone's keypad input is not encrypted (local)
     secrets: SecretSource | None = None  # None: no setting names a secret
@@ -93,6 +99,7 @@ def build(
     webhook_events: WebhookEventLog | None = None,
     keypad: KeypadDecryptor | None = None,
     messenger: Messenger | None = None,
+    metrics: Metrics | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Services:
     """Wire the services from settings, each part once; any port may be handed in ready-made."""
@@ -102,10 +109,11 @@ def build(
     install_card_data_filter(logging.getLogger("paybot"))
     pin_library_loggers(settings.library_log_level)
     secrets = secrets or _secrets(settings)
+    metrics = metrics if metrics is not None else Counters()
     vault_key = Lazy(lambda: _vault_key(settings, secrets)).get  # resolved once, when first needed
     store = store or _session_store(settings)
     gateway = gateway or _gateway(settings, secrets)
-    model = model or _language_model(settings)
+    model = model or _language_model(settings, metrics)
     audit = audit or _audit_log(settings, secrets, vault_key)
     # A key in Secrets Manager is fetched when the first typed card is sealed, not at start; one
     # in the environment or the key file is read now, so a bad one stops the start.
@@ -131,6 +139,7 @@ def build(
         vault=vault,
         limits=limits,
         default_presets=Presets(currency=settings.currency, card_entry=settings.default_card_entry),
+        metrics=metrics,
         clock=clock,
     )
     messenger = messenger or _messenger(settings, clock)
@@ -156,6 +165,7 @@ def build(
         secrets=secrets,
         messenger=messenger,
         merchant=merchant,
+        metrics=metrics,
         clock=clock,
     )
 
@@ -289,12 +299,30 @@ def _gateway(settings: Settings, secrets: SecretSource | None) -> PaymentGateway
     return LazyGateway(lambda: _optional_adapter("stripe_gateway", "build_from_settings", settings, secrets))
 
 
-def _language_model(settings: Settings) -> LanguageModel:
+def rules_first(
+    model: LanguageModel,
+    *,
+    phrasing: bool = False,
+    breaker: CircuitBreaker | None = None,
+    rules: LanguageModel | None = None,
+) -> RulesFirstModel:
+    """A language model in its layers, outermost first: the rules-first policy (which turns it may
+    help with, what it may change), the card-data guard (it sees sanitised text only), the breaker
+    (no calls while it keeps failing), then `model` itself."""
+    return RulesFirstModel(
+        rules or RulesLanguageModel(), CardDataGuard(BreakerModel(model, breaker)), phrasing=phrasing
+    )
+
+
+def _language_model(settings: Settings, metrics: Metrics) -> LanguageModel:
     if settings.language_model == "rules":
         return RulesLanguageModel()
-    # Built when the model is first asked: starting a session never is.
+    # Built when the rules first cannot tell: most turns, and starting a session, never need it.
     _require_importable("bedrock_model", "boto3")
-    return LazyLanguageModel(lambda: _optional_adapter("bedrock_model", "build_from_settings", settings))
+    bedrock = LazyLanguageModel(
+        lambda: _optional_adapter("bedrock_model", "build_from_settings", settings, metrics)
+    )
+    return rules_first(bedrock, phrasing=settings.bedrock_phrasing)
 
 
 def _audit_log(settings: Settings, secrets: SecretSource | None, vault_key: Callable[[], bytes]) -> AuditLog:

@@ -63,6 +63,11 @@ class CardDataLeakError(PaybotError):
     """Card data was about to cross a boundary it must never cross (e.g. a model request)."""
 
 
+class ModelUnavailableError(PaybotError):
+    """A language model could not answer this turn (timed out, throttled, failing, or its breaker is
+    open); the rules answer instead. The message names the cause, never the request."""
+
+
 class CardValidationError(PaybotError):
     """The gateway refused the card details as malformed (Stripe's 402 card_error on tokenization)."""
 

@@ -107,6 +107,12 @@ class LanguageModel(Protocol):
     def phrase(self, draft: str, facts: dict[str, str]) -> str: ...
 
 
+class Metrics(Protocol):
+    """Counters a deployment reads as metrics (model tokens, completed payments); see metrics.py."""
+
+    def add(self, name: str, value: int = 1) -> None: ...
+
+
 class AuditLog(Protocol):
     def append(self, event: AuditEvent) -> None: ...
 

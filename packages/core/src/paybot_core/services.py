@@ -52,6 +52,7 @@ from .conversation.state import (
     Presets,
     SealedCardRef,
     SessionState,
+    Status,
 )
 from .conversation.turns import (
     Cancel,
@@ -84,6 +85,7 @@ from .errors import (
 from .ids import random_string
 from .merchant.events import events_for_change
 from .merchant.links import new_link_token
+from .metrics import PAYMENTS_COMPLETED, Counters
 from .pci.capture import CardCapture, Expecting, capture_card_material
 from .pci.cards import Brand, check_card_number
 from .pci.vault import CardVault, SealedCard
@@ -92,6 +94,7 @@ from .ports import (
     AuditLog,
     CardDetails,
     LanguageModel,
+    Metrics,
     PaymentGateway,
     PaymentRequest,
     SessionStore,
@@ -224,9 +227,11 @@ class ConversationService:
         vault: CardVault,
         limits: Limits,
         default_presets: Presets,
+        metrics: Metrics | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
+        self.metrics = metrics if metrics is not None else Counters()
         self.payments = payments
         self.model = model
         self.audit = audit
@@ -362,6 +367,8 @@ class ConversationService:
                 _log_payment_outcome(
                     stored, state, via="webhook" if audit_as == "payment_reconciled" else None
                 )
+                if state.status is Status.COMPLETED and stored.status is not Status.COMPLETED:
+                    self.metrics.add(PAYMENTS_COMPLETED)  # once: only the save that completed it gets here
             return state, notices
         raise TooManyConflictsError("This session is busy with another request; please try again.")
 
