@@ -15,6 +15,7 @@ from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.bootstrap import Services
 from paybot_core.conversation.state import CardEntry, Presets, Status
 from paybot_core.conversation.turns import NextActionDone, Say
+from paybot_core.metrics import PAYMENTS_COMPLETED
 
 TYPED = Presets(amount=5000, card_entry=CardEntry.TYPED)
 THREE_D_SECURE = "4000002500003155"
@@ -84,3 +85,33 @@ def test_a_webhook_reconciled_outcome_is_logged_once(
     services.conversations.reconcile_payment(sid, intent)  # delivered twice, as webhooks may be
     services.conversations.handle(sid, NextActionDone())  # and the page reports back afterwards
     assert _logged(outcomes) == [("requires_action", "charge"), (outcome, "webhook")]
+
+
+# Completed payments are counted by the service, after the save that completed one (never through a
+# model's phrase(): the rules model phrases nothing and a completion still counts).
+
+
+def test_a_completed_charge_is_counted_once_by_the_service(services: Services) -> None:
+    conv = services.conversations
+    declined = conv.start(TYPED).state.session_id
+    conv.handle(declined, Say("Jane Doe 4000000000000002 12/29 123"))
+    conv.handle(declined, Say("yes"))
+    assert services.metrics.total(PAYMENTS_COMPLETED) == 0
+    sid = conv.start(TYPED).state.session_id
+    conv.handle(sid, Say("Jane Doe 4242424242424242 12/29 123"))
+    conv.handle(sid, Say("yes"))
+    conv.get(sid)
+    conv.handle(sid, Say("yes"))
+    assert services.metrics.total(PAYMENTS_COMPLETED) == 1
+
+
+@pytest.mark.parametrize(("approve", "completed"), [(True, 1), (False, 0)])
+def test_a_payment_completed_after_3d_secure_or_by_webhook_is_counted_once(
+    services: Services, approve: bool, completed: int
+) -> None:
+    sid, intent = _to_bank_check(services)
+    _sandbox(services).authenticate(intent, approve=approve)
+    services.conversations.reconcile_payment(sid, intent)
+    services.conversations.reconcile_payment(sid, intent)
+    services.conversations.handle(sid, NextActionDone())
+    assert services.metrics.total(PAYMENTS_COMPLETED) == completed
