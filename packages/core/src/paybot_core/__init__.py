@@ -81,6 +81,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "InputDecryptionError": ("paybot_core.errors", "InputDecryptionError"),
     "PaybotError": ("paybot_core.errors", "PaybotError"),
     "PaymentMethodError": ("paybot_core.errors", "PaymentMethodError"),
+    "PaymentUnconfirmedError": ("paybot_core.errors", "PaymentUnconfirmedError"),
     "SecretUnavailableError": ("paybot_core.errors", "SecretUnavailableError"),
     "SettingsError": ("paybot_core.errors", "SettingsError"),
     "LinkNotFoundError": ("paybot_core.errors", "LinkNotFoundError"),
@@ -216,6 +217,7 @@ __all__ = [
     "PaymentRecord",
     "PaymentRequest",
     "PaymentService",
+    "PaymentUnconfirmedError",
     "Phase",
     "Presets",
     "QueueDelivery",
@@ -347,6 +349,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .errors import ModelUnavailableError as ModelUnavailableError
     from .errors import PaybotError as PaybotError
     from .errors import PaymentMethodError as PaymentMethodError
+    from .errors import PaymentUnconfirmedError as PaymentUnconfirmedError
     from .errors import SecretUnavailableError as SecretUnavailableError
     from .errors import SessionClosedError as SessionClosedError
     from .errors import SessionExistsError as SessionExistsError

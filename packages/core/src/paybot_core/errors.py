@@ -31,6 +31,19 @@ class StoreUnavailableError(PaybotError):
     """The session store could not be reached or answered with an error."""
 
 
+class PaymentUnconfirmedError(PaybotError):
+    """A charge was sent to the gateway, and then the turn failed before its outcome was saved.
+
+    The payer may have been charged: nobody may say otherwise. Repeating the confirmation is safe
+    (the same idempotency key reaches the gateway, which answers with the first outcome).
+    `said` is the payer's sentence in the session's language.
+    """
+
+    def __init__(self, said: str) -> None:
+        super().__init__("A payment was sent to the gateway but its outcome could not be saved.")
+        self.said = said
+
+
 class TooManyConflictsError(PaybotError):
     """A turn kept losing the race to save; the caller may retry it."""
 

@@ -76,7 +76,9 @@ from .conversation.understanding import (
 from .errors import (
     CardValidationError,
     GatewayError,
+    PaybotError,
     PaymentMethodError,
+    PaymentUnconfirmedError,
     SessionNotFoundError,
     TooManyConflictsError,
     VaultError,
@@ -99,7 +101,7 @@ from .ports import (
     PaymentRequest,
     SessionStore,
 )
-from .replies import Style, render_parts
+from .replies import Style, locale_of, message, render_parts
 
 log = logging.getLogger("paybot.service")
 
@@ -349,7 +351,7 @@ class ConversationService:
                 inputs = plan(stored, captures)
                 if inputs is None:
                     return stored, ()
-                state, notices = self._run(stored, inputs)
+                state, notices, charged = self._run(stored, inputs)
             changed = state != stored
             if changed:
                 try:
@@ -358,6 +360,10 @@ class ConversationService:
                     state = self.store.save(state, expected_version=stored.version, events=events)
                 except VersionConflictError:
                     continue
+                except Exception as err:  # StoreUnavailableError, or a store's own failure
+                    if charged:  # the gateway may have charged: only "not confirmed" is true now
+                        raise _unconfirmed(stored) from err
+                    raise
                 if stored.sealed_card is not None and state.sealed_card is None:
                     # Saved without its card: destroy the key, so no copy of the ciphertext opens.
                     self.vault.shred(session_id)
@@ -450,10 +456,14 @@ class ConversationService:
             card_typed_in_secure_form=capture.typed_number_seen and capture.number_check is None,
         )
 
-    def _run(self, state: SessionState, inputs: list[_Input]) -> tuple[SessionState, tuple[Notice, ...]]:
-        """Step the engine through the inputs and the events their actions produce."""
+    def _run(
+        self, state: SessionState, inputs: list[_Input]
+    ) -> tuple[SessionState, tuple[Notice, ...], bool]:
+        """Step the engine through the inputs and the events their actions produce; the flag says
+        whether a charge was sent to the gateway on the way."""
         queue = deque(inputs)
         notices: list[Notice] = []
+        charged = False
         while queue:
             item = queue.popleft()
             now = self.clock()
@@ -461,10 +471,11 @@ class ConversationService:
             state = transition.state
             notices.extend(transition.notices)
             for action in transition.actions:
+                charged = charged or isinstance(action, Charge)
                 state, follow_up = self._act(state, action, item.capture, now)
                 if follow_up is not None:
                     queue.append(_Input(follow_up, item.capture))
-        return state, tuple(notices)
+        return state, tuple(notices), charged
 
     def _act(
         self, state: SessionState, action: Action, capture: CardCapture | None, now: float
@@ -477,7 +488,12 @@ class ConversationService:
             case WipeVault():
                 return state.evolve(sealed_card=None), None
             case Charge():
-                return state, self.payments.charge(state, action)
+                try:
+                    return state, self.payments.charge(state, action)
+                except PaybotError:
+                    raise
+                except Exception as err:  # an answer lost after the request went out: it may have charged
+                    raise _unconfirmed(state) from err
             case RefreshPayment(payment_intent_id=intent_id):
                 return state, self.payments.refresh(intent_id)
             case CancelPayment(payment_intent_id=intent_id):
@@ -577,6 +593,10 @@ def _log_payment_outcome(before: SessionState, after: SessionState, *, via: str 
         after.channel.value,
         via,
     )
+
+
+def _unconfirmed(state: SessionState) -> PaymentUnconfirmedError:
+    return PaymentUnconfirmedError(message(locale_of(state), "payment_unconfirmed"))
 
 
 def _accepted_brands(state: SessionState) -> frozenset[Brand]:

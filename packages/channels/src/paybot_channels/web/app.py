@@ -66,8 +66,10 @@ _ERROR_MEANINGS = {
     409: "Other requests on this session kept saving first (`conflict`); retry after `Retry-After`.",
     413: "The body is over 16 KiB (`payload_too_large`).",
     429: "Too many requests from this client or on this session (`rate_limited`); see `Retry-After`.",
-    500: "An unexpected error or a misconfigured server (`internal_error`); nothing was charged twice.",
-    503: "The session store cannot be reached (`store_unavailable`); nothing was charged; retry.",
+    500: "An unexpected error or a misconfigured server (`internal_error`); a retry never charges twice.",
+    503: "The session store cannot be reached before any charge (`store_unavailable`; nothing was charged), "
+    "or after a charge was sent (`payment_unconfirmed`: it may have gone through; repeating the "
+    "confirmation is safe and tells which); retry after `Retry-After`.",
 }
 
 

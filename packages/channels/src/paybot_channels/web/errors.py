@@ -10,7 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from paybot_core import ConfigurationError, SessionNotFoundError, StoreUnavailableError, TooManyConflictsError
+from paybot_core import (
+    ConfigurationError,
+    PaymentUnconfirmedError,
+    SessionNotFoundError,
+    StoreUnavailableError,
+    TooManyConflictsError,
+)
 
 log = logging.getLogger("paybot.web")
 
@@ -148,8 +154,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _conflict(_: Request, exc: TooManyConflictsError) -> JSONResponse:
         return error_response(409, "conflict", str(exc), {"Retry-After": "1"})
 
+    @app.exception_handler(PaymentUnconfirmedError)
+    async def _unconfirmed(_: Request, exc: PaymentUnconfirmedError) -> JSONResponse:
+        # The charge went out and its outcome was not kept: the payer may have paid. The sentence
+        # says so in the session's language; repeating the yes is safe and finds out.
+        log.error("payment not confirmed: %s (%s)", exc, type(exc.__cause__).__name__)
+        return error_response(503, "payment_unconfirmed", exc.said, {"Retry-After": "5"})
+
     @app.exception_handler(StoreUnavailableError)
     async def _store(_: Request, exc: StoreUnavailableError) -> JSONResponse:
+        # Raised before any charge went out (after one, the service raises PaymentUnconfirmedError).
         log.error("session store unavailable: %s", exc)
         return error_response(
             503,
@@ -167,5 +181,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
         return error_response(
-            500, "internal_error", "Something went wrong on our side; nothing was charged twice."
+            500,
+            "internal_error",
+            "Something went wrong on our side. Please try again: you will never be "
+            "charged twice for this payment.",
         )

@@ -55,6 +55,10 @@ MESSAGES = {
     "you will never be charged twice for this payment.",
     "gateway_unavailable@speech": "I couldn't reach the payment processor just now. You can try again: "
     "you will never be charged twice for this payment.",
+    # A charge went to the processor, then the turn failed before its outcome was kept: it may have
+    # gone through. Sending yes again is safe (same idempotency key), and tells the payer which.
+    "payment_unconfirmed": "I couldn't confirm your payment just now, and it may have gone through. "
+    "Please say yes again in a moment to find out: you will never be charged twice for this payment.",
     "too_many_attempts": "Sorry, that's too many tries at the {what}, so I've closed this payment. "
     "Nothing was charged. You can pay another way: {contact}, or start a new payment.",
     "too_many_attempts@speech": "Sorry, that's too many tries at the {what}, so I've closed this payment. "

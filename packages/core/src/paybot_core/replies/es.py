@@ -55,6 +55,8 @@ MESSAGES = {
     "intentarlo de nuevo: nunca se le cobrará dos veces este pago.",
     "gateway_unavailable@speech": "No pude comunicarme con el procesador de pagos en este momento. Puede "
     "intentarlo de nuevo: nunca se le cobrará dos veces este pago.",
+    "payment_unconfirmed": "No pude confirmar su pago en este momento, y es posible que se haya realizado. "
+    "Diga sí de nuevo en un momento para saberlo: nunca se le cobrará dos veces este pago.",
     "too_many_attempts": "Lo siento, son demasiados intentos con {what}, así que cerré este pago. "
     "No se cobró nada. Puede pagar de otra forma: {contact}, o empezar un pago nuevo.",
     "too_many_attempts@speech": "Lo siento, son demasiados intentos con {what}, así que cerré este pago. "
