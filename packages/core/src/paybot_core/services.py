@@ -440,7 +440,7 @@ class ConversationService:
         context = UnderstandingContext(
             expecting=state.current_field,
             currency=state.currency,
-            amount_preset=state.presets.amount is not None,
+            amount_preset=state.presets.fixed_amount is not None,
             locale=state.locale,
             name=state.name,
             session_id=state.session_id,

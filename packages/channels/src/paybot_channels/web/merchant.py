@@ -78,6 +78,7 @@ def presets_from(body: CreateSessionRequest, services: Services) -> tuple[Preset
         metadata=tuple(sorted((body.metadata or {}).items())),
         receipt_email=body.receipt_email,
         locale=body.locale,
+        partial_minimum=body.partial.minimum if body.partial else None,
     )
     channel = Channel(body.channel) if body.channel else Channel.WEB
     return presets, channel, body.expires_in_seconds or DEFAULT_LIFETIME_SECONDS

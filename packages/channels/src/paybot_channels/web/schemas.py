@@ -16,6 +16,7 @@ from pydantic import (
     StringConstraints,
     field_validator,
     model_serializer,
+    model_validator,
 )
 
 from paybot_core import (
@@ -87,6 +88,12 @@ class _Body(BaseModel):
 CustomerName = Annotated[str, StringConstraints(min_length=2, max_length=100), MerchantText]
 
 
+class PartialPayment(_Body):
+    minimum: StrictInt = Field(
+        gt=0, description="The least the payer may pay, in minor units; at most `amount`."
+    )
+
+
 class CreateSessionRequest(_Body):
     model_config = ConfigDict(
         json_schema_extra={
@@ -114,6 +121,16 @@ class CreateSessionRequest(_Body):
         None, alias="expiresInSeconds", ge=MIN_LIFETIME_SECONDS, le=MAX_LIFETIME_SECONDS
     )
     channel: Literal["web", "voice"] | None = None
+    partial: PartialPayment | None = Field(
+        None,
+        description="Lets the payer pay part of `amount`, at least `minimum`; absent: the amount is fixed.",
+    )
+
+    @model_validator(mode="after")
+    def _partial_within_amount(self) -> CreateSessionRequest:
+        if self.partial is not None and (self.amount is None or self.partial.minimum > self.amount):
+            raise ValueError("partial.minimum needs an amount, and must be at most the amount")
+        return self
 
     @field_validator("metadata")
     @classmethod

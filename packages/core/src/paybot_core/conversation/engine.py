@@ -58,7 +58,7 @@ def new_session(
         updated_at=now,
         expires_at=now + limits.ttl_seconds,
         name=presets.customer_name,
-        amount=presets.amount,
+        amount=presets.fixed_amount,  # in a partial payment the payer chooses how much
         locale=presets.locale or limits.default_locale,
     )
 
@@ -160,7 +160,7 @@ def _restart(state: SessionState) -> Transition:
     fresh = _wipe_card(state).evolve(
         phase=Phase.ACTIVE,
         name=state.presets.customer_name,
-        amount=state.presets.amount,
+        amount=state.presets.fixed_amount,
         payment=None,
         field_attempts=(),
         awaiting_change=False,
@@ -220,9 +220,11 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
             return confirmed
         state = state.evolve(pending_amount=None)
     question = understood.question
-    if (understood.has(Intent.HELP) or question is Question.OTHER) and not understood.fills_anything:
+    # "The full amount" answers how much where a part may be paid, whatever else it seems to ask.
+    fills = understood.fills_anything or (state.presets.partial and understood.has(Intent.PAY_IN_FULL))
+    if (understood.has(Intent.HELP) or question is Question.OTHER) and not fills:
         return Transition(state, notices=(Notice(NoticeKind.HELP, expecting),))
-    if question is not None and not understood.fills_anything:
+    if question is not None and not fills:
         # Answered from the session's facts; no attempt counted, nothing collected changes.
         return Transition(state, notices=(_answer(state, understood, question, expecting),))
 
@@ -233,10 +235,13 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
     _apply_amount(work, understood, expecting)
     if state.card_entry is CardEntry.TYPED:
         _apply_typed_card(work, understood, expecting, now)
+    _apply_part_choice(work, understood)
     _apply_change_requests(work, understood)
     if work.state.phase is not Phase.ACTIVE:
         return work.done()
-    if question is not None and question is not Question.OTHER:
+    # "Can I pay only 25?" where the merchant allows a part: the amount taken is the answer.
+    answered = question is Question.PARTIAL and state.presets.partial and understood.amount is not None
+    if question is not None and question is not Question.OTHER and not answered:
         work.notices.append(_answer(work.state, understood, question, expecting))
     if expecting is Field.CONFIRMATION and not work.changed and not work.notices:
         _confirmation_answer(work, understood)
@@ -273,6 +278,12 @@ def _on_pending_amount(state: SessionState, understood: Understood) -> Transitio
     """The bot asked "Did you mean $50.00?": a yes takes it, a no asks for the amount again."""
     pending = state.pending_amount
     if understood.has(Intent.AFFIRM) and understood.amount is None:
+        assert pending is not None
+        problem = _outside_allowed(state, pending)
+        if problem is not None:  # the reading meant is not an amount this session can take
+            work = _Work(state.evolve(pending_amount=None))
+            _refuse_amount(work, problem, state.current_field)
+            return work.done()
         done = state.evolve(amount=pending, pending_amount=None)
         return Transition(done, notices=(Notice(NoticeKind.ACCEPTED, Field.AMOUNT),))
     if understood.has(Intent.DENY) and understood.amount is None:
@@ -285,9 +296,9 @@ def _apply_amount(work: _Work, understood: Understood, expecting: Field | None) 
     fact = understood.amount
     if fact is None or work.state.phase is not Phase.ACTIVE:
         return
-    preset = work.state.presets.amount
-    if preset is not None:
-        if fact.minor != preset or fact.problem is not None:
+    fixed = work.state.presets.fixed_amount
+    if fixed is not None:
+        if fact.minor != fixed or fact.problem is not None:
             work.notice(NoticeKind.AMOUNT_LOCKED)
         return
     if fact.problem == "ambiguous" and fact.minor is not None:
@@ -296,21 +307,55 @@ def _apply_amount(work: _Work, understood: Understood, expecting: Field | None) 
         work.notice(NoticeKind.CONFIRM_AMOUNT, Field.AMOUNT)
         return
     if fact.minor is None:
-        if expecting is Field.AMOUNT:
-            _invalid(work, Field.AMOUNT, fact.problem or "unreadable", fact.currency)
-        else:
-            work.notice(NoticeKind.INVALID, Field.AMOUNT, fact.problem, fact.currency)
+        _refuse_amount(work, fact.problem or "unreadable", expecting, fact.currency)
         return
-    if fact.minor > work.state.limits.max_amount:
-        if expecting is Field.AMOUNT:
-            _invalid(work, Field.AMOUNT, "over_max")
-        else:
-            work.notice(NoticeKind.INVALID, Field.AMOUNT, "over_max")
+    problem = _outside_allowed(work.state, fact.minor)
+    if problem is not None:
+        _refuse_amount(work, problem, expecting)
         return
     if fact.minor != work.state.amount:
         work.state = work.state.evolve(amount=fact.minor)
         work.notice(NoticeKind.ACCEPTED, Field.AMOUNT)
     work.changed = True
+
+
+def _outside_allowed(state: SessionState, minor: int) -> str | None:
+    """Why an amount the payer stated cannot be charged in this session, or None when it can."""
+    presets = state.presets
+    if presets.partial:
+        assert presets.amount is not None and presets.partial_minimum is not None
+        if minor > presets.amount:
+            return "over_due"
+        if minor < presets.partial_minimum:
+            return "under_minimum"
+    if minor > state.limits.max_amount:
+        return "over_max"
+    return None
+
+
+def _refuse_amount(work: _Work, code: str, expecting: Field | None, text: str | None = None) -> None:
+    """An amount that cannot be taken: a counted try when the bot asked for it, else just said."""
+    if expecting is Field.AMOUNT:
+        _invalid(work, Field.AMOUNT, code, text)
+    else:
+        work.notice(NoticeKind.INVALID, Field.AMOUNT, code, text)
+
+
+def _apply_part_choice(work: _Work, understood: Understood) -> None:
+    """Where the merchant allows a part: "the full amount" takes what is due; "only part of it"
+    asks how much (the range is in the question). A stated amount wins over either."""
+    state = work.state
+    if not state.presets.partial or understood.amount is not None or state.phase is not Phase.ACTIVE:
+        return
+    if understood.has(Intent.PAY_IN_FULL):
+        if state.amount != state.presets.amount:
+            work.state = state.evolve(amount=state.presets.amount)
+            work.notice(NoticeKind.ACCEPTED, Field.AMOUNT)
+        work.changed = True
+    elif understood.has(Intent.PAY_PART):
+        work.state = state.evolve(amount=None)
+        work.notice(NoticeKind.ANSWER, Field.AMOUNT, Question.PARTIAL.value)
+        work.changed = True
 
 
 def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | None, now: float) -> None:
@@ -441,7 +486,7 @@ def _apply_change_requests(work: _Work, understood: Understood) -> None:
         work.state = work.state.evolve(name=None)
         work.changed = True
     if understood.has(Intent.CHANGE_AMOUNT) and understood.amount is None:
-        if state.presets.amount is not None:
+        if state.presets.fixed_amount is not None:
             work.notice(NoticeKind.AMOUNT_LOCKED)
         elif state.amount is not None:
             work.state = work.state.evolve(amount=None)

@@ -105,6 +105,18 @@ class Presets:
     # The merchant's own keys (merchant-api.md): returned with the payment and in every event.
     metadata: tuple[tuple[str, str], ...] = ()
     receipt_email: str | None = None
+    # Partial payments (merchant-api.md `partial.minimum`): with it, `amount` is what is due and the
+    # payer chooses how much of it to pay, at least this much; without it the amount is fixed.
+    partial_minimum: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.amount is not None and self.partial_minimum is not None
+
+    @property
+    def fixed_amount(self) -> int | None:
+        """The amount the payer cannot change: the preset one, unless the merchant allows a part."""
+        return None if self.partial else self.amount
 
 
 @dataclass(frozen=True)
@@ -170,6 +182,14 @@ class SessionState:
     @property
     def card_entry(self) -> CardEntry:
         return self.presets.card_entry
+
+    @property
+    def amount_left(self) -> int | None:
+        """In a partial payment, what stays due after the amount chosen (or paid); None otherwise."""
+        due = self.presets.amount
+        if not self.presets.partial or due is None or self.amount is None:
+            return None
+        return max(due - self.amount, 0)
 
     @property
     def typed_fields(self) -> frozenset[str]:

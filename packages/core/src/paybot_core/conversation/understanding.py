@@ -23,6 +23,8 @@ class Intent(StrEnum):
     CHANGE_AMOUNT = "change_amount"
     GREETING = "greeting"
     PAY = "pay"  # states the wish to pay; fills nothing
+    PAY_IN_FULL = "pay_in_full"  # "the full amount", "todo": where a part may be paid, all that is due
+    PAY_PART = "pay_part"  # "only part of it", "una parte": where a part may be paid, asks how much
 
 
 class Question(StrEnum):

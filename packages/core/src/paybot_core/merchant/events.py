@@ -66,8 +66,11 @@ class MerchantEvent:
 
 
 def session_view(state: SessionState) -> dict[str, Any]:
-    """The session as events and the payments list show it."""
-    return {
+    """The session as events and the payments list show it.
+
+    `amount` is what the payer pays (or chose to pay); in a partial payment `partial` says what was
+    due, the least the payer could pay and what stays due: all of it until a payment succeeds."""
+    view = {
         "id": state.session_id,
         "status": state.status.value,
         "reference": state.presets.reference,
@@ -78,6 +81,15 @@ def session_view(state: SessionState) -> dict[str, Any]:
         "channel": state.channel.value,
         "metadata": dict(state.presets.metadata),
     }
+    presets = state.presets
+    if presets.partial and presets.amount is not None:
+        paid = state.payment.amount if state.payment and state.payment.status == "succeeded" else 0
+        view["partial"] = {
+            "amountDue": presets.amount,
+            "minimum": presets.partial_minimum,
+            "amountRemaining": max(presets.amount - paid, 0),
+        }
+    return view
 
 
 def payment_view(state: SessionState, created_at: float) -> dict[str, Any] | None:

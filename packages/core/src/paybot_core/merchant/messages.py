@@ -121,13 +121,17 @@ def receipt_message(state: SessionState, email: str, merchant: str, paid_at: flo
         datetime.fromtimestamp(paid_at, UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
     rows = [(label, value) for label, value in zip(_RECEIPT_LINES[locale], values, strict=True) if value]
-    text = "\n".join(
-        [words["title"], "", *(f"{label}: {value}" for label, value in rows), "", words["thanks"]]
-    )
+    # A partial payment says what stays due (the payment's own amount is what was paid).
+    due = state.presets.amount if state.presets.partial else None
+    notes = [words["thanks"]]
+    if due is not None and due > payment.amount:
+        notes.append(words["left"].format(left=format_money(due - payment.amount, payment.currency, locale)))
+    text = "\n".join([words["title"], "", *(f"{label}: {value}" for label, value in rows), "", *notes])
     cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    paragraphs = "".join(f"<p>{html.escape(note)}</p>" for note in notes)
     page = (
         f"<!doctype html><html><body><h1>{html.escape(words['title'])}</h1><table>{cells}</table>"
-        f"<p>{html.escape(words['thanks'])}</p></body></html>"
+        f"{paragraphs}</body></html>"
     )
     return OutgoingMessage(
         to=email,

@@ -6,11 +6,14 @@ MESSAGES = {
     # ---------------------------------------------------------------- opening and prompts
     "opening.amount": "Hi! I can help you pay {amount}{for_reference}.",
     "opening": "Hi! I can help you make a payment{for_reference}.",
+    "opening.partial": "Hi! I can help you pay {amount}{for_reference}: all of it, or a part of at least "
+    "{minimum}.",
     "for_reference": " for {reference}",
     "for_description": " for {description}",
     "opening.description": " ({description})",
     "prompt.name": "What is the name on the card?",
     "prompt.amount": "How much would you like to pay?",
+    "prompt.amount.partial": "Would you like to pay the full {amount}, or a part of it (at least {minimum})?",
     "prompt.card_number": "Please enter your card number.",
     "prompt.expiry": "What is the card's expiry date (MM/YY)?",
     "prompt.cvv.front": "And the {digits}-digit security code on the front of the card?",
@@ -18,6 +21,8 @@ MESSAGES = {
     "prompt.payment_method": "Please enter your card details in the secure card form.",
     "prompt.confirmation": "To confirm: {name} pays {amount}{for_reference} with the {card}. "
     "Shall I make the payment? (yes or no)",
+    "prompt.confirmation.partial": "To confirm: {name} pays {amount} of the {due} due{for_reference} with the "
+    "{card}, leaving {left} to pay. Shall I make the payment? (yes or no)",
     "card": "{brand} ending {last4}",
     "card.unknown": "card",
     "list.and": " and ",
@@ -25,6 +30,7 @@ MESSAGES = {
     # ---------------------------------------------------------------- what happened
     "accepted.name": "Thanks, {name}.",
     "accepted.amount": "Got it: {amount}.",
+    "accepted.amount.partial": "Got it: {amount} now, and {left} will still be due.",
     "accepted.card": "Thanks, I have your {card}.",
     "amount_locked": "The amount of {amount} was set by the merchant and can't be changed here.",
     "use_secure_form": "For your security, please don't type card numbers into the chat; I haven't kept it. "
@@ -41,6 +47,7 @@ MESSAGES = {
     "paid": "Payment successful: {amount} paid{with_card}. Your confirmation reference is {reference}. Thank you!",
     "paid@speech": "Payment successful: {amount} paid{with_card}. Your confirmation code is {reference}. Thank you!",
     "with_card": " with the {card}",
+    "paid.left": "{left} is still due{for_reference}.",
     "payment_failed": "{reason} Nothing was charged. Please try another card ({tries_left}).",
     "left.one": "1 try left",
     "left.many": "{left} tries left",
@@ -107,6 +114,8 @@ MESSAGES = {
     "invalid.amount.unreadable": "I couldn't read that as an amount; try something like 50 or $50.00.",
     "invalid.amount.other_currency": "This payment is in {session_currency}, so I can't take an amount in {other}.",
     "invalid.amount.over_max": "The most I can take in one payment is {amount}.",
+    "invalid.amount.over_due": "That's more than the {amount} due; you can pay at most {amount}.",
+    "invalid.amount.under_minimum": "The smallest part you can pay is {minimum}.",
     "currency": "{name} ({code})",
     "currency.other": "another currency",
     "invalid.card_number.too_short": "A card number has 13 to 19 digits.",
@@ -163,6 +172,7 @@ MESSAGES = {
     "answer.other_method.unnamed": "that",
     "answer.partial.fixed": "No, the amount of {amount} was set by the business and has to be paid in full here.",
     "answer.partial.open": "You choose the amount: tell me how much you'd like to pay.",
+    "answer.partial.allowed": "Yes, you can pay a part: any amount from {minimum} up to the {amount} due.",
     "answer.person": "To speak to a person, {contact}. This payment stays open if you'd like to finish it here.",
     "answer.collected": "So far I have: {items}.",
     "answer.collected.none": "I don't have any of your details yet.",

@@ -5,11 +5,14 @@ es la versión para voz. Cada clave existe en todos los catálogos con los mismo
 MESSAGES = {
     "opening.amount": "¡Hola! Puedo ayudarle a pagar {amount}{for_reference}.",
     "opening": "¡Hola! Puedo ayudarle a hacer un pago{for_reference}.",
+    "opening.partial": "¡Hola! Puedo ayudarle a pagar {amount}{for_reference}: todo, o una parte de al menos "
+    "{minimum}.",
     "for_reference": " de {reference}",
     "for_description": " por {description}",
     "opening.description": " ({description})",
     "prompt.name": "¿Cuál es el nombre que aparece en la tarjeta?",
     "prompt.amount": "¿Cuánto desea pagar?",
+    "prompt.amount.partial": "¿Desea pagar los {amount} completos, o una parte (al menos {minimum})?",
     "prompt.card_number": "Escriba el número de su tarjeta, por favor.",
     "prompt.expiry": "¿Cuál es la fecha de vencimiento de la tarjeta (MM/AA)?",
     "prompt.cvv.front": "¿Y el código de seguridad de {digits} dígitos del frente de la tarjeta?",
@@ -17,12 +20,15 @@ MESSAGES = {
     "prompt.payment_method": "Ingrese los datos de su tarjeta en el formulario seguro, por favor.",
     "prompt.confirmation": "Para confirmar: {name} paga {amount}{for_reference} con la {card}. "
     "¿Hago el pago? (sí o no)",
+    "prompt.confirmation.partial": "Para confirmar: {name} paga {amount} de los {due} que se deben"
+    "{for_reference} con la {card}, y quedarán {left} por pagar. ¿Hago el pago? (sí o no)",
     "card": "{brand} terminada en {last4}",
     "card.unknown": "tarjeta",
     "list.and": " y ",
     "brands.none": "ninguna tarjeta",
     "accepted.name": "Gracias, {name}.",
     "accepted.amount": "Entendido: {amount}.",
+    "accepted.amount.partial": "Entendido: {amount} ahora, y quedarán {left} por pagar.",
     "accepted.card": "Gracias, tengo su {card}.",
     "amount_locked": "El monto de {amount} lo fijó el comercio y no se puede cambiar aquí.",
     "use_secure_form": "Por su seguridad, no escriba números de tarjeta en el chat; no lo he guardado. "
@@ -41,6 +47,7 @@ MESSAGES = {
     "paid@speech": "Pago realizado: se pagaron {amount}{with_card}. Su código de confirmación es {reference}. "
     "¡Gracias!",
     "with_card": " con la {card}",
+    "paid.left": "Quedan {left} por pagar{for_reference}.",
     "payment_failed": "{reason} No se cobró nada. Pruebe con otra tarjeta, por favor ({tries_left}).",
     "left.one": "le queda 1 intento",
     "left.many": "le quedan {left} intentos",
@@ -103,6 +110,8 @@ MESSAGES = {
     "invalid.amount.other_currency": "Este pago es en {session_currency}, así que no puedo aceptar un monto "
     "en {other}.",
     "invalid.amount.over_max": "Lo máximo que puedo cobrar en un pago es {amount}.",
+    "invalid.amount.over_due": "Eso es más de los {amount} que se deben; puede pagar como máximo {amount}.",
+    "invalid.amount.under_minimum": "Lo mínimo que puede pagar es {minimum}.",
     "currency": "{name} ({code})",
     "currency.other": "otra moneda",
     "invalid.card_number.too_short": "Un número de tarjeta tiene de 13 a 19 dígitos.",
@@ -158,6 +167,8 @@ MESSAGES = {
     "answer.other_method.unnamed": "eso",
     "answer.partial.fixed": "No, el monto de {amount} lo fijó el comercio y aquí se debe pagar completo.",
     "answer.partial.open": "Usted elige el monto: dígame cuánto desea pagar.",
+    "answer.partial.allowed": "Sí, puede pagar una parte: cualquier monto desde {minimum} hasta los {amount} "
+    "que se deben.",
     "answer.person": "Para hablar con una persona, {contact}. Este pago sigue abierto si desea terminarlo aquí.",
     "answer.collected": "Hasta ahora tengo: {items}.",
     "answer.collected.none": "Todavía no tengo ninguno de sus datos.",

@@ -180,6 +180,9 @@ def _opening(say: _Say) -> str:
     description = say.state.presets.description
     if description:  # the merchant's words, quoted as given: a payment link's greeting names them
         what += say("opening.description" if what else "for_description", description=description)
+    if amount is not None and say.state.presets.partial:
+        minimum = say.amount(say.state.presets.partial_minimum or 0)
+        return say("opening.partial", amount=say.amount(amount), for_reference=what, minimum=minimum)
     if amount is not None:
         return say("opening.amount", amount=say.amount(amount), for_reference=what)
     return say("opening", for_reference=what)
@@ -200,12 +203,26 @@ def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
         return say(f"prompt.cvv.{side}", digits=cvv_length(brand))
     if current is Field.CONFIRMATION:
         return confirmation_question(state, style)
+    if current is Field.AMOUNT and state.presets.partial:
+        due, minimum = state.presets.amount or 0, state.presets.partial_minimum or 0
+        return say("prompt.amount.partial", amount=say.amount(due), minimum=say.amount(minimum))
     return say(f"prompt.{current.value}")
 
 
 def confirmation_question(state: SessionState, style: Style = Style.TEXT) -> str:
     assert state.amount is not None and state.card is not None
     say = _Say(state, style)
+    left = state.amount_left
+    if left:
+        return say(
+            "prompt.confirmation.partial",
+            name=state.name,
+            amount=say.amount(state.amount),
+            due=say.amount(state.presets.amount or 0),
+            left=say.amount(left),
+            for_reference=say.for_reference(),
+            card=say.card(state.card),
+        )
     return say(
         "prompt.confirmation",
         name=state.name,
@@ -256,6 +273,12 @@ def _notice_text(say: _Say, notice: Notice) -> str:
         if notice.field is Field.NAME and state.name:
             return say("accepted.name", name=state.name)
         if notice.field is Field.AMOUNT and state.amount is not None:
+            if state.amount_left:
+                return say(
+                    "accepted.amount.partial",
+                    amount=say.amount(state.amount),
+                    left=say.amount(state.amount_left),
+                )
             return say("accepted.amount", amount=say.amount(state.amount))
         if notice.field in (Field.CARD_NUMBER, Field.PAYMENT_METHOD) and state.card and state.card.last4:
             return say("accepted.card", card=say.card(state.card))
@@ -311,6 +334,13 @@ def _invalid_text(say: _Say, notice: Notice) -> str:
             session_currency=_currency_words(say, state.currency),
             other=_currency_words(say, notice.text or ""),
         )
+    if on is Field.AMOUNT and code in ("over_due", "under_minimum"):
+        presets = state.presets
+        return say(
+            f"invalid.amount.{code}",
+            amount=say.amount(presets.amount or 0),
+            minimum=say.amount(presets.partial_minimum or 0),
+        )
     if on is Field.AMOUNT and code == "over_max":
         return say(
             "invalid.amount.over_max",
@@ -345,12 +375,16 @@ def _paid_text(say: _Say) -> str:
     assert payment is not None
     with_card = say("with_card", card=say.card(state.card)) if state.card else ""
     reference = spoken_code(payment.id) if say.speech else payment.id
-    return say(
+    paid = say(
         "paid",
         amount=format_amount(payment.amount, payment.currency, say.style, say.locale),
         with_card=with_card,
         reference=reference,
     )
+    left = state.amount_left
+    if left:
+        paid += " " + say("paid.left", left=say.amount(left), for_reference=say.for_reference())
+    return paid
 
 
 # ---------------------------------------------------------------- questions answered
@@ -400,6 +434,12 @@ def _answer_text(say: _Say, notice: Notice) -> str:
         method = notice.text or say("answer.other_method.unnamed")
         return say("answer.other_method", method=method, brands=say.brands())
     if question is Question.PARTIAL:
+        if presets.partial:
+            return say(
+                "answer.partial.allowed",
+                amount=say.amount(presets.amount or 0),
+                minimum=say.amount(presets.partial_minimum or 0),
+            )
         if presets.amount is not None:
             return say("answer.partial.fixed", amount=say.amount(presets.amount))
         return say("answer.partial.open")

@@ -75,6 +75,9 @@ def detect_intents(tokens: list[Token], lex: Lexicon) -> frozenset[Intent]:
         if covered(clause, lex.help, lex.command_filler):
             found.add(Intent.HELP)
     found |= _changes(parts, lex)
+    found |= _part_choice(parts, lex)
+    if Intent.PAY_IN_FULL in found:
+        found.discard(Intent.CHANGE_AMOUNT)  # "el total" answers how much; it does not reopen the amount
     if _is_yes(parts, tokens, lex) and not found:
         found.add(Intent.AFFIRM)
     elif any(covered(clause, lex.no, lex.no_filler) for clause in parts) and Intent.CANCEL not in found:
@@ -95,6 +98,19 @@ def _is_yes(parts: list[list[Token]], tokens: list[Token], lex: Lexicon) -> bool
     answers = [covered(clause, lex.yes, lex.yes_filler) for clause in parts]
     courtesy = [covered(clause, lex.yes_filler, lex.yes_filler) for clause in parts]
     return any(answers) and all(a or c for a, c in zip(answers, courtesy, strict=True))
+
+
+def _part_choice(parts: list[list[Token]], lex: Lexicon) -> set[Intent]:
+    """ "the full amount", "I'll pay all of it", "solo una parte": a clause of them and filler only,
+    so "not all of it" or "cancel everything" is neither."""
+    filler = lex.command_filler | lex.pay_words | lex.yes_filler | lex.amount_words | lex.part_filler
+    found: set[Intent] = set()
+    for clause in parts:
+        if covered(clause, lex.pay_in_full, filler):
+            found.add(Intent.PAY_IN_FULL)
+        elif covered(clause, lex.pay_part, filler):
+            found.add(Intent.PAY_PART)
+    return found if len(found) == 1 else set()  # both at once is no answer
 
 
 def _changes(parts: list[list[Token]], lex: Lexicon) -> set[Intent]:

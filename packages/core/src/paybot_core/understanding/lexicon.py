@@ -107,6 +107,9 @@ class Lexicon:
     not_words: PhraseSet
     greetings: PhraseSet
     pay_words: PhraseSet
+    pay_in_full: PhraseSet
+    pay_part: PhraseSet
+    part_filler: PhraseSet
     name_cues_strong: PhraseSet
     name_cues_weak: PhraseSet
     clause_words: PhraseSet
@@ -128,6 +131,7 @@ class Lexicon:
     number_scales: dict[str, int]
     number_joiners: frozenset[str]
     number_articles: frozenset[str]
+    number_unit_articles: frozenset[str]
     decimal_point: frozenset[str]
 
 
@@ -150,6 +154,9 @@ _PHRASE_FIELDS = [
     "correction_cues",
     "not_words",
     "pay_words",
+    "pay_in_full",
+    "pay_part",
+    "part_filler",
     "name_cues_strong",
     "name_cues_weak",
     "clause_words",
@@ -185,6 +192,7 @@ def _one(locale: Locale) -> Lexicon:
         number_scales={fold(k): v for k, v in m.NUMBER_SCALES.items()},
         number_joiners=frozenset(fold(w) for w in m.NUMBER_JOINERS),
         number_articles=frozenset(fold(w) for w in m.NUMBER_ARTICLES),
+        number_unit_articles=frozenset(fold(w) for w in m.NUMBER_UNIT_ARTICLES),
         decimal_point=frozenset(fold(w) for w in m.DECIMAL_POINT),
         **sets,
     )

@@ -173,11 +173,22 @@ def _words_number(tokens: list[Token], i: int, lex: Lexicon) -> tuple[int, int] 
     first_word = parts[0][0]
     if used_parts == 1 and first_word in lex.number_articles:
         return None
+    if used_parts == 1 and first_word in lex.number_unit_articles and _names_no_currency(tokens, i + 1, lex):
+        return None
     last_token = parts[used_parts - 1][1]
     # A word split by hyphens must be used whole ("seventy-five", not "seventy" of "seventy-fiver").
     if used_parts < len(parts) and parts[used_parts][1] == last_token:
         return None
     return total + current, last_token - i + 1
+
+
+def _names_no_currency(tokens: list[Token], k: int, lex: Lexicon) -> bool:
+    """Is tokens[k] a word, and not a currency or minor unit ("un dólar", "una libra", "un centavo")?"""
+    if k >= len(tokens) or tokens[k].kind is not Kind.WORD:
+        return False
+    return not any((f,) in lex.currency_words for f in tokens[k].forms) and not lex.minor_words.match_at(
+        tokens, k
+    )
 
 
 def _prev_kind_before_join(parts: list[tuple[str, int]], k: int, lex: Lexicon) -> str:

@@ -254,6 +254,45 @@ NOT_WORDS = ("not", "rather than", "instead of")
 GREETINGS = ("hi", "hello", "hey", "hiya", "howdy", "greetings", "yo", "hallo", "bonjour", "ciao", "hola")
 GREETING_PHRASES = ("good morning", "good afternoon", "good evening", "hi there", "hello there", "hey there")
 PAY_WORDS = ("pay", "payment", "bill", "invoice", "settle", "owe", "balance", "pay my bill")
+# Where the merchant lets the payer pay a part (`partial`): the whole of what is due, or only a part.
+# Each is an answer when it makes up its clause with filler ("I'll pay the full amount, please").
+PAY_IN_FULL = (
+    "full",
+    "in full",
+    "the full amount",
+    "full amount",
+    "the full balance",
+    "the full thing",
+    "all",
+    "all of it",
+    "it all",
+    "everything",
+    "the whole amount",
+    "the whole balance",
+    "the whole thing",
+    "the whole bill",
+    "the entire amount",
+    "the entire balance",
+    "the total",
+    "the total amount",
+    "the full bill",
+)
+PAY_PART = (
+    "part",
+    "a part",
+    "part of it",
+    "a part of it",
+    "some of it",
+    "only some",
+    "partial",
+    "a partial payment",
+    "partial payment",
+    "less",
+    "a smaller amount",
+    "a lower amount",
+)
+# Words around either answer that change nothing ("actually only part of it for now").
+PART_FILLER = ("actually", "instead", "rather", "today", "for now", "right now", "this time", "of it", "only")
 
 # ---------------------------------------------------------------- names
 # Cues after which a name follows. Strong cues take any name-like words; weak ones ("I'm") also
@@ -752,6 +791,7 @@ NUMBER_SCALES = {"thousand": 1000, "grand": 1000, "million": 1_000_000}
 NUMBER_JOINERS = ("and",)
 # "a hundred": an article that stands for one before a scale word.
 NUMBER_ARTICLES = ("a",)
+NUMBER_UNIT_ARTICLES = ()
 # "fifty dollars and twenty cents", "twenty point five".
 DECIMAL_POINT = ("point",)
 

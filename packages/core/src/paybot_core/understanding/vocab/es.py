@@ -184,6 +184,53 @@ NOT_WORDS = ("no", "en vez de", "en lugar de")
 GREETINGS = ("hola", "buenas", "saludos", "qué tal", "buenos días", "buenas tardes", "buenas noches")
 GREETING_PHRASES = ("buenos días", "buenas tardes", "buenas noches", "muy buenas", "hola buenas", "qué tal")
 PAY_WORDS = ("pagar", "pago", "factura", "cuenta", "saldo", "deuda", "recibo", "abonar")
+# Donde el comercio permite pagar una parte (`partial`): todo lo que se debe, o solo una parte.
+PAY_IN_FULL = (
+    "todo",
+    "todo el monto",
+    "todo el saldo",
+    "todo lo que debo",
+    "el total",
+    "total",
+    "el monto total",
+    "el monto completo",
+    "monto completo",
+    "el importe completo",
+    "la cantidad completa",
+    "el saldo completo",
+    "el pago completo",
+    "completo",
+    "la totalidad",
+    "entero",
+    "todo completo",
+)
+PAY_PART = (
+    "parte",
+    "una parte",
+    "solo una parte",
+    "parte de ello",
+    "una parte nada más",
+    "parcial",
+    "un pago parcial",
+    "pago parcial",
+    "parcialmente",
+    "menos",
+    "un monto menor",
+)
+PART_FILLER = (
+    "en realidad",
+    "mejor",
+    "hoy",
+    "por ahora",
+    "ahora",
+    "esta vez",
+    "solo",
+    "solamente",
+    "nada más",
+)
+# "un"/"una" are the number one and the article: alone before a word that names no currency
+# ("una parte", "un pago de 50") they are the article, never an amount of one.
+NUMBER_UNIT_ARTICLES = ("un", "una")
 
 NAME_CUES_STRONG = (
     "me llamo",
