@@ -13,6 +13,9 @@ from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
 from paybot_core import Presets, Say, Services, Status, outbox_dispatcher
+from paybot_core.conversation.state import Field
+from paybot_core.conversation.understanding import UnderstandingContext
+from paybot_core.understanding import understand
 
 DUE, MINIMUM = 12_000, 2_000
 PARTIAL = {"amount": DUE, "reference": "INV-P1", "partial": {"minimum": MINIMUM}}
@@ -183,3 +186,23 @@ def test_a_bad_partial_is_refused_by_name(client: TestClient, partial: object) -
 def test_partial_without_an_amount_is_refused(client: TestClient) -> None:
     answer = client.post("/v1/sessions", json={"partial": {"minimum": 100}})
     assert answer.status_code == 400 and "partial" in answer.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [("en", "not all of it"), ("en", "cancel everything"), ("es", "cancelar todo"), ("es", "no todo")],
+)
+def test_a_negated_or_other_clause_is_no_choice_of_the_whole(
+    services: Services, locale: str, message: str
+) -> None:
+    sid = start(services, locale)
+    state = services.conversations.handle(sid, Say(message)).state
+    assert state.amount is None or state.status is Status.CANCELLED
+
+
+@pytest.mark.parametrize("message", ["una parte", "un pago de 50", "quiero pagar una parte"])
+def test_the_spanish_article_is_never_an_amount_of_one(message: str) -> None:
+    context = UnderstandingContext(expecting=Field.AMOUNT, currency="usd", amount_preset=False, locale="es")
+    amount = understand(message, context).amount
+    assert amount is None or amount.minor != 100
+    assert understand("un dólar", context).amount.minor == 100  # type: ignore[union-attr]
