@@ -70,7 +70,7 @@ def session_view(state: SessionState) -> dict[str, Any]:
 
     `amount` is what the payer pays (or chose to pay); in a partial payment `partial` says what was
     due, the least the payer could pay and what stays due: all of it until a payment succeeds."""
-    view = {
+    view: dict[str, Any] = {
         "id": state.session_id,
         "status": state.status.value,
         "reference": state.presets.reference,
