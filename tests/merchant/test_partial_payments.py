@@ -13,9 +13,6 @@ from fastapi.testclient import TestClient
 
 from paybot_channels.web.app import create_app
 from paybot_core import Presets, Say, Services, Status, outbox_dispatcher
-from paybot_core.conversation.state import Field
-from paybot_core.conversation.understanding import UnderstandingContext
-from paybot_core.understanding import understand
 
 DUE, MINIMUM = 12_000, 2_000
 PARTIAL = {"amount": DUE, "reference": "INV-P1", "partial": {"minimum": MINIMUM}}
@@ -198,11 +195,3 @@ def test_a_negated_or_other_clause_is_no_choice_of_the_whole(
     sid = start(services, locale)
     state = services.conversations.handle(sid, Say(message)).state
     assert state.amount is None or state.status is Status.CANCELLED
-
-
-@pytest.mark.parametrize("message", ["una parte", "un pago de 50", "quiero pagar una parte"])
-def test_the_spanish_article_is_never_an_amount_of_one(message: str) -> None:
-    context = UnderstandingContext(expecting=Field.AMOUNT, currency="usd", amount_preset=False, locale="es")
-    amount = understand(message, context).amount
-    assert amount is None or amount.minor != 100
-    assert understand("un dólar", context).amount.minor == 100  # type: ignore[union-attr]
