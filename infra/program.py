@@ -80,7 +80,7 @@ def web_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input
         "PAYBOT_BEDROCK_MODEL_ID": cfg.bedrock_model_id,
         "PAYBOT_STRIPE_WEBHOOK_SECRET_ID": data.secret_arns["stripe-webhook-secret"],
         "PAYBOT_STRIPE_PUBLISHABLE_KEY": cfg.stripe_publishable_key,
-        # pydantic-settings parses list settings from JSON.
+        # Settings reads a list setting as JSON (or comma-separated).
         "PAYBOT_CORS_ORIGINS": json.dumps(list(cfg.cors_origins)),
     }
 

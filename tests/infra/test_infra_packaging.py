@@ -100,13 +100,15 @@ def _names(requirements: list[str]) -> set[str]:
 
 def test_web_requirements_exclude_the_runtimes_boto3_and_uvicorns_extras() -> None:
     names = _names(package_lambda.export_requirements(_uv(), package_lambda.SPECS["web"].exports))
-    assert {"fastapi", "mangum", "pydantic", "pydantic-settings", "cryptography", "stripe"} <= names
+    assert {"fastapi", "mangum", "pydantic", "cryptography", "stripe"} <= names
     assert not names & {"boto3", "botocore", "s3transfer", "uvicorn", "uvloop", "httptools", "watchfiles"}
+    assert "pydantic-settings" not in names  # settings read the environment themselves (cold start)
 
 
 def test_connect_requirements_hold_the_encryption_sdk_but_no_web_stack() -> None:
     names = _names(package_lambda.export_requirements(_uv(), package_lambda.SPECS["connect"].exports))
-    assert {"aws-encryption-sdk", "cryptography", "stripe", "pydantic", "pydantic-settings"} <= names
+    assert {"aws-encryption-sdk", "cryptography", "stripe", "pydantic"} <= names
+    assert "pydantic-settings" not in names
     assert not names & {"boto3", "botocore", "fastapi", "fastapi-offline", "starlette", "mangum", "uvicorn"}
 
 

@@ -3,7 +3,8 @@
 Run in a fresh interpreter against the moto server, as a Lambda container starts: after
 `build()` and a session's first answer, the Stripe SDK is not imported, the Stripe key and the
 vault key have not been fetched, and no KMS client exists; a typed card number then brings in
-the vault key and KMS (sealed between turns), still not Stripe (not until the whole card).
+the vault key and KMS (sealed between turns), still not Stripe (not until the whole card). Nor
+is any adapter the settings did not choose imported.
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ import json, sys
 from paybot_core.bootstrap import build
 from paybot_core.conversation.state import CardEntry, Presets
 
+UNCHOSEN = (
+    "pydantic_settings",
+    "paybot_core.adapters.sqlite_store",
+    "paybot_core.adapters.sandbox_gateway",
+    "paybot_core.adapters.file_audit",
+    "paybot_core.adapters.webhook_events",
+    "paybot_core.merchant.dispatch",
+    "paybot_core.merchant.receipts",
+    "paybot_core.understanding",
+)
 services = build()
 store, gateway, vault = services.store, services.gateway, services.conversations.vault
 first = services.conversations.start(Presets(amount=5000, card_entry=CardEntry.TYPED))
@@ -38,6 +49,9 @@ report = {
     "vault key fetched": vault._wrapping.made,
     "secrets fetched": services.secrets.fetches,
     "status": first.state.status.value,
+    # Adapters the settings did not choose, the webhook dispatcher's HTTP client, the free-text
+    # pipeline: none is imported for a first answer.
+    "unchosen modules imported": sorted(set(UNCHOSEN) & set(sys.modules)),
 }
 from paybot_core.conversation.turns import Say
 sid = first.state.session_id
@@ -87,5 +101,6 @@ def test_build_and_a_first_answer_leave_stripe_kms_and_the_vault_key_alone(tmp_p
         "vault key fetched": False,
         "secrets fetched": 0,
         "status": "collecting",
+        "unchosen modules imported": [],
         "after a card number": {"stripe imported": False, "kms client made": True, "vault key fetched": True},
     }

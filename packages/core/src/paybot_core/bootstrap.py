@@ -12,27 +12,16 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from .adapters.account_directory import JsonAccountDirectory
-from .adapters.file_audit import FileAuditLog
-from .adapters.file_messenger import FileMessenger
-from .adapters.memory import MemoryAuditLog, MemorySessionStore
-from .adapters.rules_model import RulesLanguageModel
-from .adapters.sandbox_gateway import SandboxGateway
-from .adapters.sqlite_store import SqliteSessionStore
-from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
-from .breaker import BreakerModel, CircuitBreaker
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
 from .lazy import Lazy, LazyGateway, LazyLanguageModel
-from .merchant.dispatch import Consumer, RetryPolicy, WebhookDispatcher, WebhookSender
-from .merchant.receipts import RECEIPTS, ReceiptSender
 from .merchant.service import MerchantService
 from .metrics import Counters
 from .pci.files import private_dir
 from .pci.logging import install_card_data_filter, pin_library_loggers
-from .pci.model_guard import CardDataGuard
 from .pci.vault import (
     CardVault,
     MemorySessionKeys,
@@ -58,7 +47,15 @@ from .ports import (
 )
 from .services import ConversationService, PaymentService
 from .settings import Settings
-from .understanding.rules_first import RulesFirstModel
+
+# Each adapter is imported where it is chosen (below), so a start loads only the ones its
+# settings name: the phone Lambda on AWS never imports SQLite's store, the sandbox, the file
+# messenger or the webhook dispatcher's HTTP client (bench/README.md, cold starts).
+if TYPE_CHECKING:
+    from .adapters.sandbox_gateway import SandboxGateway
+    from .breaker import CircuitBreaker
+    from .merchant.dispatch import Consumer, RetryPolicy, WebhookDispatcher
+    from .understanding.rules_first import RulesFirstModel
 
 
 @dataclass(frozen=True)
@@ -83,6 +80,8 @@ class Services:
     @property
     def sandbox(self) -> SandboxGateway | None:
         """The sandbox gateway when it is the one in use (its test-only endpoints are served then)."""
+        from .adapters.sandbox_gateway import SandboxGateway
+
         return self.gateway if isinstance(self.gateway, SandboxGateway) else None
 
 
@@ -172,6 +171,9 @@ def build(
 
 def outbox_consumers(services: Services, **overrides: Any) -> dict[str, Consumer]:
     """Who takes each outbox event, by name: the receipt sender and every webhook endpoint."""
+    from .merchant.dispatch import WebhookSender
+    from .merchant.receipts import RECEIPTS, ReceiptSender
+
     settings = services.settings
     consumers: dict[str, Consumer] = {
         RECEIPTS: ReceiptSender(
@@ -194,6 +196,8 @@ def outbox_consumers(services: Services, **overrides: Any) -> dict[str, Consumer
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:
+    from .merchant.dispatch import RetryPolicy
+
     return RetryPolicy(
         settings.webhook_retry_seconds,
         settings.webhook_retry_max_seconds,
@@ -206,6 +210,8 @@ def outbox_dispatcher(services: Services, **overrides: Any) -> WebhookDispatcher
     process (DynamoDB: its stream feeds the dispatcher Lambda instead)."""
     if not hasattr(services.store, "due"):
         return None
+    from .merchant.dispatch import WebhookDispatcher
+
     return WebhookDispatcher(
         cast(WebhookOutbox, services.store),
         outbox_consumers(services, **overrides),
@@ -217,6 +223,8 @@ def outbox_dispatcher(services: Services, **overrides: Any) -> WebhookDispatcher
 
 def _messenger(settings: Settings, clock: Callable[[], float]) -> Messenger:
     if settings.messenger == "file":
+        from .adapters.file_messenger import FileMessenger
+
         return FileMessenger(settings.data_dir / "outbox", sender=settings.email_from, clock=clock)
     messenger: Messenger = _optional_adapter("aws_messenger", "build_from_settings", settings)
     return messenger
@@ -240,8 +248,12 @@ def _secrets(settings: Settings) -> SecretSource | None:
 
 def _session_store(settings: Settings) -> SessionStore:
     if settings.session_store == "memory":
+        from .adapters.memory import MemorySessionStore
+
         return MemorySessionStore()
     if settings.session_store == "sqlite":
+        from .adapters.sqlite_store import SqliteSessionStore
+
         return SqliteSessionStore(settings.data_dir / "sessions.sqlite3")
     store: SessionStore = _optional_adapter("dynamodb_store", "build_from_settings", settings)
     return store
@@ -251,6 +263,9 @@ def _webhook_events(settings: Settings, store: SessionStore) -> WebhookEventLog:
     """Where handled webhook event ids are kept: beside the sessions (DynamoDB: the same table)."""
     if isinstance(store, KeepsWebhookEvents):
         return store.webhook_events()
+    from .adapters.memory import MemorySessionStore
+    from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
+
     if isinstance(store, MemorySessionStore):
         return MemoryWebhookEvents()
     return SqliteWebhookEvents(settings.data_dir / "webhook_events.sqlite3")
@@ -293,6 +308,8 @@ def _session_keys(settings: Settings) -> SessionKeys:
 
 def _gateway(settings: Settings, secrets: SecretSource | None) -> PaymentGateway:
     if settings.payment_gateway == "sandbox":
+        from .adapters.sandbox_gateway import SandboxGateway
+
         return SandboxGateway(settings.data_dir / "sandbox_gateway.sqlite3")
     # Built on the first card or payment: a session starts without the Stripe SDK or its key.
     _require_importable("stripe_gateway", "stripe")
@@ -309,6 +326,11 @@ def rules_first(
     """A language model in its layers, outermost first: the rules-first policy (which turns it may
     help with, what it may change), the card-data guard (it sees sanitised text only), the breaker
     (no calls while it keeps failing), then `model` itself."""
+    from .adapters.rules_model import RulesLanguageModel
+    from .breaker import BreakerModel
+    from .pci.model_guard import CardDataGuard
+    from .understanding.rules_first import RulesFirstModel
+
     return RulesFirstModel(
         rules or RulesLanguageModel(), CardDataGuard(BreakerModel(model, breaker)), phrasing=phrasing
     )
@@ -316,6 +338,8 @@ def rules_first(
 
 def _language_model(settings: Settings, metrics: Metrics) -> LanguageModel:
     if settings.language_model == "rules":
+        from .adapters.rules_model import RulesLanguageModel
+
         return RulesLanguageModel()
     # Built when the rules first cannot tell: most turns, and starting a session, never need it.
     _require_importable("bedrock_model", "boto3")
@@ -327,8 +351,12 @@ def _language_model(settings: Settings, metrics: Metrics) -> LanguageModel:
 
 def _audit_log(settings: Settings, secrets: SecretSource | None, vault_key: Callable[[], bytes]) -> AuditLog:
     if settings.audit_log == "memory":
+        from .adapters.memory import MemoryAuditLog
+
         return MemoryAuditLog()
     if settings.audit_log == "file":
+        from .adapters.file_audit import FileAuditLog
+
         return FileAuditLog(settings.data_dir / "audit.jsonl")
     audit: AuditLog = _optional_adapter("s3_audit", "build_from_settings", settings, secrets, vault_key)
     return audit

@@ -1,20 +1,47 @@
-"""paybot's settings: environment variables with the PAYBOT_ prefix, read and validated once at start."""
+"""paybot's settings: environment variables with the PAYBOT_ prefix, read and validated once at start.
+
+A plain pydantic model fed from `os.environ` (`_environment`) rather than pydantic-settings'
+`BaseSettings`: of that library this used only the prefix lookup, and importing it (its
+sources, CLI and dotenv support, asyncio and argparse) was about a tenth of the phone Lambda's
+cold start (bench/README.md). The reading is the same: names in any case, values passed as the
+strings they are (lists are split by `_split_csv`), keyword arguments over the environment,
+defaults validated too.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .conversation.state import CardEntry
 from .errors import SettingsError
 from .money import Locale
-from .settings_errors import describe_settings_errors
+from .settings_errors import PREFIX, describe_settings_errors
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _environment(fields: dict[str, Any]) -> dict[str, str]:
+    """The PAYBOT_<FIELD> variables by field name, in any case (PAYBOT_DATA_DIR, paybot_data_dir)."""
+    prefix = PREFIX.lower()
+    found = {}
+    for name, value in os.environ.items():
+        key = name.lower()
+        if key.startswith(prefix) and key[len(prefix) :] in fields:
+            found[key[len(prefix) :]] = value
+    return found
 
 
 def _split_csv(value: object) -> object:
@@ -27,15 +54,18 @@ def _split_csv(value: object) -> object:
     return value
 
 
-class Settings(BaseSettings):
-    """Every setting is optional; the defaults run a local server with no cloud account and no keys."""
+class Settings(BaseModel):
+    """Every setting is optional; the defaults run a local server with no cloud account and no keys.
 
-    model_config = SettingsConfigDict(env_prefix="PAYBOT_", frozen=True, extra="ignore")
+    `Settings()` reads the PAYBOT_* environment; `Settings(name=value)` overrides a variable.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
 
     def __init__(self, **values: Any) -> None:
         # Raised as one line per PAYBOT_* variable, not pydantic's report on field names.
         try:
-            super().__init__(**values)
+            super().__init__(**{**_environment(type(self).model_fields), **values})
         except ValidationError as err:
             raise SettingsError(describe_settings_errors(type(self), err)) from None
 
@@ -63,7 +93,7 @@ class Settings(BaseSettings):
         max_length=200,
         description="What the bot tells a payer who asks for a person, quoted as given.",
     )
-    accepted_brands: Annotated[tuple[str, ...], NoDecode] = ("visa", "mastercard", "amex", "discover")
+    accepted_brands: tuple[str, ...] = ("visa", "mastercard", "amex", "discover")
 
     payment_gateway: Literal["sandbox", "stripe"] = "sandbox"
     language_model: Literal["rules", "bedrock"] = "rules"
@@ -73,8 +103,8 @@ class Settings(BaseSettings):
     vault_key: SecretStr | None = Field(
         None, description="Base64 32-byte AES key; generated into data_dir when unset."
     )
-    merchant_api_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
-    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+    merchant_api_keys: tuple[SecretStr, ...] = ()
+    cors_origins: tuple[str, ...] = Field(
         (), description="origins such as https://shop.example, comma-separated; never *"
     )
     frame_ancestors: str = "'none'"
@@ -100,7 +130,7 @@ class Settings(BaseSettings):
         max_length=254,
         description="Sender of links and receipts (an SES identity on AWS).",
     )
-    webhook_urls: Annotated[tuple[str, ...], NoDecode] = ()
+    webhook_urls: tuple[str, ...] = ()
     webhook_secret: SecretStr | None = Field(None, description="HMAC key of Paybot-Signature.")
     webhook_timeout_seconds: float = Field(10.0, gt=0, le=30, description="One delivery's timeout.")
     webhook_retry_seconds: float = Field(30.0, gt=0, description="First retry delay; doubles per try.")
