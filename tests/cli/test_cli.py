@@ -173,7 +173,7 @@ def test_chat_does_not_echo_card_details_on_a_terminal(data_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_call_takes_keys_with_spaces_and_asks_again_for_letters(data_dir: Path) -> None:
-    typed = "hello\n4242 4242 4242 4242#\n12 30#\n1 2 3#\n1\n"
+    typed = "hello\n1\n4242 4242 4242 4242#\n12 30#\n1 2 3#\n1\n"  # 1: English at the language menu
     result = subprocess.run(
         [str(PAYBOT), "call"],
         input=typed,
@@ -190,6 +190,26 @@ def test_call_takes_keys_with_spaces_and_asks_again_for_letters(data_dir: Path) 
     (transcript,) = (data_dir / "calls").glob("*.txt")
     text = transcript.read_text()
     assert "hello" not in text and VISA not in re.sub(r"\D", "", text)
+
+
+@pytest.mark.parametrize(
+    ("keys", "said", "code"),
+    [
+        ("2 5555 5555 5555 4444#0831#321#1", "Pago realizado: se pagaron cincuenta dólares", 0),
+        ("1 6011 1111 1111 1117#0930#654#1", "Payment successful: fifty dollars paid", 0),
+        ("2 4000 0000 0000 0002#1029#111#1", "No se cobró nada", 1),  # declined, then silence
+    ],
+)
+def test_call_keys_choose_the_language_with_the_first_key(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], keys: str, said: str, code: int
+) -> None:
+    assert main(["call", "--keys", keys]) == code
+    out = capsys.readouterr().out
+    assert said in out
+    (transcript,) = (data_dir / "calls").glob("*.txt")
+    spanish = keys.startswith("2")
+    assert ("[voice Lupe (neural)]" in transcript.read_text()) is spanish
+    assert ("Marque el número de su tarjeta" in out) is spanish
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ import pytest
 from paybot_channels.connect.channel import PhoneChannel
 from paybot_channels.connect.handler import respond
 from paybot_channels.connect.simulator import (
+    PAUSE,
     CallResult,
     CallSimulator,
     ConnectStyleEncryptor,
@@ -36,6 +37,7 @@ from paybot_core import (
 from tests.conftest import Clock
 
 DEMO_CALLER = "+15555550100"
+LANGUAGE_KEYS = {"en": "1", "es": "2"}  # the flow's first menu
 
 
 class RecordingStore(MemorySessionStore):
@@ -79,11 +81,16 @@ class Phone:
     channel: PhoneChannel
     calls: list[CallResult] = field(default_factory=list)
 
-    def call(self, keys: str, caller: str = DEMO_CALLER) -> CallResult:
+    def call(
+        self, keys: str, caller: str = DEMO_CALLER, language: str | None = "en", menu: str | None = None
+    ) -> CallResult:
+        """One call: the language menu's key first (`language=None`: nothing pressed there; `menu`:
+        these keys instead), then `keys`."""
+        first = menu if menu is not None else LANGUAGE_KEYS[language] if language else PAUSE
         simulator = CallSimulator(
             load_flow(),
             lambda event: respond(self.channel, event),
-            Keypad(keys),
+            Keypad(first + keys),
             caller=caller,
             encrypt=self.encryptor,
         )

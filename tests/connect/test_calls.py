@@ -56,7 +56,12 @@ def test_happy_path_pays_by_moto_with_masked_transcript(
     assert "caller: keyed ••••••••••••••••#" in call.transcript
     # the card segment: logging and recording off before the number, back on before the outcome
     notes = [line for line in call.transcript if line.startswith("[")]
-    assert notes[:2] == ["[flow logging off]", "[recording suspended]"]
+    assert notes[:4] == [
+        "[voice Joanna (neural)]",
+        "[language en-US]",
+        "[flow logging off]",
+        "[recording suspended]",
+    ]
     assert notes[-3:] == ["[recording on]", "[flow logging on]", "[call ended]"]
     session = call.attributes["paybotSession"]
     state = phone.services.conversations.get(session).state

@@ -12,6 +12,7 @@ import pytest
 from infra.flow import lambda_arns, placeholders, render_flow
 from paybot_channels.connect.channel import STEP_PARAMETERS, Outcome, Step
 from paybot_channels.connect.simulator import load_flow
+from paybot_core import Locale, message
 
 FLOW = load_flow()
 ACTIONS = {a["Identifier"]: a for a in FLOW["Actions"]}
@@ -20,6 +21,7 @@ KNOWN_TYPES = {
     "MessageParticipant", "GetParticipantInput", "InvokeLambdaFunction", "Compare", "UpdateContactAttributes",
     "UpdateFlowAttributes", "UpdateFlowLoggingBehavior", "UpdateContactRecordingBehavior",
     "UpdateContactTargetQueue", "TransferContactToQueue", "DisconnectParticipant",
+    "UpdateContactTextToSpeechVoice", "UpdateContactData",
 }  # fmt: skip
 _FORBIDDEN_IN_IDS = re.compile(r"[%:()\\/=$,;\[\]{}]")
 
@@ -208,6 +210,9 @@ def test_no_block_claims_nothing_was_charged_and_pay_has_its_own_error_block() -
     for action in FLOW["Actions"]:
         text = str(action.get("Parameters", {}).get("Text", ""))
         assert "nothing was charged" not in text.lower(), action["Identifier"]
+    for words in _language_words().values():
+        for said in words.values():
+            assert "nothing was charged" not in said.lower() and "no se cobró nada" not in said.lower()
     pay_errors = {e["NextAction"] for e in ACTIONS["pay"]["Transitions"]["Errors"]}
     assert pay_errors == {"pay-error"}
     others = {
@@ -217,5 +222,95 @@ def test_no_block_claims_nothing_was_charged_and_pay_has_its_own_error_block() -
         for e in a["Transitions"]["Errors"]
     }
     assert "pay-error" not in others
-    assert "could not confirm the payment" in ACTIONS["pay-error"]["Parameters"]["Text"]
-    assert "agent" in ACTIONS["pay-error"]["Parameters"]["Text"]
+    assert ACTIONS["pay-error"]["Parameters"]["Text"] == "$.FlowAttributes.sayPayError"
+    words = _language_words()
+    assert "could not confirm the payment" in words["en"]["sayPayError"]
+    assert "agent" in words["en"]["sayPayError"]
+    assert "no pudimos confirmar el pago" in words["es"]["sayPayError"]
+    assert "agente" in words["es"]["sayPayError"]
+
+
+# ------------------------------------------------------------------ the caller's language
+
+LANGUAGES = {"en": ("1", "Joanna", "en-US"), "es": ("2", "Lupe", "es-US")}  # key, Polly voice, language code
+_SAID = re.compile(r"\$\.FlowAttributes\.(say[A-Za-z]+)")
+
+
+def _language_words() -> dict[str, dict[str, str]]:
+    """The sentences each language block gives the flow (flow attributes named say...)."""
+    return {
+        lang: {
+            name: attribute["Value"]
+            for name, attribute in ACTIONS[f"language-{lang}-words"]["Parameters"]["FlowAttributes"].items()
+        }
+        for lang in LANGUAGES
+    }
+
+
+def test_the_first_menu_chooses_the_language_with_one_key_and_anything_else_is_english() -> None:
+    menu = ACTIONS[FLOW["StartAction"]]
+    assert menu["Type"] == "GetParticipantInput"
+    assert menu["Parameters"]["StoreInput"] == "False"
+    chosen = {c["Condition"]["Operands"][0]: c["NextAction"] for c in menu["Transitions"]["Conditions"]}
+    assert chosen == {key: f"language-{lang}" for lang, (key, _, _) in LANGUAGES.items()}
+    assert {e["NextAction"] for e in menu["Transitions"]["Errors"]} == {"language-en"}
+    assert {e["ErrorType"] for e in menu["Transitions"]["Errors"]} == {
+        "InputTimeLimitExceeded", "NoMatchingCondition", "NoMatchingError",
+    }  # fmt: skip
+    # The menu is said in both languages, each offer in its own.
+    assert "press 1" in menu["Parameters"]["Text"] and "oprima 2" in menu["Parameters"]["Text"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_sets_its_voice_language_code_and_locale(lang: str) -> None:
+    _, voice, code = LANGUAGES[lang]
+    chain, current = [], f"language-{lang}"
+    while current != "intro":
+        action = ACTIONS[current]
+        chain.append(action)
+        assert [e["ErrorType"] for e in action["Transitions"]["Errors"]] == ["NoMatchingError"]
+        current = action["Transitions"]["NextAction"]
+    by_type = {a["Type"]: a["Parameters"] for a in chain}
+    assert by_type["UpdateContactTextToSpeechVoice"] == {
+        "TextToSpeechVoice": voice,
+        "TextToSpeechEngine": "Neural",
+    }
+    assert by_type["UpdateContactData"] == {"LanguageCode": code}
+    assert by_type["UpdateContactAttributes"] == {
+        "Attributes": {"paybotLocale": lang},
+        "TargetContact": "Current",
+    }
+    assert "UpdateFlowAttributes" in by_type  # its sentences: the next test
+
+
+def test_the_flows_own_sentences_are_the_catalogues_in_each_language() -> None:
+    words = _language_words()
+    assert words["en"].keys() == words["es"].keys()
+    for lang, said in words.items():
+        for name, text in said.items():
+            assert text == message(Locale(lang), f"phone.flow.{name[3].lower()}{name[4:]}"), (lang, name)
+    assert all(words["en"][name] != words["es"][name] for name in words["en"])
+    # Every sentence a block says from a flow attribute is one both languages give.
+    used = {m for a in FLOW["Actions"] for m in _SAID.findall(str(a.get("Parameters", {}).get("Text", "")))}
+    assert used == set(words["en"])
+
+
+def test_every_block_that_says_a_language_sentence_is_reached_only_after_the_language_is_set() -> None:
+    words_blocks = {f"language-{lang}-words" for lang in LANGUAGES}
+    seen: set[tuple[str, bool]] = set()
+    todo = [(FLOW["StartAction"], False)]
+    while todo:
+        current, chosen = todo.pop()
+        if (current, chosen) in seen:
+            continue
+        seen.add((current, chosen))
+        action = ACTIONS[current]
+        if _SAID.search(str(action.get("Parameters", {}).get("Text", ""))):
+            assert chosen, f"{current} can speak before a language was chosen"
+        chosen = chosen or current in words_blocks
+        todo.extend((target, chosen) for target in _targets(action))
+
+
+def test_every_step_is_told_the_callers_language() -> None:
+    for action in _invocations():
+        assert action["Parameters"]["LambdaInvocationAttributes"]["locale"] == "$.Attributes.paybotLocale"

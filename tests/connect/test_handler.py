@@ -78,6 +78,7 @@ def test_check_number_answers_masked_facts_only(phone: Phone) -> None:
         "brand": "visa",
         "last4": "4 2 4 2",
         "cvvLength": "three",
+        "cvvPrompt": "And the three digit security code on the back of the card, then press pound.",
         "tries": "0",
     }
 

@@ -133,7 +133,8 @@ def keypad_scripts(draw: st.DrawFn) -> tuple[Card, str]:
     extra = draw(st.lists(st.sampled_from(["1", "2", "9", "#", f"{card.pan}#", f"{card.cvv}#"]), max_size=4))
     ordered = draw(st.sampled_from(["in order", "shuffled"]))
     keys = pieces + extra if ordered == "in order" else draw(st.permutations(pieces + extra))
-    return card, "".join(keys) + draw(st.sampled_from(["1", "2", ""]))
+    language = draw(st.sampled_from(["1", "2", ","]))  # the flow's first menu: English, Spanish, nothing
+    return card, language + "".join(keys) + draw(st.sampled_from(["1", "2", ""]))
 
 
 @FUZZ

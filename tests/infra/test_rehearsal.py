@@ -202,7 +202,7 @@ def phone_call(phone: LambdaProcess, provisioned: Provisioned) -> Any:
     simulator = CallSimulator(
         flow,
         phone.invoke,
-        Keypad(f"{CARD}#1230#123#1"),
+        Keypad(f"1{CARD}#1230#123#1"),  # 1: English at the language menu
         caller=DEMO_CALLER,
         encrypt=StackCertificate(provisioned.certificate_pem),
     )

@@ -66,6 +66,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Intent": ("paybot_core.conversation.understanding", "Intent"),
     "UnderstandingContext": ("paybot_core.conversation.understanding", "UnderstandingContext"),
     "Understood": ("paybot_core.conversation.understanding", "Understood"),
+    "Locale": ("paybot_core.money", "Locale"),
+    "message": ("paybot_core.replies.catalogue", "message"),
     "Style": ("paybot_core.replies.render", "Style"),
     "describe_card": ("paybot_core.replies.render", "describe_card"),
     "format_amount": ("paybot_core.replies.render", "format_amount"),
@@ -200,6 +202,7 @@ __all__ = [
     "LanguageModel",
     "Limits",
     "LinkNotFoundError",
+    "Locale",
     "MemoryAuditLog",
     "MemorySessionStore",
     "MerchantEvent",
@@ -266,6 +269,7 @@ __all__ = [
     "holds_card_data",
     "install_card_data_filter",
     "is_card_number",
+    "message",
     "number_words",
     "outbox_consumers",
     "outbox_dispatcher",
@@ -379,6 +383,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .metrics import MODEL_OUTPUT_TOKENS as MODEL_OUTPUT_TOKENS
     from .metrics import PAYMENTS_COMPLETED as PAYMENTS_COMPLETED
     from .metrics import Counters as Counters
+    from .money import Locale as Locale
     from .pci.cards import Brand as Brand
     from .pci.cards import cvv_length as cvv_length
     from .pci.logging import configure_logging as configure_logging
@@ -403,6 +408,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .ports import SecretSource as SecretSource
     from .ports import SessionStore as SessionStore
     from .ports import WebhookEventLog as WebhookEventLog
+    from .replies.catalogue import message as message
     from .replies.render import Style as Style
     from .replies.render import describe_card as describe_card
     from .replies.render import format_amount as format_amount

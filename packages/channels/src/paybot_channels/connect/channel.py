@@ -15,6 +15,10 @@ the tries and phrases what is said, so this module holds no card, expiry or atte
 
 The answers still carry a `tries` attribute for the flow, but it is the engine's count: after the
 last allowed try the engine closes the session and the flow transfers to an agent.
+
+Every step speaks the caller's language: the flow's first menu sets the contact attribute
+`paybotLocale` and passes it to each step as `locale`; the session is created in it, so the core
+phrases its replies in it, and this module's own sentences come from the same catalogues.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from paybot_core import (
     InputDecryptionError,
     KeyedCard,
     KeypadDecryptor,
+    Locale,
     PaybotError,
     Phase,
     Presets,
@@ -50,6 +55,7 @@ from paybot_core import (
     describe_card,
     format_amount,
     is_card_number,
+    message,
     number_words,
     spell_digits,
     spoken_code,
@@ -93,30 +99,28 @@ class Outcome(StrEnum):
 
 # Parameters (LambdaInvocationAttributes) each step reads; the flow must set every one.
 STEP_PARAMETERS: dict[Step, tuple[str, ...]] = {
-    Step.LOOKUP: ("step",),
-    Step.LOOKUP_REFERENCE: ("step", "reference", "tries"),
-    Step.CHECK_NUMBER: ("step", "session", "input", "tries"),
-    Step.CHECK_EXPIRY: ("step", "session", "input", "tries"),
-    Step.SUBMIT_CARD: ("step", "session", "number", "expiry", "input", "tries"),
-    Step.PAY: ("step", "session", "tries"),
-    Step.CHANGE_CARD: ("step", "session"),
-    Step.RETRY: ("step", "session", "field", "reason", "tries"),
+    Step.LOOKUP: ("step", "locale"),
+    Step.LOOKUP_REFERENCE: ("step", "locale", "reference", "tries"),
+    Step.CHECK_NUMBER: ("step", "locale", "session", "input", "tries"),
+    Step.CHECK_EXPIRY: ("step", "locale", "session", "input", "tries"),
+    Step.SUBMIT_CARD: ("step", "locale", "session", "number", "expiry", "input", "tries"),
+    Step.PAY: ("step", "locale", "session", "tries"),
+    Step.CHANGE_CARD: ("step", "locale", "session"),
+    Step.RETRY: ("step", "locale", "session", "field", "reason", "tries"),
 }
 
-_RESTART_TEXT = {
-    Field.CARD_NUMBER: "OK, let's start the card number again.",
-    Field.EXPIRY: "OK, let's start the expiry date again.",
-    Field.CVV: "OK, let's start the security code again.",
+# Catalogue keys of this channel's own sentences (the core phrases everything else).
+_RESTART = {
+    Field.CARD_NUMBER: "phone.restart.card_number",
+    Field.EXPIRY: "phone.restart.expiry",
+    Field.CVV: "phone.restart.cvv",
 }
-_TIMEOUT_TEXT = "Sorry, I didn't hear any keys."
+_TIMEOUT = "invalid.keypad.timeout"
 # No claim about charges: a failure may follow one (and the flow sends the caller to an agent).
-_ERROR_TEXT = "Sorry, something went wrong on our side."
+_ERROR = "phone.flow.error"
 # After `pay` fails: the charge may have gone through before the failure (a save that failed
 # after the gateway said yes), so the agent must look before anyone charges again.
-_UNCONFIRMED_TEXT = (
-    "Sorry, we could not confirm the payment. An agent will check whether it went through "
-    "before anything else is done."
-)
+_UNCONFIRMED = "phone.flow.payError"
 
 
 @dataclass(frozen=True)
@@ -175,17 +179,24 @@ class PhoneChannel:
             step = Step(name)
         except ValueError:
             log.warning("contact %s asked for unknown step %r", contact, name[:40])
-            return PhoneAnswer(Outcome.ERROR, _ERROR_TEXT)
+            return PhoneAnswer(Outcome.ERROR, message(self.locale(event), _ERROR))
         try:
             answer = self._steps[step](event)
         except PaybotError as err:  # messages of paybot's own errors never carry card data
             log.error("phone step %s failed for contact %s: %s", name, contact, err)
-            return _step_failed(step)
+            return _step_failed(step, self.locale(event))
         except Exception as err:  # a foreign message might quote input: only its type is logged
             log.error("phone step %s failed for contact %s: %s", name, contact, type(err).__name__)
-            return _step_failed(step)
+            return _step_failed(step, self.locale(event))
         log.info("phone step %s for contact %s: %s", name, contact, answer.result.value)
         return answer
+
+    def locale(self, event: ConnectContactFlowEvent) -> Locale:
+        """The caller's language: the key they pressed at the flow's first menu, else the default."""
+        try:
+            return Locale(event.parameter("locale"))
+        except ValueError:
+            return self.services.settings.default_locale
 
     # ------------------------------------------------------------- what is due
 
@@ -193,40 +204,44 @@ class PhoneChannel:
         account = self.services.accounts.find_by_phone(event.caller_number)
         if account is None:
             return PhoneAnswer(
-                Outcome.ASK_REFERENCE, "I couldn't find an account for the number you're calling from."
+                Outcome.ASK_REFERENCE, message(self.locale(event), "phone.no_account_for_caller")
             )
         return self._start(account, event)
 
     def _lookup_reference(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
+        locale = self.locale(event)
         raw = event.parameter("reference").strip().rstrip("#")
         tries = event.tries + 1
         if is_card_number(raw):
             # A card keyed at the account prompt: never looked up, logged or read back.
-            sentence = "That sounds like a card number. Please key your account number instead."
+            sentence = message(locale, "phone.card_at_account_prompt")
         elif raw and raw != TIMEOUT and _KEYS.fullmatch(raw) and "*" not in raw:
             account = self.services.accounts.find_by_reference(raw)
             if account is not None:
                 return self._start(account, event)
-            sentence = "I couldn't find an account with that number."
+            sentence = message(locale, "phone.no_account")
         elif "*" in raw:
-            return PhoneAnswer(Outcome.RESTART, "OK, let's start the account number again.")
+            return PhoneAnswer(Outcome.RESTART, message(locale, "phone.restart.account"))
         else:
-            sentence = _TIMEOUT_TEXT
+            sentence = message(locale, _TIMEOUT)
         limit = self.services.settings.max_field_attempts
         if tries >= limit:
             return PhoneAnswer(
-                Outcome.AGENT, f"{sentence} Let me put you through to an agent.", {"tries": str(tries)}
+                Outcome.AGENT, message(locale, "phone.to_agent", sentence=sentence), {"tries": str(tries)}
             )
-        return PhoneAnswer(Outcome.RETRY, f"{sentence}{_tries_left(limit - tries)}", {"tries": str(tries)})
+        left = _tries_left(limit - tries, locale)
+        return PhoneAnswer(Outcome.RETRY, f"{sentence}{left}", {"tries": str(tries)})
 
     def _start(self, account: AccountDue, event: ConnectContactFlowEvent) -> PhoneAnswer:
+        locale = self.locale(event)
         presets = Presets(
             amount=account.amount,
             currency=account.currency,
             reference=account.reference,
-            description="Payment by phone",
+            description=message(locale, "phone.description"),
             customer_name=account.customer_name,
             card_entry=CardEntry.TYPED,  # keypad entry: the digits reach paybot, encrypted end to end
+            locale=locale.value,  # the caller chose it: the session speaks it throughout
         )
         reply = self.conversations.start(presets, Channel.VOICE, SPEECH)
         session = reply.state.session_id
@@ -236,7 +251,7 @@ class PhoneChannel:
             reply.said,
             {
                 "session": session,
-                "amount": format_amount(account.amount, account.currency, SPEECH),
+                "amount": format_amount(account.amount, account.currency, SPEECH, locale),
                 "reference": spell_digits(account.reference),
                 "tries": "0",
             },
@@ -251,13 +266,18 @@ class PhoneChannel:
         card = reply.state.card
         if card is None:
             return self._refused(reply, Field.CARD_NUMBER)
+        locale = self.locale(event)
+        brand = _brand(card.brand)
+        digits = number_words(cvv_length(brand), locale)
+        side = "front" if brand is Brand.AMEX else "back"  # where the brand prints its code
         return PhoneAnswer(
             Outcome.OK,
-            f"Thanks, that's your {describe_card(card, SPEECH)}.",
+            message(locale, "phone.card_taken", card=describe_card(card, SPEECH, locale)),
             {
                 "brand": card.brand,
                 "last4": " ".join(card.last4),
-                "cvvLength": number_words(cvv_length(_brand(card.brand))),
+                "cvvLength": digits,
+                "cvvPrompt": message(locale, f"phone.prompt.cvv.{side}", digits=digits),
                 "tries": _tries(reply, Field.CARD_NUMBER),
             },
         )
@@ -275,7 +295,7 @@ class PhoneChannel:
         that asks again (or restarts the field, or ends the call)."""
         keys = self._keys(event.parameter("input"))
         if keys.restart:
-            return self._restart(on)
+            return self._restart(on, self.locale(event))
         try:
             turn = _failed(on) if keys.timed_out else keyed(keys.digits)
             reply = self._handle(event, turn)
@@ -291,7 +311,7 @@ class PhoneChannel:
         engine checks it again and tokenizes it within this request."""
         code = self._keys(event.parameter("input"))
         if code.restart:
-            return self._restart(Field.CVV)
+            return self._restart(Field.CVV, self.locale(event))
         number = self._keys(event.parameter("number"))
         expiry = self._keys(event.parameter("expiry"))
         try:
@@ -310,8 +330,12 @@ class PhoneChannel:
             if refused.field is Field.CVV:
                 return self._refused(reply, Field.CVV)
             return PhoneAnswer(Outcome.RETRY_CARD, reply.said, {"tries": _tries(reply, refused.field)})
-        if after.current_field is Field.CONFIRMATION and after.card is not None:
-            return PhoneAnswer(Outcome.OK, reply.said, {"last4": " ".join(after.card.last4), "tries": "0"})
+        if after.current_field is Field.CONFIRMATION and after.card is not None and after.amount is not None:
+            locale = self.locale(event)
+            last4 = " ".join(after.card.last4)
+            amount = format_amount(after.amount, after.currency, SPEECH, locale)
+            menu = message(locale, "phone.menu", amount=amount, last4=last4)
+            return PhoneAnswer(Outcome.OK, reply.said, {"last4": last4, "menu": menu, "tries": "0"})
         return self._after_turn(reply)
 
     # ------------------------------------------------------------- confirmation
@@ -324,14 +348,16 @@ class PhoneChannel:
         # after the last one an agent checks, since the outcome of the last request is not known.
         tries = event.tries + 1  # validated by the event: 0 to MAX_TRIES
         if tries >= self.services.settings.max_payment_attempts:
-            return PhoneAnswer(Outcome.AGENT, _UNCONFIRMED_TEXT, {"tries": str(tries)})
+            return PhoneAnswer(
+                Outcome.AGENT, message(self.locale(event), _UNCONFIRMED), {"tries": str(tries)}
+            )
         return PhoneAnswer(Outcome.RETRY, answer.say, {**answer.extra, "tries": str(tries)})
 
     def _change_card(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         reply = self._handle(event, ChangeCard())
         if reply.state.status.terminal:
             return self._after_turn(reply)
-        return PhoneAnswer(Outcome.OK, "OK, let's use a different card.", {"tries": "0"})
+        return PhoneAnswer(Outcome.OK, message(self.locale(event), "card_cleared"), {"tries": "0"})
 
     def _retry(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         """A menu answer that was no choice, or none: a failed try the engine counts."""
@@ -368,9 +394,9 @@ class PhoneChannel:
         extra = {"error": state.payment.failure_code or ""} if state.payment else {}
         return PhoneAnswer(Outcome.RETRY_CARD, reply.said, {**extra, "tries": "0"})
 
-    def _restart(self, on: Field) -> PhoneAnswer:
+    def _restart(self, on: Field, locale: Locale) -> PhoneAnswer:
         """The caller pressed *: the field again from its first key, no try counted."""
-        return PhoneAnswer(Outcome.RESTART, _RESTART_TEXT[on])
+        return PhoneAnswer(Outcome.RESTART, message(locale, _RESTART[on]))
 
     def _keys(self, raw: str) -> _Keys:
         """Decrypt one stored input; plain digits only when the settings allow them (the simulator)."""
@@ -417,12 +443,13 @@ def _brand(value: str) -> Brand | None:
         return None
 
 
-def _tries_left(left: int) -> str:
-    return f" You have {number_words(left)} {'try' if left == 1 else 'tries'} left."
+def _tries_left(left: int, locale: Locale) -> str:
+    key = "tries_left.one" if left == 1 else "tries_left.many"
+    return message(locale, key, speech=True, left_words=number_words(left, locale))
 
 
-def _step_failed(step: Step) -> PhoneAnswer:
+def _step_failed(step: Step, locale: Locale) -> PhoneAnswer:
     """What a step that raised answers: after `pay`, an agent checks; before it, nothing was at stake."""
     if step is Step.PAY:
-        return PhoneAnswer(Outcome.AGENT, _UNCONFIRMED_TEXT)
-    return PhoneAnswer(Outcome.ERROR, _ERROR_TEXT)
+        return PhoneAnswer(Outcome.AGENT, message(locale, _UNCONFIRMED))
+    return PhoneAnswer(Outcome.ERROR, message(locale, _ERROR))

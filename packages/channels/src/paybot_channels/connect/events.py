@@ -36,6 +36,7 @@ _PARAMETER_SHAPES = {
     "session": re.compile(r"ses_[A-Za-z]{1,60}"),
     "field": re.compile(r"[a-z][a-z_]{0,39}"),
     "reason": re.compile(r"[a-z][a-z_]{0,39}"),
+    "locale": re.compile(r"[a-z]{2}"),
 }
 
 

@@ -9,7 +9,12 @@ Connect encrypts it, under a key pair made for the call, so the handler decrypts
 production; only without the AWS Encryption SDK does it go in plain text, which the handler
 then accepts because the simulator sets PAYBOT_CONNECT_ALLOW_PLAINTEXT_INPUT.
 
-Keys: digits, `*`, `#`; a comma is a pause long enough for the prompt to time out.
+Keys: digits, `*`, `#`; a comma is a pause long enough for the prompt to time out. The flow's
+first menu takes one key for the language (1 English, 2 Spanish; nothing or another key is
+English), so a script starts with it: `--keys "2 4242424242424242#1230#123#1"` pays in Spanish.
+"Set voice" and the contact's language (UpdateContactTextToSpeechVoice, UpdateContactData) are
+kept as Connect keeps them: the voice is noted in the transcript, the language code goes into every
+Lambda event's ContactData.LanguageCode, and `--speak` speaks with espeak-ng in that language.
 The transcript masks every digit the caller keyed into a stored input.
 """
 
@@ -38,6 +43,8 @@ from .errors import FlowError
 log = logging.getLogger("paybot.connect.simulator")
 
 DEMO_CALLER = "+15555550100"
+DEFAULT_VOICE = "Joanna"  # Connect's text-to-speech voice until a "Set voice" block runs
+DEFAULT_LANGUAGE_CODE = "en-US"
 SYSTEM_NUMBER = "+15555550199"
 PAUSE = ","
 MAX_BLOCKS = 1000  # a call that runs this many blocks is looping
@@ -86,8 +93,10 @@ class Keypad:
         read_line: Callable[[str], str] | None = None,
         tell: Callable[[str], None] = print,
     ) -> None:
-        if script is not None and any(key not in KEYPAD_KEYS and key != PAUSE for key in script):
-            raise UsageError("--keys takes keypad keys only: 0-9, * and #, and a comma for a pause")
+        if script is not None:
+            script = "".join(key for key in script if key not in _SEPARATORS)  # "2 4242 4242 ..." reads well
+            if any(key not in KEYPAD_KEYS and key != PAUSE for key in script):
+                raise UsageError("--keys takes keypad keys only: 0-9, * and #, and a comma for a pause")
         self._script = list(script) if script is not None else None
         self._read_line = read_line or input
         self._tell = tell
@@ -161,7 +170,7 @@ class CallSimulator:
         *,
         caller: str = DEMO_CALLER,
         encrypt: Encrypt | None = None,
-        say: Callable[[str], None] | None = None,
+        say: Callable[[str, str], None] | None = None,
     ) -> None:
         self.actions = {a["Identifier"]: a for a in flow["Actions"]}
         self.start = flow["StartAction"]
@@ -169,7 +178,7 @@ class CallSimulator:
         self.keypad = keypad
         self.caller = caller
         self.encrypt = encrypt
-        self.say = say or (lambda text: None)
+        self.say = say or (lambda text, language_code: None)
         self.contact_id = str(uuid.uuid4())
         self.attributes: dict[str, str] = {}  # contact attributes: kept on the contact record
         self.flow_attributes: dict[str, str] = {}  # end with the flow: where card input is held
@@ -178,6 +187,8 @@ class CallSimulator:
         self.recording = True
         self.logging = True
         self.queue = ""
+        self.voice = DEFAULT_VOICE
+        self.language_code = DEFAULT_LANGUAGE_CODE
         self._blocks: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], str | None]] = {
             "MessageParticipant": self._message_participant,
             "GetParticipantInput": self._get_participant_input,
@@ -188,6 +199,8 @@ class CallSimulator:
             "UpdateFlowLoggingBehavior": self._update_flow_logging_behavior,
             "UpdateContactRecordingBehavior": self._update_contact_recording_behavior,
             "UpdateContactTargetQueue": self._update_contact_target_queue,
+            "UpdateContactTextToSpeechVoice": self._update_contact_text_to_speech_voice,
+            "UpdateContactData": self._update_contact_data,
             "TransferContactToQueue": self._transfer_contact_to_queue,
             "DisconnectParticipant": self._disconnect_participant,
         }
@@ -320,6 +333,26 @@ class CallSimulator:
         self.queue = str(params.get("QueueId", ""))
         return self._next(action)
 
+    def _update_contact_text_to_speech_voice(
+        self, action: Mapping[str, Any], params: Mapping[str, Any]
+    ) -> str | None:
+        voice = str(params.get("TextToSpeechVoice", ""))
+        if not voice:
+            return self._error(action, "NoMatchingError")
+        self.voice = voice
+        engine = params.get("TextToSpeechEngine")
+        self._note(f"voice {voice}" + (f" ({str(engine).lower()})" if engine else ""))
+        return self._next(action)
+
+    def _update_contact_data(self, action: Mapping[str, Any], params: Mapping[str, Any]) -> str | None:
+        code = params.get("LanguageCode")
+        if code is not None:
+            if not re.fullmatch(r"[a-z]{2}-[A-Z]{2}", str(code)):
+                return self._error(action, "NoMatchingError")
+            self.language_code = str(code)
+            self._note(f"language {code}")
+        return self._next(action)
+
     def _transfer_contact_to_queue(self, action: Mapping[str, Any], params: Mapping[str, Any]) -> str | None:
         self._note("transferred to the agent queue")
         self._result.outcome = "agent"
@@ -389,7 +422,7 @@ class CallSimulator:
                     "InitialContactId": self.contact_id,
                     "InitiationMethod": "INBOUND",
                     "InstanceARN": "arn:aws:connect:us-east-1:111122223333:instance/paybot-simulator",
-                    "LanguageCode": "en-US",
+                    "LanguageCode": self.language_code,
                     "PreviousContactId": self.contact_id,
                     "Queue": None,
                     "SystemEndpoint": {"Address": SYSTEM_NUMBER, "Type": "TELEPHONE_NUMBER"},
@@ -402,7 +435,7 @@ class CallSimulator:
     def _bot(self, text: str) -> None:
         if text:
             self._line(f"bot: {text}")
-            self.say(text)
+            self.say(text, self.language_code)
 
     def _note(self, text: str) -> None:
         self._line(f"[{text}]")
@@ -493,8 +526,8 @@ def add_call_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
     call.add_argument(
         "--keys",
         default=None,
-        help='keys to press, e.g. "4242424242424242#1230#123#1" (a comma is a pause); '
-        "without it, type each entry at the prompt",
+        help='keys to press, e.g. "1 4242424242424242#1230#123#1" (a comma is a pause, spaces are dropped); '
+        "the first key chooses the language: 1 English, 2 Spanish; without it, type each entry at the prompt",
     )
     call.add_argument(
         "--caller", default=DEMO_CALLER, help=f"the caller's number (default {DEMO_CALLER}, the demo account)"
@@ -549,14 +582,16 @@ def _encryptor() -> ConnectStyleEncryptor | None:
     return ConnectStyleEncryptor()
 
 
-def _speaker() -> Callable[[str], None] | None:
+def _speaker() -> Callable[[str, str], None] | None:
     engine = shutil.which("espeak-ng") or shutil.which("espeak")
     if engine is None:
         print("(--speak: espeak-ng is not installed, so prompts are printed only)", file=sys.stderr)
         return None
     executable = engine
 
-    def speak(text: str) -> None:
-        subprocess.run([executable, "--", text], check=False, capture_output=True)  # noqa: S603
+    def speak(text: str, language_code: str) -> None:
+        # espeak-ng's voices are named by language: "es-419" is Latin American Spanish.
+        voice = "es-419" if language_code.startswith("es") else "en-us"
+        subprocess.run([executable, "-v", voice, "--", text], check=False, capture_output=True)  # noqa: S603
 
     return speak

@@ -189,4 +189,32 @@ MESSAGES = {
     "to the payment processor and never through this chat.",
     "why.confirmation": "Nothing is charged until you say yes, so I ask before making the payment.",
     "why.other": "I ask only for what the payment needs: the cardholder's name, the amount and the card.",
+    # ---------------------------------------------------------------- the phone line
+    # "phone.flow.*" are spoken by the contact flow itself (flow.json holds a copy per language,
+    # kept equal to these by tests/connect/test_flow.py): what it must say even when the Lambda
+    # cannot answer. The rest are the phone Lambda's own sentences.
+    "phone.flow.intro": "This line takes card payments with your keypad.",
+    "phone.flow.account": "Please enter your account number, then press pound.",
+    "phone.flow.number": "Please enter your card number, then press pound. To start a number again, "
+    "press star, then pound.",
+    "phone.flow.expiry": "Now the expiry date: four digits, month then year, then press pound.",
+    "phone.flow.payError": "Sorry, we could not confirm the payment. An agent will check whether it went "
+    "through before anything else is done.",
+    "phone.flow.error": "Sorry, something went wrong on our side.",
+    "phone.flow.hold": "Please hold while I put you through to an agent.",
+    "phone.flow.noAgent": "Sorry, no agent can take your call right now. Please call again later. Goodbye.",
+    "phone.flow.goodbye": "Thank you for calling. Goodbye.",
+    "phone.description": "Payment by phone",
+    "phone.no_account_for_caller": "I couldn't find an account for the number you're calling from.",
+    "phone.no_account": "I couldn't find an account with that number.",
+    "phone.card_at_account_prompt": "That sounds like a card number. Please key your account number instead.",
+    "phone.to_agent": "{sentence} Let me put you through to an agent.",
+    "phone.restart.account": "OK, let's start the account number again.",
+    "phone.restart.card_number": "OK, let's start the card number again.",
+    "phone.restart.expiry": "OK, let's start the expiry date again.",
+    "phone.restart.cvv": "OK, let's start the security code again.",
+    "phone.card_taken": "Thanks, that's your {card}.",
+    "phone.prompt.cvv.front": "And the {digits} digit security code on the front of the card, then press pound.",
+    "phone.prompt.cvv.back": "And the {digits} digit security code on the back of the card, then press pound.",
+    "phone.menu": "Press 1 to pay {amount} with the card ending {last4}, or 2 to change the card.",
 }

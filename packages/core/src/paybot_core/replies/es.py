@@ -185,4 +185,36 @@ MESSAGES = {
     "de pagos y nunca pasan por este chat.",
     "why.confirmation": "No se cobra nada hasta que usted diga sí, por eso pregunto antes de hacer el pago.",
     "why.other": "Solo pido lo que el pago necesita: el nombre del titular, el monto y la tarjeta.",
+    # ---------------------------------------------------------------- la línea telefónica
+    # "phone.flow.*" los dice el propio flujo de contacto (flow.json guarda una copia por idioma,
+    # igual a estas según tests/connect/test_flow.py); el resto son frases de la Lambda del teléfono.
+    "phone.flow.intro": "Esta línea recibe pagos con tarjeta con el teclado de su teléfono.",
+    "phone.flow.account": "Marque su número de cuenta, seguido de la tecla numeral.",
+    "phone.flow.number": "Marque el número de su tarjeta, seguido de la tecla numeral. Para volver a empezar "
+    "el número, oprima asterisco y luego la tecla numeral.",
+    "phone.flow.expiry": "Ahora la fecha de vencimiento: cuatro dígitos, primero el mes y luego el año, "
+    "seguidos de la tecla numeral.",
+    "phone.flow.payError": "Lo sentimos, no pudimos confirmar el pago. Un agente verificará si se realizó "
+    "antes de hacer cualquier otra cosa.",
+    "phone.flow.error": "Lo sentimos, algo falló de nuestro lado.",
+    "phone.flow.hold": "Espere en la línea, por favor; le comunico con un agente.",
+    "phone.flow.noAgent": "Lo sentimos, en este momento ningún agente puede atender su llamada. Por favor, "
+    "vuelva a llamar más tarde. Adiós.",
+    "phone.flow.goodbye": "Gracias por llamar. Adiós.",
+    "phone.description": "Pago por teléfono",
+    "phone.no_account_for_caller": "No encontré ninguna cuenta para el número desde el que llama.",
+    "phone.no_account": "No encontré ninguna cuenta con ese número.",
+    "phone.card_at_account_prompt": "Eso parece un número de tarjeta. Marque su número de cuenta, por favor.",
+    "phone.to_agent": "{sentence} Le comunico con un agente.",
+    "phone.restart.account": "De acuerdo, empecemos de nuevo el número de cuenta.",
+    "phone.restart.card_number": "De acuerdo, empecemos de nuevo el número de tarjeta.",
+    "phone.restart.expiry": "De acuerdo, empecemos de nuevo la fecha de vencimiento.",
+    "phone.restart.cvv": "De acuerdo, empecemos de nuevo el código de seguridad.",
+    "phone.card_taken": "Gracias, es su {card}.",
+    "phone.prompt.cvv.front": "Y el código de seguridad de {digits} dígitos del frente de la tarjeta, seguido "
+    "de la tecla numeral.",
+    "phone.prompt.cvv.back": "Y el código de seguridad de {digits} dígitos del reverso de la tarjeta, seguido "
+    "de la tecla numeral.",
+    "phone.menu": "Oprima 1 para pagar {amount} con la tarjeta terminada en {last4}, u oprima 2 para cambiar "
+    "de tarjeta.",
 }
