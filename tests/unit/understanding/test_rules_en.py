@@ -39,6 +39,7 @@ def understand(text: str, expecting: Field | None = Field.NAME):
         ("Dr. J. R. Smith", "Dr. J. R. Smith"),
         ("Владимир Петров", "Владимир Петров"),
         ("the cardholder is Sam Lee", "Sam Lee"),
+        ("just call me Ana Ruiz", "Ana Ruiz"),
     ],
 )
 def test_names(text: str, name: str) -> None:
@@ -63,6 +64,11 @@ def test_names(text: str, name: str) -> None:
         "pay my invoice please",
         "good morning",
         "I don't know",
+        # "call me" names only when a name follows it
+        "can somebody call me back about this",
+        "call me later please",
+        "please call me at home",
+        "call me when it's done",
     ],
 )
 def test_intent_phrases_and_small_talk_are_not_names(text: str) -> None:

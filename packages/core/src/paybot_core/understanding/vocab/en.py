@@ -305,7 +305,6 @@ NAME_CUES_STRONG = (
     "name is",
     "name's",
     "name :",
-    "call me",
     "the name on the card is",
     "name on the card is",
     "the name on the card",
@@ -321,7 +320,8 @@ NAME_CUES_STRONG = (
     "the name should be",
     "name should be",
 )
-NAME_CUES_WEAK = ("i'm", "im", "i am", "this is", "it's", "it is")
+# "call me" too: "call me Jane", but "call me back", "call me later".
+NAME_CUES_WEAK = ("i'm", "im", "i am", "this is", "it's", "it is", "call me")
 # Words that close a name: what comes after them is the rest of the sentence.
 CLAUSE_WORDS = (
     "and",
