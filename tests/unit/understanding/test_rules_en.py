@@ -16,6 +16,12 @@ def understand(text: str, expecting: Field | None = Field.NAME):
     )
 
 
+def understand_in(text: str, locale: str, expecting: Field | None = Field.NAME):
+    return understand_text(
+        text, UnderstandingContext(expecting=expecting, currency="usd", amount_preset=False, locale=locale)
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
@@ -69,11 +75,30 @@ def test_names(text: str, name: str) -> None:
         "call me later please",
         "please call me at home",
         "call me when it's done",
+        # who pays, or where a name goes, is not the name
+        "whoever",
+        "my mum pays, she's the one",
+        "put it under whatever",
     ],
 )
 def test_intent_phrases_and_small_talk_are_not_names(text: str) -> None:
     fact = understand(text).name
     assert fact is None or fact.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("whoever, put Ana María Ruiz", "en"),
+        ("my mum pays, she's Ana María Ruiz", "en"),
+        ("anyone, just write Ana María Ruiz", "en"),
+        ("cualquiera, ponga Ana María Ruiz", "es"),
+        ("alguien, anote Ana María Ruiz", "es"),
+    ],
+)
+def test_a_pronoun_or_a_verb_before_a_name_is_never_part_of_it(text: str, locale: str) -> None:
+    fact = understand_in(text, locale).name
+    assert fact is None or fact.value in (None, "Ana María Ruiz")
 
 
 def test_a_bare_name_is_only_taken_when_the_bot_asked_for_one() -> None:

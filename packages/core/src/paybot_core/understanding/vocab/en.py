@@ -685,6 +685,27 @@ NOT_NAMES = (
     "speak",
     "talk",
     "someone",
+    # pronouns and indefinites: who pays, never the name itself ("whoever, put ...", "she's ...")
+    "whoever",
+    "whatever",
+    "whichever",
+    "anyone",
+    "anybody",
+    "somebody",
+    "nobody",
+    "everyone",
+    "everybody",
+    "she's",
+    "he's",
+    "shes",
+    "hes",
+    "they're",
+    "we're",
+    "you're",
+    # verbs that put a name somewhere ("put Ana Ruiz"): the name follows them
+    "put",
+    "use",
+    "write",
 )
 
 # ---------------------------------------------------------------- amounts

@@ -403,6 +403,25 @@ NOT_NAMES = (
     "vale",
     "ya",
     "yo",
+    # pronombres e indefinidos: quién paga, nunca el nombre mismo
+    "quienquiera",
+    "cualquiera",
+    "alguien",
+    "nadie",
+    "todos",
+    "ellos",
+    # verbos que ponen un nombre en algún lugar ("ponga Ana Ruiz"): el nombre los sigue
+    "ponga",
+    "pon",
+    "ponle",
+    "póngalo",
+    "use",
+    "usa",
+    "cobre",
+    "cobra",
+    "escriba",
+    "anote",
+    "anota",
 )
 
 CURRENCY_WORDS = {
