@@ -141,6 +141,12 @@ def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:
     return words
 
 
+def is_name(words: list[Token], lex: Lexicon) -> bool:
+    """Whether these words, standing alone, are a name by the vocabulary's test: no greeting,
+    command, yes or no, no common word first, particles only inside (what a bare answer must be)."""
+    return bool(words) and not lex.greetings.match_at(words, 0) and _is_bare_name(words, lex)
+
+
 def _is_bare_name(words: list[Token], lex: Lexicon) -> bool:
     if len(words) > MAX_NAME_WORDS or any(t.kind is not Kind.WORD for t in words):
         return False
