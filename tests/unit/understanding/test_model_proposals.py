@@ -127,7 +127,8 @@ def test_a_proposed_amount_is_refused_when_invented_worked_out_preset_or_over_a_
     ("text", "expecting", "locale", "proposal", "question", "detail"),
     [
         ("puedo mandar un giro por western union", Field.NAME, "es",
-         {"question": "other_method", "question_detail": "western union"}, Question.OTHER_METHOD, "western union"),
+         {"question": "other_method", "question_detail": "western union"}, Question.OTHER_METHOD,
+         "western union"),
         ("do I get anything in writing after", Field.CONFIRMATION, "en",
          {"question": "other"}, Question.OTHER, None),
         ("any way to do it thru venmo or smth", Field.CARD_NUMBER, "en",
@@ -224,7 +225,7 @@ def test_whatever_a_model_says_intents_card_facts_and_a_preset_amount_stay_the_r
     assert helped.intents == ruled.intents
     assert (helped.card_number, helped.expiry, helped.cvv) == (ruled.card_number, ruled.expiry, ruled.cvv)
     assert helped.language == ruled.language
-    if preset or ruled.amount is not None and ruled.amount.problem != "unreadable":
+    if preset or (ruled.amount is not None and ruled.amount.problem != "unreadable"):
         assert helped.amount == ruled.amount
     if helped.name != ruled.name:
         assert helped.name is not None and helped.name.value is not None
