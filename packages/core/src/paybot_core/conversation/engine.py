@@ -6,7 +6,9 @@ their results back as events; replies are phrased from the notices and the new s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ..pci.cards import Brand, check_expiry, cvv_length
 from .events import (
@@ -233,6 +235,7 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
         work.notice(NoticeKind.USE_SECURE_FORM)
     _apply_name(work, understood, expecting)
     _apply_amount(work, understood, expecting)
+    _apply_share(work, understood, expecting)
     if state.card_entry is CardEntry.TYPED:
         _apply_typed_card(work, understood, expecting, now)
     _apply_part_choice(work, understood)
@@ -240,7 +243,8 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
     if work.state.phase is not Phase.ACTIVE:
         return work.done()
     # "Can I pay only 25?" where the merchant allows a part: the amount taken is the answer.
-    answered = question is Question.PARTIAL and state.presets.partial and understood.amount is not None
+    stated = understood.amount is not None or understood.share is not None
+    answered = question is Question.PARTIAL and state.presets.partial and stated
     if question is not None and question is not Question.OTHER and not answered:
         work.notices.append(_answer(work.state, understood, question, expecting))
     if expecting is Field.CONFIRMATION and not work.changed and not work.notices:
@@ -341,11 +345,39 @@ def _refuse_amount(work: _Work, code: str, expecting: Field | None, text: str | 
         work.notice(NoticeKind.INVALID, Field.AMOUNT, code, text)
 
 
+def _apply_share(work: _Work, understood: Understood, expecting: Field | None) -> None:
+    """ "Half", "a third", "25%": of what is due, where the merchant allows a part (rounded to the
+    nearest cent, half up, then held to minimum..due like any stated amount; the payer's yes at
+    the confirmation, which names the amount, is still what pays). Without a part to pay, a
+    share is said back: a fixed amount stays fixed, and an open amount has nothing to take it of."""
+    share, state = understood.share, work.state
+    if share is None or understood.amount is not None or state.phase is not Phase.ACTIVE:
+        return
+    if state.presets.fixed_amount is not None:
+        if share != 1:
+            work.notice(NoticeKind.AMOUNT_LOCKED)
+        return
+    due = state.presets.amount
+    if not state.presets.partial or due is None:
+        _refuse_amount(work, "share_without_due", expecting)
+        return
+    minor = math.floor(due * share + Fraction(1, 2))
+    problem = "not_positive" if minor <= 0 else _outside_allowed(state, minor)
+    if problem is not None:
+        _refuse_amount(work, problem, expecting)
+        return
+    if minor != state.amount:
+        work.state = state.evolve(amount=minor)
+        work.notice(NoticeKind.ACCEPTED, Field.AMOUNT)
+    work.changed = True
+
+
 def _apply_part_choice(work: _Work, understood: Understood) -> None:
     """Where the merchant allows a part: "the full amount" takes what is due; "only part of it"
-    asks how much (the range is in the question). A stated amount wins over either."""
+    asks how much (the range is in the question). A stated amount or share wins over either."""
     state = work.state
-    if not state.presets.partial or understood.amount is not None or state.phase is not Phase.ACTIVE:
+    stated = understood.amount is not None or understood.share is not None
+    if not state.presets.partial or stated or state.phase is not Phase.ACTIVE:
         return
     if understood.has(Intent.PAY_IN_FULL):
         if state.amount != state.presets.amount:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 
 from .state import Channel, Field
 
@@ -86,6 +87,8 @@ class Understood:
     intents: frozenset[Intent] = frozenset()
     name: NameFact | None = None
     amount: AmountFact | None = None
+    # A share of what is due ("half", "25%"): the engine makes it an amount where a part may be paid.
+    share: Fraction | None = None
     card_number: CardNumberFact | None = None
     expiry: ExpiryFact | None = None
     cvv: CvvFact | None = None
@@ -100,7 +103,8 @@ class Understood:
     @property
     def fills_anything(self) -> bool:
         return any(
-            fact is not None for fact in (self.name, self.amount, self.card_number, self.expiry, self.cvv)
+            fact is not None
+            for fact in (self.name, self.amount, self.share, self.card_number, self.expiry, self.cvv)
         )
 
 

@@ -116,6 +116,7 @@ MESSAGES = {
     "invalid.amount.over_max": "The most I can take in one payment is {amount}.",
     "invalid.amount.over_due": "That's more than the {amount} due; you can pay at most {amount}.",
     "invalid.amount.under_minimum": "The smallest part you can pay is {minimum}.",
+    "invalid.amount.share_without_due": "Please tell me the amount itself, like 50 or $50.00, not a share of it.",
     "currency": "{name} ({code})",
     "currency.other": "another currency",
     "invalid.card_number.too_short": "A card number has 13 to 19 digits.",

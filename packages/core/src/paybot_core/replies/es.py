@@ -112,6 +112,7 @@ MESSAGES = {
     "invalid.amount.over_max": "Lo máximo que puedo cobrar en un pago es {amount}.",
     "invalid.amount.over_due": "Eso es más de los {amount} que se deben; puede pagar como máximo {amount}.",
     "invalid.amount.under_minimum": "Lo mínimo que puede pagar es {minimum}.",
+    "invalid.amount.share_without_due": "Dígame el monto en sí, como 50 o $50.00, no una fracción de él.",
     "currency": "{name} ({code})",
     "currency.other": "otra moneda",
     "invalid.card_number.too_short": "Un número de tarjeta tiene de 13 a 19 dígitos.",

@@ -1,6 +1,6 @@
 """Understanding what a payer typed: redacted text in, `Understood` out, one job per stage.
 
-    normalise -> tokenise -> detect the language -> read numbers -> amount -> intents
+    normalise -> tokenise -> detect the language -> read numbers -> share -> amount -> intents
     -> question -> name -> corrections
 
 Every stage is a general rule over tokens and the per-locale vocabulary (`vocab/`), never a list
@@ -24,6 +24,7 @@ from .names import extract_name, validate_name
 from .normalise import normalise
 from .numbers import read_numbers
 from .questions import detect_question
+from .shares import extract_share
 from .tokens import tokenise
 
 __all__ = ["understand", "validate_name"]
@@ -43,6 +44,9 @@ def understand(text: str, context: UnderstandingContext) -> Understood:
     expecting = context.expecting
     intents = detect_intents(tokens, lex)
     question, detail = detect_question(tokens, lex)
+    share = extract_share(tokens, numbered, lex)
+    if share is not None:  # "two thirds", "25%": those numbers are the share's, not money
+        numbered = [t for t in numbered if not share.covers(t)]
     # A question asks, it does not answer: no bare amount or bare name is read out of one.
     amount = extract_amount(
         numbered, lex, context.currency, expecting=expecting is Field.AMOUNT and question is None
@@ -56,14 +60,17 @@ def understand(text: str, context: UnderstandingContext) -> Understood:
     )
     if name is None or name.value is None:
         name = corrected_name(tokens, lex, context.name) or name
-    if name is not None and name.value is None and (amount is not None or intents or question is not None):
+    about_else = amount is not None or share is not None or intents or question is not None
+    if name is not None and name.value is None and about_else:
         name = None  # the message was about something else; not a failed attempt at a name
-    if amount is None and expecting is Field.AMOUNT and not intents and name is None and question is None:
+    unanswered = not intents and name is None and question is None and share is None
+    if amount is None and expecting is Field.AMOUNT and unanswered:
         amount = AmountFact(problem="unreadable") if _DIGIT.search(clean) else None
     return Understood(
         intents=intents,
         name=name,
         amount=amount,
+        share=share.fraction if share else None,
         question=question,
         question_detail=detail,
         language=language.value if language else None,

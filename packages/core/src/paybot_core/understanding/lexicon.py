@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 from types import ModuleType
 
@@ -110,6 +111,9 @@ class Lexicon:
     pay_in_full: PhraseSet
     pay_part: PhraseSet
     part_filler: PhraseSet
+    shares: dict[Phrase, Fraction]
+    share_phrases: PhraseSet
+    percent_words: PhraseSet
     name_cues_strong: PhraseSet
     name_cues_weak: PhraseSet
     clause_words: PhraseSet
@@ -157,6 +161,7 @@ _PHRASE_FIELDS = [
     "pay_in_full",
     "pay_part",
     "part_filler",
+    "percent_words",
     "name_cues_strong",
     "name_cues_weak",
     "clause_words",
@@ -177,9 +182,14 @@ def _one(locale: Locale) -> Lexicon:
     hundreds = {fold(k): v for k, v in getattr(m, "NUMBER_HUNDREDS", {}).items()}
     if hasattr(m, "NUMBER_HUNDRED"):
         hundreds.update({fold(k): 100 for k in m.NUMBER_HUNDRED})
+    # A word that answers how much is never a name ("half", "everything", "mitad").
+    answers_how_much = (*m.PAY_IN_FULL, *m.PAY_PART, *m.SHARES)
+    sets["not_names"] = sets["not_names"] | PhraseSet.of(w for w in answers_how_much if len(phrase(w)) == 1)
     return Lexicon(
         locales=(locale,),
         command_filler_or_no=sets["command_filler"] | sets["no"],
+        shares={phrase(k): Fraction(v) for k, v in m.SHARES.items()},
+        share_phrases=PhraseSet.of(m.SHARES),
         typo_min_length=m.TYPO_MIN_LENGTH,
         greetings=PhraseSet.of((*m.GREETINGS, *m.GREETING_PHRASES)),
         name_particles=frozenset(fold(p) for p in m.NAME_PARTICLES),

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     SYMBOL = "symbol"  # a currency sign: $ € £ ¥ ...
     SIGN = "sign"  # a minus directly before a number or a currency sign
     PUNCT = "punct"  # , . ! ? ; : and the end of a clause
+    PERCENT = "percent"  # "%": what it follows is a share, never money
     PLACEHOLDER = "placeholder"
 
 
@@ -45,7 +46,8 @@ _PATTERN = re.compile(
     r"|(?P<sign>-(?=\s?[\d$€£¥₩₹₫₱.]))"
     r"|(?P<number>\d+(?:[.,]\d+)*)"
     r"|(?P<word>[^\W\d_]+(?:['\-][^\W\d_]+)*'?(?:\.(?=\s|$|,)(?<=\b[^\W\d_]\.)|(?<=\b(?:dr|mr|ms|jr|sr|st))\.|(?<=\bmrs)\.)?)"
-    r"|(?P<punct>[,.!?;:]|\?)",
+    r"|(?P<punct>[,.!?;:]|\?)"
+    r"|(?P<percent>[%٪﹪％])",
     re.IGNORECASE,
 )
 

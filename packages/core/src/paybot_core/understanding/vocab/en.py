@@ -291,6 +291,24 @@ PAY_PART = (
     "a smaller amount",
     "a lower amount",
 )
+# A share of what is due ("I'll pay half", "two thirds of it"): an amount only where the merchant
+# lets the payer pay a part; "third" or "quarter" alone ("my third try") is no share.
+SHARES = {
+    "half": "1/2",
+    "a half": "1/2",
+    "one half": "1/2",
+    "a third": "1/3",
+    "one third": "1/3",
+    "two thirds": "2/3",
+    "a quarter": "1/4",
+    "one quarter": "1/4",
+    "three quarters": "3/4",
+    "a fourth": "1/4",
+    "one fourth": "1/4",
+    "three fourths": "3/4",
+}
+# After a number, these make it a percentage ("25 percent"); "%" itself is a token of its own.
+PERCENT_WORDS = ("percent", "per cent", "pct")
 # Words around either answer that change nothing ("actually only part of it for now").
 PART_FILLER = ("actually", "instead", "rather", "today", "for now", "right now", "this time", "of it", "only")
 

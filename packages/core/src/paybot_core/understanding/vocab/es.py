@@ -217,6 +217,24 @@ PAY_PART = (
     "menos",
     "un monto menor",
 )
+# Una fracción de lo que se debe ("pago la mitad", "dos tercios"): un monto solo donde el comercio
+# permite pagar una parte.
+SHARES = {
+    "la mitad": "1/2",
+    "mitad": "1/2",
+    "un medio": "1/2",
+    "un tercio": "1/3",
+    "una tercera parte": "1/3",
+    "la tercera parte": "1/3",
+    "dos tercios": "2/3",
+    "dos terceras partes": "2/3",
+    "un cuarto": "1/4",
+    "una cuarta parte": "1/4",
+    "la cuarta parte": "1/4",
+    "tres cuartos": "3/4",
+    "tres cuartas partes": "3/4",
+}
+PERCENT_WORDS = ("por ciento", "porciento")
 PART_FILLER = (
     "en realidad",
     "mejor",
