@@ -50,4 +50,4 @@ def test_the_tool_schema_uses_plain_string_types(converse) -> None:
     model.understand("the card holder goes by Grace Hopper", context(Field.NAME))
     schema = json.loads(converse.bodies[-1])["toolConfig"]["tools"][0]["toolSpec"]["inputSchema"]["json"]
     types = {name: prop["type"] for name, prop in schema["properties"].items()}
-    assert types == {"name": "string", "amount": "string"}
+    assert types == {"name": "string", "amount": "string", "question": "string", "question_detail": "string"}

@@ -16,7 +16,7 @@ from paybot_core.bootstrap import build, rules_first
 from paybot_core.breaker import CircuitBreaker
 from paybot_core.conversation.state import CardEntry, Field, Presets
 from paybot_core.conversation.turns import Say
-from paybot_core.conversation.understanding import Intent, UnderstandingContext
+from paybot_core.conversation.understanding import Intent, UnderstandingContext, Understood
 from paybot_core.errors import CardDataLeakError, ModelUnavailableError
 from paybot_core.metrics import MODEL_CALLS, MODEL_INPUT_TOKENS, PAYMENTS_COMPLETED, Counters
 from paybot_core.pci.redact import contains_card_number
@@ -73,15 +73,18 @@ def test_the_rules_answer_first_and_bedrock_is_not_asked_when_they_suffice(model
     assert model.understand("My name is Jane Doe", context(Field.NAME)).name.value == "Jane Doe"
     assert model.understand("$50", context(Field.AMOUNT)).amount.minor == 5000
     assert model.understand("yes", context(Field.CONFIRMATION)).has(Intent.AFFIRM)
-    assert (
-        model.understand("anything at all, go ahead and decide", context(Field.CONFIRMATION)).intents
-        == frozenset()
-    )
     # A command is the rules' alone, even when it carries words they could not place.
     assert model.understand("cancel, the card holder goes by Jane Doe", context(Field.NAME)).has(
         Intent.CANCEL
     )
+    assert model.understand("how much do I owe?", context(Field.NAME)).question is not None
+    assert model.understand("[card number] [expiry]", context(Field.CARD_NUMBER)) == Understood()
     assert converse.bodies == []
+    # What the rules understood nothing of may be asked about, but a model never says yes.
+    converse.script([{"question": "other", "name": "Go Ahead"}])
+    unclear = model.understand("anything at all, go ahead and decide", context(Field.CONFIRMATION))
+    assert unclear.intents == frozenset() and unclear.name is None
+    assert len(converse.bodies) == 1
 
 
 def test_the_plain_model_proposes_and_the_policy_takes_only_what_the_field_rules_accept(converse):
@@ -103,9 +106,10 @@ def test_the_plain_model_proposes_and_the_policy_takes_only_what_the_field_rules
     assert invented.name is None  # not words the payer wrote
     assert layered.understand("whatever it says on the bill", context(Field.AMOUNT)).amount is None
     assert layered.understand("whatever it says on the bill", context(Field.AMOUNT)).amount is None
-    # A preset amount: the model is not asked, so nothing it proposes can reach the amount.
+    # A preset amount: whatever the model proposes never reaches the amount.
+    converse.script([{"amount": "75"}])
     assert layered.understand("make it whatever I like", context(Field.AMOUNT, preset=True)).amount is None
-    assert len(converse.bodies) == 5
+    assert len(converse.bodies) == 6
 
 
 def test_a_request_with_card_data_is_refused_before_it_is_sent(converse):

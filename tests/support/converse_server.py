@@ -30,9 +30,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+_CAPITAL = "A-ZÁÉÍÓÚÑÜ"
 _NAME_CUES = re.compile(
-    r"(?:goes by|known as|under the name(?: of)?|put it under|put it in the name of|the name on (?:it|the account) is)"
-    r"\s+((?:[A-Z][\w'\-]*\.?)(?:\s+[A-Z][\w'\-]*\.?){0,3})"
+    r"(?:goes by|known as|under the name(?: of)?|put it under|put it in the name of|the name on (?:it|the account) is"
+    r"|es la tarjeta de mi \w+|se llama|va a nombre de)"
+    rf"\s+((?:[{_CAPITAL}][\w'\-]*\.?)(?:\s+[{_CAPITAL}][\w'\-]*\.?){{0,3}})"
+)
+# The question kinds the tool's schema offers, as a small model might spot them (English, Spanish).
+_QUESTION_CUES = (
+    ("other_method", re.compile(r"\b(wire|bank transfer|transferencia|paypal|venmo|zelle|western union|giro|cash|efectivo)\b", re.I)),
+    ("person", re.compile(r"\b(human|somebody real|supervisor|humano|alguien de verdad)\b", re.I)),
+    ("security", re.compile(r"\b(safe|legit|scam|seguro|confiable|estafa)\b", re.I)),
 )
 _ONES = {
     w: i
@@ -97,7 +105,15 @@ def default_understanding(user_text: str) -> dict[str, Any]:
     if money:
         value = words_to_number(money.group(1))
         amount = str(value) if value else None
-    return {"name": name.group(1) if name else None, "amount": amount}
+    answer: dict[str, Any] = {"name": name.group(1) if name else None, "amount": amount}
+    for kind, cue in _QUESTION_CUES:
+        asked = cue.search(said)
+        if asked and not name and not amount:
+            answer["question"] = kind
+            if kind == "other_method":
+                answer["question_detail"] = asked.group(1)
+            break
+    return answer
 
 
 # Amazon Nova models write a <thinking> block before a tool call; this many output tokens, about

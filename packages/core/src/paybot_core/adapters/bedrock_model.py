@@ -1,29 +1,37 @@
-"""Amazon Bedrock as a `LanguageModel`: the prompts, the tool and reading its answers. Nothing more.
+"""Amazon Bedrock as a `LanguageModel`: one Converse tool call per message, and phrasing. Nothing more.
 
 This is the plain model of the layers `bootstrap` stacks (`rules_first`): it asks Bedrock about
 every text it is given and reports what Bedrock said. The layers around it decide the rest:
-- `understanding/rules_first.py`: the rules answer first, this model is asked only for a field
-  they could not place, and only the asked field of its answer is taken, after the field rules
-  accept it; intents never come from a model, so it can never confirm or cancel anything;
+- `understanding/rules_first.py`: the rules answer first, this model is asked only where they could
+  not tell, and what of its answer stands is `understanding/model_proposals.py`'s decision (which
+  also holds the tool's JSON schema and the prompt: what a model may propose lives beside the code
+  that validates it); intents never come from a model, so it can never confirm or cancel anything;
 - `pci/model_guard.py`: the texts it receives are sanitised (card material and unaccounted digits
   replaced); `ConverseModel` checks the final request body too;
 - `breaker.py`: no call while Bedrock keeps failing.
 
-Understanding is a tool call (`record_payment_details`, JSON schema with plain string types:
-not every model on Bedrock accepts type arrays). An answer that did not stop as asked (cut off at
-`max_tokens`, stopped by a guardrail) is logged and read as "nothing proposed".
+Understanding is a tool call (`record_payment_details`: a name, an amount, a question kind, with
+plain string types: not every model on Bedrock accepts type arrays). An answer that did not stop as
+asked (cut off at `max_tokens`, stopped by a guardrail) is logged and read as "nothing proposed".
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..conversation.state import Channel, Field
-from ..conversation.understanding import AmountFact, NameFact, UnderstandingContext, Understood
-from ..money import parse_minor
+from ..conversation.state import Channel
+from ..conversation.understanding import UnderstandingContext, Understood
+from ..pci.model_guard import amounts_asked
+from ..understanding.model_proposals import (
+    SYSTEM_PROMPT,
+    TOOL_CONFIG,
+    TOOL_NAME,
+    TRUSTED_TEXTS,
+    read_proposal,
+    user_prompt,
+)
 from .converse_model import ConverseAnswer, ConverseModel, ConverseRequest, converse_from_settings
 
 if TYPE_CHECKING:
@@ -32,37 +40,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("paybot.bedrock")
 
-TOOL_NAME = "record_payment_details"
-_SYSTEM = (
-    "You extract details from one message a payer wrote to a payment assistant. Card details were "
-    "removed before you see the message. Call the tool once. Fill only what the payer clearly stated; "
-    "leave out anything else. Never guess, never invent, never confirm a payment."
-)
-_AMOUNT_DESCRIPTION = "The amount as a decimal number in major units, e.g. 50 or 1250.50."
-_TOOL_SPEC = {
-    "toolSpec": {
-        "name": TOOL_NAME,
-        "description": "Record the payer's name or payment amount stated in the message.",
-        "inputSchema": {
-            "json": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string", "description": "The payer's full name as written."},
-                    "amount": {"type": "string", "description": _AMOUNT_DESCRIPTION},
-                },
-            }
-        },
-    }
-}
-_TOOL_CONFIG = {"tools": [_TOOL_SPEC], "toolChoice": {"tool": {"name": TOOL_NAME}}}
 _PHRASING_SYSTEM = (
     "Rephrase the payment assistant's reply warmly and briefly. Keep every figure "
     "and name exactly; add no facts, no figures, no promises."
 )
 # The fixed texts of this module: the final-body check accounts for the figures they hold.
-_TRUSTED = frozenset({_SYSTEM, _PHRASING_SYSTEM, _AMOUNT_DESCRIPTION})
-_DECIMAL = re.compile(r"\s*\d[\d,]*(?:\.\d+)?\s*")
-_ASKED = {Field.NAME: "name", Field.AMOUNT: "amount"}
+_TRUSTED = TRUSTED_TEXTS | {_PHRASING_SYSTEM}
 
 
 class BedrockLanguageModel:
@@ -80,22 +63,19 @@ class BedrockLanguageModel:
         self.max_tokens = max_tokens
 
     def understand(self, text: str, context: UnderstandingContext) -> Understood:
-        asked = _ASKED.get(context.expecting) if context.expecting else None
-        if asked is None:
-            return Understood()  # the tool knows names and amounts only
         request = ConverseRequest.asking(
-            _SYSTEM,
-            f"The assistant asked for the payer's {asked}. The payer wrote: {text}",
-            tool_config=_TOOL_CONFIG,
+            SYSTEM_PROMPT,
+            user_prompt(text, context),
+            tool_config=TOOL_CONFIG,
             max_tokens=self.max_tokens,
-            amounts_allowed=asked == "amount",
+            amounts_allowed=amounts_asked(context),
             trusted=_TRUSTED,
             quick_retry=context.channel != Channel.VOICE,
             session_id=context.session_id,
         )
         answer = self.converse.converse(request)
         proposal = answer.tool_input(TOOL_NAME) if _stopped_as_expected(answer, "tool_use") else None
-        return _read_proposal(proposal or {}, context.currency)
+        return read_proposal(proposal or {}, context.currency)
 
     def phrase(self, draft: str, facts: dict[str, str]) -> str:
         shown = {k: v for k, v in facts.items() if k != "session_id"}
@@ -119,23 +99,6 @@ def _stopped_as_expected(answer: ConverseAnswer, expected: str) -> bool:
         return True
     log.warning("bedrock stopped with %s, not %s: the rules answer instead", answer.stop_reason, expected)
     return False
-
-
-def _read_proposal(proposal: Any, currency: str) -> Understood:
-    """The tool's input as facts, read for shape only (the rules-first layer validates them)."""
-    name = proposal.get("name")
-    amount = proposal.get("amount")
-    if isinstance(amount, int | float) and not isinstance(amount, bool):
-        amount = str(amount)
-    minor = (
-        parse_minor(amount.strip(), currency)
-        if isinstance(amount, str) and _DECIMAL.fullmatch(amount)
-        else None
-    )
-    return Understood(
-        name=NameFact(value=name.strip()) if isinstance(name, str) and name.strip() else None,
-        amount=AmountFact(minor=minor) if minor is not None else None,
-    )
 
 
 def build_from_settings(settings: Settings, metrics: Metrics | None = None) -> BedrockLanguageModel:

@@ -9,7 +9,7 @@ A model (Bedrock, through Converse tool use) is a helper, never a judge (card-da
   say, the model cannot propose, and `read_proposal` reads nothing else out of its answer.
 - It is asked only where the rules could not tell (`worth_asking`): the field the bot asked for is
   missing, or the rules understood nothing at all; never for a message the rules read as a command
-  or a question.
+  or a question, nor one that carried card material (the PCI guard reads those).
 - Every proposal is validated here (`take_proposal`) by the same rules as typed input, against the
   payer's own words:
   * a name must pass `validate_name`, be words the payer wrote, whole and in order (the value kept
@@ -54,37 +54,36 @@ MAX_DETAIL_WORDS = 4
 # Intents that are answers or commands: a message holding one is the rules' alone.
 _COMMANDS = frozenset(set(Intent) - {Intent.GREETING, Intent.PAY})
 
+# Kept short: the prompt and the schema are billed as input tokens on every call (bench/model_tokens.py).
 SYSTEM_PROMPT = (
-    "You read one message a payer wrote to a payment assistant, in English or Spanish. Card details "
-    "were removed before you see it. Call the tool once. Fill only what the payer clearly wrote: the "
-    "cardholder's name exactly as written, the amount they want to pay, or the kind of question they "
-    "ask. Leave out anything else. Never guess, never invent, never convert, never confirm a payment."
+    "Read one message a payer wrote to a payment assistant, in English or Spanish; card details were "
+    "removed. Call the tool once, with only what the payer clearly wrote. Never guess, invent, convert "
+    "or confirm a payment."
 )
 _AMOUNT_DESCRIPTION = (
-    "The amount the payer wants to pay, only if they wrote it (in digits or in words), as a plain "
-    "decimal number with a point, in whole currency units: for example 50 or 1250.50."
+    "Only if written: the amount to pay as a decimal with a point, in whole units (50, 1250.50)."
 )
 _QUESTION_KINDS = {
-    Question.AMOUNT_OWED: "how much is owed",
-    Question.PURPOSE: "what the payment is for",
-    Question.SECURITY: "whether paying here is safe",
+    Question.AMOUNT_OWED: "how much is due",
+    Question.PURPOSE: "what it is for",
+    Question.SECURITY: "is it safe",
     Question.WHY_FIELD: "why a detail is needed",
-    Question.PAYMENT_METHODS: "which cards are accepted",
-    Question.OTHER_METHOD: "paying another way than by card (bank transfer, PayPal, cash, a check...)",
-    Question.PARTIAL: "paying only part of the amount",
-    Question.PERSON: "reaching a person",
-    Question.COLLECTED: "what has been given so far",
-    Question.OTHER: "any other question",
+    Question.PAYMENT_METHODS: "which cards",
+    Question.OTHER_METHOD: "paying another way",
+    Question.PARTIAL: "paying part",
+    Question.PERSON: "a human",
+    Question.COLLECTED: "what was given",
+    Question.OTHER: "anything else",
 }
-_QUESTION_DESCRIPTION = "The kind of question the message asks, if it asks one: " + "; ".join(
-    f"{kind.value}: {meaning}" for kind, meaning in _QUESTION_KINDS.items()
+_QUESTION_DESCRIPTION = "If the message asks something: " + ", ".join(
+    f"{kind.value} ({meaning})" for kind, meaning in _QUESTION_KINDS.items()
 )
 TOOL_CONFIG: dict[str, Any] = {
     "tools": [
         {
             "toolSpec": {
                 "name": TOOL_NAME,
-                "description": "Record what the payer's message states: a name, an amount, or a question.",
+                "description": "Record what the payer's message states.",
                 "inputSchema": {
                     "json": {
                         "type": "object",
@@ -92,7 +91,7 @@ TOOL_CONFIG: dict[str, Any] = {
                         "properties": {
                             "name": {
                                 "type": "string",
-                                "description": "The cardholder's full name, exactly as the payer wrote it.",
+                                "description": "The cardholder's full name as written.",
                             },
                             "amount": {"type": "string", "description": _AMOUNT_DESCRIPTION},
                             "question": {
@@ -102,8 +101,7 @@ TOOL_CONFIG: dict[str, Any] = {
                             },
                             "question_detail": {
                                 "type": "string",
-                                "description": "For payment_methods or other_method: the card brand or way "
-                                "to pay asked about, as written (for example PayPal).",
+                                "description": "The card brand or way to pay asked about, as written.",
                             },
                         },
                     }
@@ -160,8 +158,8 @@ def worth_asking(ruled: Understood, text: str, context: UnderstandingContext) ->
     and no question (those are the rules' alone)."""
     if ruled.intents & _COMMANDS or ruled.question is not None or not any(ch.isalpha() for ch in text):
         return False
-    if ruled.card_typed_in_secure_form:
-        return False
+    if ruled.card_typed_in_secure_form or any(t.kind is Kind.PLACEHOLDER for t in tokenise(normalise(text))):
+        return False  # card material was typed: its facts are the PCI guard's, nothing for a model
     return _asked_field_missing(ruled, context) or _understood_nothing(ruled)
 
 
