@@ -82,13 +82,18 @@ class Phone:
     calls: list[CallResult] = field(default_factory=list)
 
     def call(
-        self, keys: str, caller: str = DEMO_CALLER, language: str | None = "en", menu: str | None = None
+        self,
+        keys: str,
+        caller: str = DEMO_CALLER,
+        language: str | None = "en",
+        menu: str | None = None,
+        flow: dict[str, Any] | None = None,
     ) -> CallResult:
-        """One call: the language menu's key first (`language=None`: nothing pressed there; `menu`:
-        these keys instead), then `keys`."""
+        """One call through `flow` (the packaged flow.json by default): the language menu's key first
+        (`language=None`: nothing pressed there; `menu`: these keys instead), then `keys`."""
         first = menu if menu is not None else LANGUAGE_KEYS[language] if language else PAUSE
         simulator = CallSimulator(
-            load_flow(),
+            flow or load_flow(),
             lambda event: respond(self.channel, event),
             Keypad(first + keys),
             caller=caller,

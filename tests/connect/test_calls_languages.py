@@ -4,12 +4,15 @@ follow it. Run through the real flow.json, the simulator and the handler, like t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from importlib import resources
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infra.flow import render_flow
 from paybot_channels.connect.handler import respond
 from paybot_core import Locale, RulesLanguageModel, Status, UnderstandingContext, message
 
@@ -191,3 +194,35 @@ def test_a_step_without_a_locale_speaks_the_default_language(make_phone: Callabl
     spoken = respond(phone.channel, _event("connect_lookup.json"))
     state = phone.services.conversations.get(spoken["session"]).state
     assert state.locale == "es" and spoken["amount"] == "cincuenta dólares"
+
+
+@pytest.mark.parametrize(
+    ("lang", "keys", "said"),
+    [
+        (
+            "es",
+            "5555555555554444#0731#468#1",
+            "Pago realizado: se pagaron cincuenta dólares con la Mastercard",
+        ),
+        ("en", "6011111111111117#1132#975#1", "Payment successful: fifty dollars paid with the Discover"),
+    ],
+)
+def test_a_call_through_the_flow_as_the_stack_renders_it(
+    phone: Phone, lang: str, keys: str, said: str
+) -> None:
+    """The flow Connect deploys: every placeholder filled by infra.flow.render_flow, as `pulumi up` does."""
+    template = resources.files("paybot_channels.connect").joinpath("flow.json").read_text()
+    values = {
+        "PaybotLambdaArn": "arn:aws:lambda:us-east-1:111122223333:function:paybot-dev-phone:live",
+        "PaybotEncryptionKeyId": "key-1",
+        "PaybotEncryptionCertificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        "PaybotQueueArn": "arn:aws:connect:us-east-1:111122223333:instance/i/queue/q",
+    }
+    rendered = json.loads(render_flow(template, values))
+    assert "${" not in json.dumps(rendered)
+    call = phone.call(keys, language=lang, flow=rendered)
+
+    assert call.paid
+    assert said in phone.said(call)
+    assert call.attributes["paybotLocale"] == lang
+    _spoken_in(call, lang)
