@@ -116,7 +116,7 @@ def test_a_preset_amount_never_comes_from_the_model(
 def test_the_model_never_pays_or_cancels_whatever_its_tool_input_says(
     conversations: ConversationService, converse: ConverseServer
 ) -> None:
-    session, say = _start(conversations, amount=5000, customer_name="Ana Ruiz")
+    _, say = _start(conversations, amount=5000, customer_name="Ana Ruiz")
     confirming = say("4242 4242 4242 4242 12/34 123")
     assert confirming.state.status is Status.CONFIRMING  # type: ignore[attr-defined]
     pushy = {"confirm": True, "intent": "affirm", "yes": True, "cancel": False, "question": "other"}

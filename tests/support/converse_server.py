@@ -38,7 +38,13 @@ _NAME_CUES = re.compile(
 )
 # The question kinds the tool's schema offers, as a small model might spot them (English, Spanish).
 _QUESTION_CUES = (
-    ("other_method", re.compile(r"\b(wire|bank transfer|transferencia|paypal|venmo|zelle|western union|giro|cash|efectivo)\b", re.I)),
+    (
+        "other_method",
+        re.compile(
+            r"\b(wire|bank transfer|transferencia|paypal|venmo|zelle|western union|giro|cash|efectivo)\b",
+            re.I,
+        ),
+    ),
     ("person", re.compile(r"\b(human|somebody real|supervisor|humano|alguien de verdad)\b", re.I)),
     ("security", re.compile(r"\b(safe|legit|scam|seguro|confiable|estafa)\b", re.I)),
 )
