@@ -161,7 +161,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         ),
     )
 
-    # cryptography (with cffi) is needed by both functions: uploaded once, as a layer.
+    # The compiled dependencies both functions need, uploaded once; its description lists them.
     layer = DependencyLayer(
         f"{prefix}-deps",
         DependencyLayerArgs(
@@ -169,7 +169,6 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
             code_path=cfg.layer_zip,
             runtime=cfg.lambda_runtime,
             architecture=cfg.lambda_architecture,
-            description="paybot shared dependencies: cryptography, cffi (make package)",
         ),
     )
 

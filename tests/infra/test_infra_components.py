@@ -194,6 +194,52 @@ def test_dependency_layer_publishes_the_layer_zip_for_the_runtime_and_architectu
     return pulumi.Output.all(done, component.arn.apply(check_arn)).apply(lambda _: None)
 
 
+def _zip(path: Path, names: list[str]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in names:
+            archive.writestr(name, "")
+    return path
+
+
+@pulumi.runtime.test
+def test_dependency_layer_describes_what_its_zip_holds(tmp_path: Path) -> None:
+    mocks = use_mocks()
+    code = _zip(
+        tmp_path / "deps-layer.zip",
+        [
+            "python/pydantic_core-2.50.4.dist-info/METADATA",
+            "python/pydantic_core/__init__.py",
+            "python/cryptography-50.0.2.dist-info/RECORD",
+            "python/Typing_Extensions-4.16.0.dist-info/METADATA",
+            "python/cryptography/hazmat/__init__.py",
+        ],
+    )
+
+    def check() -> None:
+        description = mocks.one("aws:lambda/layerVersion:LayerVersion").inputs["description"]
+        assert description == (
+            "paybot shared dependencies (make package): cryptography 50.0.2, pydantic-core 2.50.4, "
+            "typing-extensions 4.16.0"
+        )
+
+    done = settled(check)
+    DependencyLayer("paybot-test-deps", DependencyLayerArgs(layer_name="paybot-test-deps", code_path=code))
+    return done
+
+
+def test_layer_description_fits_lambda_and_says_when_the_zip_is_not_built(tmp_path: Path) -> None:
+    from infra.components.layer import DESCRIPTION_MAX, layer_description
+
+    many = _zip(tmp_path / "many.zip", [f"python/package_{i}-1.0.{i}.dist-info/RECORD" for i in range(60)])
+    assert len(layer_description(many)) == DESCRIPTION_MAX
+    assert layer_description(tmp_path / "missing.zip").endswith("missing.zip not built yet (make package)")
+    built = ROOT / "dist/lambda/deps-layer.zip"
+    if built.exists():  # the real layer: every distribution it holds is named
+        assert "cryptography" in layer_description(built) and "pydantic-core" in layer_description(built)
+
+
 def _function_args(tmp: Path, **overrides: object) -> PaybotFunctionArgs:
     values: dict[str, object] = {
         "function_name": "paybot-test-web",
