@@ -47,6 +47,7 @@ from .ports import (
 )
 from .services import ConversationService, PaymentService
 from .settings import Settings
+from .snapstart import after_restore
 
 # Each adapter is imported where it is chosen (below), so a start loads only the ones its
 # settings name: the phone Lambda on AWS never imports SQLite's store, the sandbox, the file
@@ -109,16 +110,22 @@ def build(
     pin_library_loggers(settings.library_log_level)
     secrets = secrets or _secrets(settings)
     metrics = metrics if metrics is not None else Counters()
-    vault_key = Lazy(lambda: _vault_key(settings, secrets)).get  # resolved once, when first needed
+    vault_key_cache = Lazy(lambda: _vault_key(settings, secrets))  # resolved once, when first needed
+    vault_key = vault_key_cache.get
+    if settings.vault_key_secret_id:
+        # A SnapStart copy reads the key again (after the secrets cache is forgotten, before the audit
+        # log derives its HMAC key from it: hooks run in the order they were registered).
+        after_restore(vault_key_cache.forget)
     store = store or _session_store(settings)
     gateway = gateway or _gateway(settings, secrets)
     model = model or _language_model(settings, metrics)
     audit = audit or _audit_log(settings, secrets, vault_key)
     # A key in Secrets Manager is fetched when the first typed card is sealed, not at start; one
     # in the environment or the key file is read now, so a bad one stops the start.
-    vault = vault or CardVault(
-        vault_key if settings.vault_key_secret_id else vault_key(), _session_keys(settings)
-    )
+    if vault is None:
+        vault = CardVault(vault_key if settings.vault_key_secret_id else vault_key(), _session_keys(settings))
+        if settings.vault_key_secret_id:
+            after_restore(vault.forget_key)  # the wrapping key made from the old value goes too
     payments = PaymentService(gateway)
     limits = Limits(
         max_amount=settings.max_amount,

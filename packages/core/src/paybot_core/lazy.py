@@ -52,6 +52,12 @@ class Lazy(Generic[T]):
                     self._made = True
         return self._value  # type: ignore[return-value]
 
+    def forget(self) -> None:
+        """Drop the value: the next `get()` makes it again (a SnapStart copy re-reads what init read)."""
+        with self._lock:
+            self._made = False
+            self._value = None
+
 
 class LazyClient:
     """An SDK client (boto3's are untyped) created on its first method call."""

@@ -8,8 +8,8 @@ shared by all copies, which is wrong for:
   so two copies would write the same object keys from GENESIS and overwrite each other;
 - the secrets cache: values fetched at init would count their time to live from the snapshot,
   possibly days old, so a rotated secret would never be picked up;
-- key material copied from secrets at init (the audit log's HMAC key): read again after restore,
-  so a rotation applies;
+- key material read from secrets at init (the vault key and the wrapping key made from it, the
+  audit log's HMAC key): read again after restore, so a rotation applies;
 - `random`, which botocore's retry jitter uses: every copy would draw the same "random" delays.
 
 Adapters register a hook where they create such state (`after_restore(hook)`); the Lambda

@@ -197,6 +197,14 @@ class CardVault:
             self._wrapping = Lazy(lambda: _wrapping_key(key()))
         self.keys: SessionKeys = keys if keys is not None else MemorySessionKeys()
 
+    def forget_key(self) -> None:
+        """Read the key again on next use (a key given as a callable: one from Secrets Manager).
+
+        A copy restored from a SnapStart snapshot calls this, so it seals under the vault key as it is
+        now, not as it was when the snapshot was taken.
+        """
+        self._wrapping.forget()
+
     def seal(self, session_id: str, fields: dict[str, str], expires_at: float) -> SealedCard:
         data_key = secrets.token_bytes(KEY_BYTES)
         associated = _associated_data(session_id, expires_at)
