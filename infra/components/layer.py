@@ -10,7 +10,6 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-
 # Lambda refuses a layer description longer than this.
 DESCRIPTION_MAX = 256
 _DIST_INFO = re.compile(r"^python/([^/]+)-([^-/]+)\.dist-info/")
