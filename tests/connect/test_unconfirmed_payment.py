@@ -103,3 +103,41 @@ def test_presses_of_1_are_capped_when_the_processor_does_not_answer(
     assert [a["result"] for a in call.answers[-3:]] == ["retry", "retry", "agent"]
     assert "could not confirm the payment" in call.answers[-1]["say"].lower()
     assert "nothing was charged" not in phone.said(call).split("Press 1 to pay")[-1].lower()
+
+
+class MotoNotEnabled(RecordingGateway):
+    """Refuses every confirmation as the Stripe adapter does for an account without MOTO: final."""
+
+    def confirm_payment(self, request):  # type: ignore[no-untyped-def]
+        self.requests.append(request)
+        from paybot_core import GatewayError
+
+        raise GatewayError(
+            "The payment can't be taken this way right now; nothing was charged.",
+            code="moto_not_enabled",
+            retryable=False,
+        )
+
+
+def test_a_refusal_no_retry_can_change_sends_the_caller_to_an_agent_at_the_first_press(
+    tmp_path: Path, clock: Clock, encryptor
+) -> None:
+    gateway = MotoNotEnabled(clock=clock)
+    store = RecordingStore()
+    services = build(
+        Settings(data_dir=tmp_path, max_payment_attempts=3),
+        store=store,
+        gateway=gateway,
+        audit=MemoryAuditLog(),
+        vault=CardVault(b"k" * 32),
+        clock=clock,
+    )
+    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+
+    call = phone.call(f"{CARD}#1230#123#" + "1" * 8)
+
+    assert len(gateway.requests) == 1, "one press, one request: the refusal is final"
+    assert call.outcome == "agent" and call.answers[-1]["result"] == "agent"
+    said = call.answers[-1]["say"]
+    assert "how the payment processor is set up" in said and "would not change that" in said
+    assert "try again" not in said.lower()

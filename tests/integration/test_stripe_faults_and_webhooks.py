@@ -193,6 +193,32 @@ def test_a_lost_answer_leaves_the_session_confirming_and_the_webhook_completes_i
     assert len(charges_for(localstripe_url, sid)) == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/v1/payment_intents", "moto_not_enabled"),  # an account gate at confirmation
+        ("/v1/payment_intents", "parameter_invalid_integer"),  # any other request Stripe will never take
+        ("/v1/payment_methods", "raw_card_data_not_enabled"),  # the gate when the typed card is tokenized
+    ],
+)
+def test_a_refusal_no_retry_can_change_ends_the_session_at_once(stripe_services, proxy, path, code):
+    sid = stripe_services.conversations.start(Presets(card_entry=CardEntry.TYPED)).state.session_id
+    for message in ("Jane Doe", "$50", "4242424242424242", "12/30"):
+        stripe_services.conversations.handle(sid, Say(message))
+    proxy.clear()
+    proxy.fail_next(f"refuse:{code}", path, times=5)
+    reply = stripe_services.conversations.handle(sid, Say("123"))
+    if path == "/v1/payment_intents":
+        reply = stripe_services.conversations.handle(sid, Say("yes"))
+    assert reply.state.status.value == "failed"
+    assert "Trying again would not change that" in reply.text and "try again" not in reply.text.lower()
+    assert "4242424242424242" not in reply.text
+    assert len(proxy.posts(path)) == 1, "the refusal is final: the request is sent once"
+    again = stripe_services.conversations.handle(sid, Say("yes"))
+    assert again.state.status.value == "failed" and len(proxy.posts(path)) == 1
+    assert not proxy.posts("/v1/payment_intents")[1:]  # and nothing else is charged
+
+
 @pytest.mark.parametrize("tamper", ["bad_secret", "altered_body", "stale", "missing"])
 def test_a_bad_signature_is_refused_with_400_json(stripe_services, tamper):
     client = TestClient(create_app(stripe_services, sweep_expired=False))

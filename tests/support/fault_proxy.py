@@ -5,7 +5,9 @@ Faults are queued per path prefix and consumed in order:
 - "hang": hold the request unanswered for `seconds` without forwarding (a timeout, nothing charged);
 - "lose_response": forward (upstream acts, e.g. charges), then hold the answer for `seconds` and drop it
   (the worst case: the charge happened but the caller never heard);
-- "reset": close the connection at once without forwarding.
+- "reset": close the connection at once without forwarding;
+- "refuse:<code>": answer 400 invalid_request_error with that code, without forwarding, as Stripe
+  refuses a request no retry changes (an account gate such as moto_not_enabled, a bad parameter).
 """
 
 from __future__ import annotations
@@ -104,6 +106,16 @@ class FaultProxy:
                     )
                     self._reply(
                         status, json.dumps({"error": error}).encode(), {"Content-Type": "application/json"}
+                    )
+                    return
+                if kind and kind.startswith("refuse:"):
+                    error = {
+                        "type": "invalid_request_error",
+                        "code": kind.split(":", 1)[1],
+                        "message": "This request cannot be completed (injected).",
+                    }
+                    self._reply(
+                        400, json.dumps({"error": error}).encode(), {"Content-Type": "application/json"}
                     )
                     return
                 if kind == "reset":

@@ -10,6 +10,7 @@ from paybot_core.conversation.events import (
     CardKeyed,
     CardTokenized,
     Charge,
+    GatewayRefused,
     GatewayUnavailable,
     KeepTypedCard,
     NextActionCompleted,
@@ -245,6 +246,27 @@ def test_three_d_secure_waits_then_reads_the_outcome_from_the_gateway() -> None:
 def test_gateway_outage_keeps_the_confirmation_open() -> None:
     t = step(confirming(), GatewayUnavailable("timeout"), NOW)
     assert t.state.status is Status.CONFIRMING and kinds(t) == [NoticeKind.GATEWAY_UNAVAILABLE]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        confirming(),  # the charge was refused
+        session(
+            entry=CardEntry.TYPED,
+            name="Jane",
+            card=CardSummary("visa", "4242", 12, 2030),
+            typed_card_fields=("cvv", "expiry", "number"),
+        ),  # tokenizing was refused
+    ],
+)
+def test_a_refusal_no_retry_can_change_ends_the_session_instead_of_asking_again(state: SessionState) -> None:
+    t = step(state, GatewayRefused("moto_not_enabled", "Stripe says no."), NOW)
+    assert t.state.status is Status.FAILED and WipeVault() in t.actions
+    assert t.state.payment_method_id is None and t.state.card is None and t.state.typed_card_fields == ()
+    assert kinds(t) == [NoticeKind.PAYMENT_NOT_POSSIBLE]
+    again = step(t.state, say(intents={Intent.AFFIRM}), NOW + 1)  # a later "yes" charges nothing
+    assert again.actions == () and kinds(again) == [NoticeKind.ALREADY_CLOSED]
 
 
 def test_idle_sessions_expire_and_wipe() -> None:

@@ -17,6 +17,7 @@ from paybot_core.conversation.events import (
     CardTokenized,
     Charge,
     Event,
+    GatewayRefused,
     GatewayUnavailable,
     KeepTypedCard,
     NextActionCompleted,
@@ -120,6 +121,7 @@ EVENTS: dict[str, Event] = {
         for s in ("succeeded", "failed", "requires_action", "processing")
     },
     "gateway unavailable": GatewayUnavailable("down"),
+    "gateway refused": GatewayRefused("moto_not_enabled", "not enabled"),
     "3-D Secure done": NextActionCompleted(),
     "keyed card": CardKeyed(NUMBER, ExpiryFact(12, 2030), CvvFact(3), complete=True),
     "keyed number": CardKeyed(NUMBER, None, None, complete=False),

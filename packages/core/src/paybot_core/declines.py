@@ -11,6 +11,16 @@ as Stripe's is.
 from __future__ import annotations
 
 DECLINED = "Your card was declined."
+# Refusals of the request itself that no retry changes (the engine ends the session on them).
+_SET_UP = (
+    "The payment can't be taken this way right now because of how the payment processor is set up; "
+    "nothing was charged."
+)
+# Same idempotency key, other details: the key's first request may have charged, so no "nothing".
+_SENT_BEFORE = (
+    "This payment was already sent to the payment processor with other details, so I can't send it "
+    "again; it may have gone through, so please check before paying again."
+)
 
 _SENTENCES = {
     "card_declined": DECLINED,
@@ -32,10 +42,22 @@ _SENTENCES = {
     "payment_intent_authentication_failure": "Your bank could not verify this payment.",
     "authentication_required": "Your bank asked to authenticate this payment; please use another card.",
     "canceled": "The payment was cancelled.",
+    "raw_card_data_not_enabled": _SET_UP,
+    "moto_not_enabled": _SET_UP,
+    "gateway_configuration": _SET_UP,
+    "idempotency_error": _SENT_BEFORE,
 }
 
 
 DECLINED_ES = "Su tarjeta fue rechazada."
+_SET_UP_ES = (
+    "El pago no se puede hacer de esta forma ahora por cómo está configurado el procesador de pagos; "
+    "no se cobró nada."
+)
+_SENT_BEFORE_ES = (
+    "Este pago ya se envió al procesador de pagos con otros datos, así que no puedo enviarlo de nuevo; "
+    "puede que se haya realizado: compruébelo antes de pagar otra vez."
+)
 
 _SENTENCES_ES = {
     "card_declined": DECLINED_ES,
@@ -57,6 +79,10 @@ _SENTENCES_ES = {
     "payment_intent_authentication_failure": "Su banco no pudo verificar este pago.",
     "authentication_required": "Su banco pidió autenticar este pago; use otra tarjeta, por favor.",
     "canceled": "El pago se canceló.",
+    "raw_card_data_not_enabled": _SET_UP_ES,
+    "moto_not_enabled": _SET_UP_ES,
+    "gateway_configuration": _SET_UP_ES,
+    "idempotency_error": _SENT_BEFORE_ES,
 }
 _BY_LOCALE = {"en": _SENTENCES, "es": _SENTENCES_ES}
 

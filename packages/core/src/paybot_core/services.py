@@ -27,6 +27,7 @@ from .conversation.events import (
     CardTokenized,
     Charge,
     Event,
+    GatewayRefused,
     GatewayUnavailable,
     KeepTypedCard,
     NextActionCompleted,
@@ -180,6 +181,8 @@ class PaymentService:
         except CardValidationError as err:
             return TokenizationFailed(err.code, str(err))
         except GatewayError as err:
+            if not err.retryable:  # e.g. Stripe's raw card data gate: no card would fare better
+                return GatewayRefused(err.code, str(err))
             return TokenizationFailed(
                 err.code, "I couldn't check that card with the payment processor just now."
             )
@@ -202,6 +205,8 @@ class PaymentService:
             return PaymentMethodRejected(err.code, str(err))
         except GatewayError as err:
             log.warning("payment gateway failed for session %s: %s", state.session_id, err)
+            if not err.retryable:  # the same request again cannot succeed: final, not "say yes again"
+                return GatewayRefused(err.code, str(err))
             return GatewayUnavailable(str(err))
         return PaymentOutcome(record, new_attempt=True)
 

@@ -18,6 +18,7 @@ from .events import (
     CardTokenized,
     Charge,
     Event,
+    GatewayRefused,
     GatewayUnavailable,
     KeepTypedCard,
     NextActionCompleted,
@@ -92,6 +93,8 @@ def step(state: SessionState, event: Event, now: float) -> Transition:
             return _on_payment_outcome(state, event)
         case GatewayUnavailable(message=message):
             return Transition(state, notices=(Notice(NoticeKind.GATEWAY_UNAVAILABLE, text=message),))
+        case GatewayRefused(code=code, message=message):
+            return _on_gateway_refused(state, code, message)
         case CardKeyed():
             return _on_card_keyed(state, event, now)
         case FieldFailed(field=on, reason=reason):
@@ -569,6 +572,15 @@ def _on_tokenized(state: SessionState, payment_method_id: str, card: CardSummary
     )
     new_state = state.evolve(payment_method_id=payment_method_id, card=summary, typed_card_fields=())
     return Transition(new_state, (WipeVault(),))
+
+
+def _on_gateway_refused(state: SessionState, code: str, message: str) -> Transition:
+    """A refusal no retry can change ends the session: every later "yes" would get the same answer
+    (and, on the phone, each press would be one more request to the processor)."""
+    work = _Work(_wipe_card(state).evolve(phase=Phase.FAILED))
+    work.act(WipeVault())
+    work.notice(NoticeKind.PAYMENT_NOT_POSSIBLE, code=code, text=message)
+    return work.done()
 
 
 def _on_payment_outcome(state: SessionState, event: PaymentOutcome) -> Transition:

@@ -57,6 +57,16 @@ class GatewayUnavailable:
 
 
 @dataclass(frozen=True)
+class GatewayRefused:
+    """The gateway refused the request and says repeating it cannot succeed (the processor's set-up,
+    such as an account gate, or a request it will never accept): the attempt ends here, rather than
+    the payer being asked to try again, and again, for the same refusal."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class NextActionCompleted:
     """The payer's browser says 3-D Secure is done; the engine asks the gateway, never trusts it."""
 
@@ -85,6 +95,7 @@ Event = (
     | TokenizationFailed
     | PaymentOutcome
     | GatewayUnavailable
+    | GatewayRefused
     | NextActionCompleted
     | CardKeyed
     | FieldFailed
@@ -152,6 +163,7 @@ class NoticeKind(StrEnum):
     PAYMENT_NEEDS_AUTHENTICATION = "payment_needs_authentication"
     PAYMENT_PROCESSING = "payment_processing"
     GATEWAY_UNAVAILABLE = "gateway_unavailable"
+    PAYMENT_NOT_POSSIBLE = "payment_not_possible"  # detail: code, text (a refusal no retry changes)
     TOO_MANY_ATTEMPTS = "too_many_attempts"  # detail: field
     TOO_MANY_PAYMENT_ATTEMPTS = "too_many_payment_attempts"
     TOO_MANY_TURNS = "too_many_turns"

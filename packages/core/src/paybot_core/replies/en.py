@@ -74,6 +74,9 @@ MESSAGES = {
     "charged. Please pay another way: {contact}.",
     "too_many_payment_attempts@speech": "{reason} That was the last payment attempt for this session, and "
     "nothing was charged. An agent can help you pay another way.",
+    "payment_not_possible": "{reason} Trying again would not change that, so I've closed this payment. "
+    "Please pay another way: {contact}.",
+    "payment_not_possible@speech": "{reason} Trying again would not change that. An agent can help you.",
     "too_many_turns": "This conversation has gone on too long, so I've closed it. "
     "Nothing was charged. Please start a new payment.",
     "cancelled": "OK, I've cancelled this payment. Nothing was charged. To pay later, start a new payment.",

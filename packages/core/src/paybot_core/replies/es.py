@@ -72,6 +72,9 @@ MESSAGES = {
     "nada. Pague de otra forma, por favor: {contact}.",
     "too_many_payment_attempts@speech": "{reason} Ese fue el último intento de pago de esta sesión y no se "
     "cobró nada. Un agente puede ayudarle a pagar de otra forma.",
+    "payment_not_possible": "{reason} Intentarlo de nuevo no cambiaría eso, así que cerré este pago. "
+    "Pague de otra forma, por favor: {contact}.",
+    "payment_not_possible@speech": "{reason} Intentarlo de nuevo no cambiaría eso. Un agente puede ayudarle.",
     "too_many_turns": "Esta conversación se alargó demasiado, así que la cerré. "
     "No se cobró nada. Empiece un pago nuevo, por favor.",
     "cancelled": "De acuerdo, cancelé este pago. No se cobró nada. Para pagar más tarde, empiece un pago nuevo.",

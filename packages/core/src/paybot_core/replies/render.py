@@ -310,6 +310,12 @@ def _notice_text(say: _Say, notice: Notice) -> str:
             reason=decline_text(code, None, say.locale),
             contact=state.limits.support_contact,
         )
+    if kind is NoticeKind.PAYMENT_NOT_POSSIBLE:
+        return say(
+            "payment_not_possible",
+            reason=decline_text(notice.code, notice.text, say.locale),
+            contact=state.limits.support_contact,
+        )
     if kind is NoticeKind.ALREADY_CLOSED:
         if state.status is Status.COMPLETED and state.payment is not None:
             return say("closed.completed", reference=state.payment.id)
