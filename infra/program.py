@@ -79,6 +79,8 @@ def web_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input
         "PAYBOT_LANGUAGE_MODEL": cfg.language_model,
         "PAYBOT_BEDROCK_MODEL_ID": cfg.bedrock_model_id,
         "PAYBOT_STRIPE_WEBHOOK_SECRET_ID": data.secret_arns["stripe-webhook-secret"],
+        # Requests carrying CloudFront's edge secret are limited by their CloudFront-Viewer-Address.
+        "PAYBOT_EDGE_SECRET_ID": data.secret_arns["edge-secret"],
         "PAYBOT_STRIPE_PUBLISHABLE_KEY": cfg.stripe_publishable_key,
         # Settings reads a list setting as JSON (or comma-separated).
         "PAYBOT_CORS_ORIGINS": json.dumps(list(cfg.cors_origins)),
@@ -172,7 +174,9 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         ),
     )
 
-    web_statements = data_statements(cfg, data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key"])
+    web_statements = data_statements(
+        cfg, data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key", "edge-secret"]
+    )
     web_statements.append(query_statement(data.table_arn))  # GET /v1/events and /v1/payments
     if cfg.uses_bedrock:
         model_arns = identity.account_id.apply(
@@ -212,6 +216,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
             api_url=web.api_url,
             frame_ancestors=cfg.frame_ancestors,
             price_class=cfg.frontend_price_class,
+            edge_secret=secrets.edge_secret.result,
         ),
     )
 

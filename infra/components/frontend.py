@@ -4,6 +4,10 @@ The CSP is `paybot_channels.csp`'s, the one `paybot serve` sends, so the deploye
 under the same policy as the local one. CloudFront also routes the chat API's paths to the
 HTTP API, so the page and the API share one origin: the page's fetches stay `connect-src 'self'`
 and need no CORS.
+
+Requests to the API carry the viewer's address (`CloudFront-Viewer-Address`) and, as a custom
+origin header, the stack's edge secret: the app believes the address only when the secret is
+right (`paybot_channels.web.edge`), so a client calling the API directly cannot pick its own.
 """
 
 from __future__ import annotations
@@ -18,12 +22,26 @@ import pulumi_aws as aws
 
 from infra.components.bucket import deny_insecure_transport, private_bucket_controls
 from paybot_channels.csp import content_security_policy, frame_options
+from paybot_channels.web.edge import EDGE_SECRET_HEADER, VIEWER_ADDRESS_HEADER
 
 # AWS-managed policy ids (stable, documented in the CloudFront developer guide).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 API_PATHS = ("/v1/*", "/chat", "/healthz")
+# What the API reads of a viewer's request, plus the viewer's address, which CloudFront adds. Named
+# one by one (an allow-list): the viewer's Host must not reach API Gateway (it routes by its own),
+# and a managed "all viewer headers" policy says nothing certain about CloudFront's own headers.
+API_HEADERS = (
+    "Accept",
+    "Accept-Language",
+    "Access-Control-Request-Headers",
+    "Access-Control-Request-Method",
+    "Authorization",
+    "Content-Type",
+    "Origin",
+    "Stripe-Signature",
+    VIEWER_ADDRESS_HEADER,
+)
 
 
 def static_files(static_dir: Path) -> list[tuple[str, Path]]:
@@ -50,6 +68,8 @@ class FrontendArgs:
     api_url: pulumi.Input[str]
     frame_ancestors: Sequence[str] = ("'self'",)
     price_class: str = "PriceClass_100"
+    # Sent to the API on every request as X-Paybot-Edge-Secret (the app's PAYBOT_EDGE_SECRET_ID).
+    edge_secret: pulumi.Input[str] | None = None
 
 
 class Frontend(pulumi.ComponentResource):
@@ -87,6 +107,28 @@ class Frontend(pulumi.ComponentResource):
             security_headers_config=self._security_headers(args.frame_ancestors),
             opts=child,
         )
+        self.api_requests = aws.cloudfront.OriginRequestPolicy(
+            f"{name}-api-requests",
+            comment="paybot API: the headers it reads and the viewer's address",
+            headers_config=aws.cloudfront.OriginRequestPolicyHeadersConfigArgs(
+                header_behavior="whitelist",
+                headers=aws.cloudfront.OriginRequestPolicyHeadersConfigHeadersArgs(items=list(API_HEADERS)),
+            ),
+            query_strings_config=aws.cloudfront.OriginRequestPolicyQueryStringsConfigArgs(
+                query_string_behavior="all"
+            ),
+            cookies_config=aws.cloudfront.OriginRequestPolicyCookiesConfigArgs(cookie_behavior="none"),
+            opts=child,
+        )
+        edge_headers = (
+            [
+                aws.cloudfront.DistributionOriginCustomHeaderArgs(
+                    name=EDGE_SECRET_HEADER, value=args.edge_secret
+                )
+            ]
+            if args.edge_secret is not None
+            else None
+        )
         api_host = pulumi.Output.from_input(args.api_url).apply(
             lambda url: url.removeprefix("https://").removeprefix("http://").rstrip("/")
         )
@@ -107,6 +149,7 @@ class Frontend(pulumi.ComponentResource):
                 aws.cloudfront.DistributionOriginArgs(
                     origin_id="api",
                     domain_name=api_host,
+                    custom_headers=edge_headers,
                     custom_origin_config=aws.cloudfront.DistributionOriginCustomOriginConfigArgs(
                         http_port=80,
                         https_port=443,
@@ -132,9 +175,9 @@ class Frontend(pulumi.ComponentResource):
                     allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                     cached_methods=["GET", "HEAD"],
                     compress=True,
-                    # Conversation turns are never cached; the API sees the viewer's headers.
+                    # Conversation turns are never cached; the API sees the headers it reads.
                     cache_policy_id=CACHING_DISABLED,
-                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+                    origin_request_policy_id=self.api_requests.id,
                     response_headers_policy_id=self.headers.id,
                 )
                 for path in API_PATHS

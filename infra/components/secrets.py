@@ -3,7 +3,8 @@
 The Stripe keys are put in by the operator (`aws secretsmanager put-secret-value`), so they
 never pass through the program, its config or its state. The keys the stack can make itself
 are made by it, so a first `pulumi up` needs nothing else: the vault key here (32 random
-bytes), the Connect private key by `InputEncryptionKey`. Those two sit in the Pulumi state as
+bytes), the edge secret here (the header CloudFront sends the API), the Connect private key
+by `InputEncryptionKey`. Those two sit in the Pulumi state as
 secret outputs, encrypted by the state backend's secrets provider.
 """
 
@@ -21,6 +22,8 @@ SECRETS = {
     "stripe-webhook-secret": "Stripe webhook signing secret (whsec_...)",
     "vault-key": "base64 of 32 random bytes: seals card data between turns (made by the stack)",
     "connect-private-key": "PEM RSA private key of Connect's keypad input encryption (made by the stack)",
+    "edge-secret": "random value CloudFront sends the API: proves a request came through the stack's "
+    "distribution (made by the stack)",
 }
 
 
@@ -34,6 +37,7 @@ class SecretsArgs:
 
 
 VAULT_KEY_BYTES = 32
+EDGE_SECRET_LENGTH = 48
 # Put in by the operator after the first `pulumi up` (docs/deploy.md); the rest the stack fills.
 OPERATOR_SECRETS = ("stripe-secret-key", "stripe-webhook-secret")
 
@@ -60,6 +64,18 @@ class Secrets(pulumi.ComponentResource):
             f"{name}-vault-key-value",
             secret_id=self.secrets["vault-key"].arn,
             secret_string=self.vault_key.base64,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.edge_secret = random.RandomPassword(
+            f"{name}-edge-secret-value",
+            length=EDGE_SECRET_LENGTH,
+            special=False,  # a header value: letters and digits only
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.edge_secret_version = aws.secretsmanager.SecretVersion(
+            f"{name}-edge-secret-version",
+            secret_id=self.secrets["edge-secret"].arn,
+            secret_string=self.edge_secret.result,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.arns = {key: secret.arn for key, secret in self.secrets.items()}

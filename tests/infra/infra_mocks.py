@@ -135,6 +135,9 @@ def _outputs(typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str
         # Deterministic per name: a test can find the value the secret holds.
         raw = hashlib.sha256(name.encode()).digest()[: int(inputs["length"])]
         out["base64"], out["hex"] = base64.b64encode(raw).decode(), raw.hex()
+    elif typ == "random:index/randomPassword:RandomPassword":
+        # Deterministic per name, letters and digits as `special=False` asks.
+        out["result"] = hashlib.sha256(name.encode()).hexdigest()[: int(inputs["length"])]
     elif typ == "aws-native:connect:SecurityKey":
         out["associationId"] = hashlib.sha256(inputs["key"].encode()).hexdigest()[:32]
     return resource_id, out

@@ -125,20 +125,26 @@ def test_secrets_are_encrypted_with_the_stack_key_and_only_the_stripe_keys_are_l
         secrets = mocks.of_type("aws:secretsmanager/secret:Secret")
         assert sorted(s.inputs["name"] for s in secrets) == [
             "paybot/test/connect-private-key",
+            "paybot/test/edge-secret",
             "paybot/test/stripe-secret-key",
             "paybot/test/stripe-webhook-secret",
             "paybot/test/vault-key",
         ]
         assert {s.inputs["kmsKeyId"] for s in secrets} == {KEY}
-        # The stack makes the vault key (32 random bytes, base64); the Stripe keys stay the operator's.
-        versions = mocks.of_type("aws:secretsmanager/secretVersion:SecretVersion")
-        assert [v.inputs["secretId"] for v in versions] == [
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:paybot/test/vault-key-AbCdEf"
-        ]
+        # The stack makes the vault key (32 random bytes, base64) and the edge secret (the header
+        # CloudFront sends the API); the Stripe keys stay the operator's.
+        versions = {
+            v.inputs["secretId"].rsplit(":", 1)[-1]: v.inputs["secretString"]
+            for v in mocks.of_type("aws:secretsmanager/secretVersion:SecretVersion")
+        }
+        assert sorted(versions) == ["paybot/test/edge-secret-AbCdEf", "paybot/test/vault-key-AbCdEf"]
         random_bytes = mocks.one("random:index/randomBytes:RandomBytes")
         assert random_bytes.inputs["length"] == 32
-        assert versions[0].inputs["secretString"] == random_bytes.outputs["base64"]
-        assert len(base64.b64decode(versions[0].inputs["secretString"])) == 32
+        assert versions["paybot/test/vault-key-AbCdEf"] == random_bytes.outputs["base64"]
+        assert len(base64.b64decode(versions["paybot/test/vault-key-AbCdEf"])) == 32
+        password = mocks.one("random:index/randomPassword:RandomPassword")
+        assert (password.inputs["length"], password.inputs["special"]) == (48, False)
+        assert versions["paybot/test/edge-secret-AbCdEf"] == password.outputs["result"]
 
     done = settled(check)
     Secrets("secrets", SecretsArgs(prefix="paybot/test", kms_key_arn=KEY, recovery_window_days=7))
@@ -322,6 +328,16 @@ def test_frontend_is_private_behind_oac_with_security_headers_and_uploads_the_bu
         assert origins["static"]["originAccessControlId"] == "web-oac-id"
         assert origins["api"]["domainName"] == "abc.execute-api.us-east-1.amazonaws.com"
         assert {b["pathPattern"] for b in cdn["orderedCacheBehaviors"]} == {"/v1/*", "/chat", "/healthz"}
+        # The API gets the headers it reads and the viewer's address, never the viewer's Host, and
+        # the edge secret that makes the app believe that address.
+        requests = mocks.one("aws:cloudfront/originRequestPolicy:OriginRequestPolicy").inputs
+        forwarded = requests["headersConfig"]["headers"]["items"]
+        assert requests["headersConfig"]["headerBehavior"] == "whitelist"
+        assert "CloudFront-Viewer-Address" in forwarded and "Authorization" in forwarded
+        assert "Host" not in forwarded and "X-Paybot-Edge-Secret" not in forwarded
+        assert {b["originRequestPolicyId"] for b in cdn["orderedCacheBehaviors"]} == {"web-api-requests-id"}
+        assert origins["api"]["customHeaders"] == [{"name": "X-Paybot-Edge-Secret", "value": "s3cr3t"}]
+        assert "customHeaders" not in origins["static"]
         assert cdn["defaultCacheBehavior"]["viewerProtocolPolicy"] == "redirect-to-https"
         policy = json.loads(mocks.one("aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])
         reader = policy["Statement"][1]
@@ -339,6 +355,7 @@ def test_frontend_is_private_behind_oac_with_security_headers_and_uploads_the_bu
             static_dir=tmp_path,
             api_url="https://abc.execute-api.us-east-1.amazonaws.com",
             frame_ancestors=["'none'"],
+            edge_secret="s3cr3t",
         ),
     )
     return done

@@ -20,6 +20,7 @@ import stripe
 from rehearsal import WEBHOOK_SECRET, LambdaProcess, Provisioned, lambda_python, provision, record_stack
 
 from paybot_channels.connect.simulator import DEMO_CALLER, CallSimulator, ConnectStyleEncryptor, Keypad
+from paybot_channels.web.edge import EDGE_SECRET_HEADER, VIEWER_ADDRESS_HEADER
 from scripts import package_lambda
 from tests.support.converse_server import ConverseServer
 from tests.support.localstripe_emulator import SECRET_KEY, localstripe_server, stripe_client
@@ -135,8 +136,11 @@ def answered(web: LambdaProcess, event: dict[str, Any], status: int) -> dict[str
     return json.loads(text) if text else {}
 
 
-def web_conversation(web: LambdaProcess, stripe_url: str) -> tuple[str, list[dict[str, Any]]]:
-    """A payer pays a preset bill through the API; the card goes to Stripe as Stripe.js sends it."""
+def web_conversation(
+    web: LambdaProcess, stripe_url: str, via: dict[str, str]
+) -> tuple[str, list[dict[str, Any]]]:
+    """A payer pays a preset bill through the API; the card goes to Stripe as Stripe.js sends it.
+    `via`: the headers CloudFront adds (the edge secret, the viewer's address)."""
     replies = [
         answered(
             web,
@@ -145,6 +149,7 @@ def web_conversation(web: LambdaProcess, stripe_url: str) -> tuple[str, list[dic
                 "/v1/sessions",
                 {"amount": 5000, "currency": "usd", "reference": "INV-REHEARSAL"},
                 encode=True,
+                headers=via,
             ),
             201,
         )
@@ -167,7 +172,7 @@ def web_conversation(web: LambdaProcess, stripe_url: str) -> tuple[str, list[dic
             turn = {"sessionId": session, "message": "yes"}
         else:
             pytest.fail(f"the rehearsal does not answer {field!r}: {reply['response']}")
-        replies.append(answered(web, api_event("POST", "/v1/chat", turn), 200))
+        replies.append(answered(web, api_event("POST", "/v1/chat", turn, headers=via), 200))
     assert replies[-1]["status"] == "completed", replies[-1]
     assert replies[-1]["payment"]["status"] == "succeeded"
     return session, replies
@@ -269,7 +274,15 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
         web = processes[f"paybot-{stack}-web"]
         phone = processes[f"paybot-{stack}-phone"]
 
-        session, replies = web_conversation(web, servers["stripe"])
+        # Through CloudFront: the function reads the edge secret (with its own role) to believe the
+        # viewer's address; the value is the one the stack made and put into the edge secret.
+        via_cloudfront = {
+            EDGE_SECRET_HEADER.lower(): mocks.one("random:index/randomPassword:RandomPassword").outputs[
+                "result"
+            ],
+            VIEWER_ADDRESS_HEADER.lower(): "203.0.113.50:40000",
+        }
+        session, replies = web_conversation(web, servers["stripe"], via_cloudfront)
         intent = replies[-1]["payment"]["id"]
         assert signed_webhook(web, intent, session)["received"] is True
         final = answered(web, api_event("GET", f"/v1/sessions/{session}"), 200)

@@ -74,6 +74,7 @@ class Services:
     merchant: MerchantService
     metrics: Metrics
     webhook_secret: Callable[[], str] | None = None  # None: Stripe webhooks are not configured
+    edge_secret: Callable[[], str] | None = None  # None: no CloudFront in front (web/edge.py)
     keypad: KeypadDecryptor | None = None  # None: the phone's keypad input is not encrypted (local)
     secrets: SecretSource | None = None  # None: no setting names a secret
     clock: Callable[[], float] = time.time
@@ -167,6 +168,7 @@ def build(
         accounts=accounts or JsonAccountDirectory.from_file(settings.accounts_file),
         webhook_events=webhook_events or _webhook_events(settings, store),
         webhook_secret=_webhook_secret(settings, secrets),
+        edge_secret=_edge_secret(settings, secrets),
         keypad=keypad or _keypad(settings, secrets),
         secrets=secrets,
         messenger=messenger,
@@ -246,6 +248,7 @@ def _secrets(settings: Settings) -> SecretSource | None:
             settings.stripe_webhook_secret_id,
             settings.audit_hmac_secret_id,
             settings.connect_private_key_secret_id,
+            settings.edge_secret_id,
         )
     ):
         return None
@@ -284,6 +287,14 @@ def _webhook_secret(settings: Settings, secrets: SecretSource | None) -> Callabl
     from .adapters.secrets import stripe_webhook_secret
 
     return stripe_webhook_secret(settings, secrets)
+
+
+def _edge_secret(settings: Settings, secrets: SecretSource | None) -> Callable[[], str] | None:
+    if not (settings.edge_secret or settings.edge_secret_id):
+        return None
+    from .adapters.secrets import reader
+
+    return reader(settings.edge_secret, settings.edge_secret_id, secrets, "PAYBOT_EDGE_SECRET_ID")
 
 
 def _keypad(settings: Settings, secrets: SecretSource | None) -> KeypadDecryptor | None:

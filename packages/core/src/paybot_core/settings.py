@@ -152,6 +152,14 @@ class Settings(BaseModel):
         120, ge=0, description="Requests per minute on one session id; 0 turns it off."
     )
 
+    # --- behind CloudFront: which requests' CloudFront-Viewer-Address is believed (web/edge.py).
+    edge_secret_id: str | None = Field(
+        None,
+        description="Secrets Manager id of the value CloudFront adds to API requests (X-Paybot-Edge-Secret); "
+        "requests carrying it are rate-limited by their CloudFront-Viewer-Address",
+    )
+    edge_secret: SecretStr | None = Field(None, description="That value itself, for local use.")
+
     # --- where the blocking part of requests (store, gateway and model calls) runs.
     worker_threads: int | None = Field(
         None,
@@ -242,6 +250,8 @@ class Settings(BaseModel):
             problems.append("set PAYBOT_STRIPE_WEBHOOK_SECRET or PAYBOT_STRIPE_WEBHOOK_SECRET_ID, not both")
         if self.webhook_urls and self.webhook_secret is None:
             problems.append("PAYBOT_WEBHOOK_URLS needs PAYBOT_WEBHOOK_SECRET (every webhook is signed)")
+        if self.edge_secret and self.edge_secret_id:
+            problems.append("set PAYBOT_EDGE_SECRET or PAYBOT_EDGE_SECRET_ID, not both")
         if self.vault_key and self.vault_key_secret_id:
             problems.append("set PAYBOT_VAULT_KEY or PAYBOT_VAULT_KEY_SECRET_ID, not both")
         if problems:

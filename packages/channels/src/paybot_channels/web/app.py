@@ -32,6 +32,7 @@ from paybot_core import (
 
 from . import deps
 from .api_docs import mount_api_docs
+from .edge import ViewerAddress
 from .errors import ApiError, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
@@ -157,6 +158,8 @@ def create_app(
     app.add_middleware(BodySizeLimit)
     # Outermost: every answer is logged, a 413 or 429 from the layers above included.
     app.add_middleware(RequestLog)
+    if services.edge_secret is not None:  # before everything: they all see the viewer's address
+        app.add_middleware(ViewerAddress, edge_secret=services.edge_secret)
     return app
 
 

@@ -7,13 +7,17 @@ a brake on one runaway or hostile client, not an exact quota (API Gateway's thro
 is the fleet-wide one).
 
 The client is the connection's peer address (`scope["client"]`), never a header the client writes:
-behind API Gateway, Mangum puts the request context's `sourceIp` there; `paybot serve` (uvicorn)
-honours `X-Forwarded-For` only from its trusted proxy addresses (loopback by default).
+behind API Gateway, Mangum puts the request context's `sourceIp` there, and behind the stack's
+CloudFront `edge.ViewerAddress` replaces it with the viewer's address on requests CloudFront
+vouches for; `paybot serve` (uvicorn) honours `X-Forwarded-For` only from its trusted proxy
+addresses (loopback by default). A client that runs its bucket dry is logged with that address,
+at most once a minute.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import threading
 import time
@@ -24,6 +28,8 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import ApiError
+
+log = logging.getLogger("paybot.ratelimit")
 
 # A bucket untouched for a minute is full again, the same as no bucket: it is dropped. Past this
 # many live buckets, the least recently used go too, so a flood of distinct keys cannot grow
@@ -135,6 +141,8 @@ class ClientRateLimit:
     def __init__(self, app: ASGIApp, limits: RateLimits) -> None:
         self.app = app
         self.limits = limits
+        # Clients refused lately (address -> when it was logged), so a flood logs one line a minute.
+        self._logged = TokenBuckets(1, limits.clients.clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.limits.clients.enabled or not _limited_path(scope["path"]):
@@ -146,6 +154,10 @@ class ClientRateLimit:
         if wait <= 0:
             await self.app(scope, receive, send)
             return
+        if self._logged.take(key) <= 0:
+            log.warning(
+                "client rate limit reached: client=%s", key
+            )  # never the path: it may hold a session id
         body = json.dumps({"error": {"code": "rate_limited", "message": RATE_LIMITED_MESSAGE}}).encode()
         await send(
             {
