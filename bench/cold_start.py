@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from _common import ROOT
 
@@ -194,6 +195,7 @@ def aws_environment(work: Path) -> Iterator[dict[str, str]]:
         moto.create_session_table(dynamodb, "paybot-sessions")
         moto.create_session_table(dynamodb, "bare-sessions")
         s3.create_bucket(Bucket="paybot-audit")
+        _accounts_table(dynamodb, "paybot-accounts", work)  # the phone's lookup reads it, as deployed
         pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
@@ -217,8 +219,26 @@ def aws_environment(work: Path) -> Iterator[dict[str, str]]:
             "PAYBOT_STRIPE_SECRET_ID": "paybot/stripe",
             "PAYBOT_STRIPE_API_BASE": stripe_url,
             "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID": "paybot/connect-key",
+            "PAYBOT_ACCOUNTS_TABLE": "paybot-accounts",
             "BARE_TABLE": "bare-sessions",
         }
+
+
+def _accounts_table(dynamodb: Any, name: str, work: Path) -> None:
+    """The stack's accounts table, holding the caller of tests/events/connect_lookup.json."""
+    from paybot_core import import_accounts, read_accounts
+
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "lookup", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "lookup", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    table = work / "accounts.csv"
+    table.write_text(
+        "reference,customerName,amount,currency,phones\nBENCH-1001,Jane Doe,5000,usd,+15555550100\n"
+    )
+    import_accounts(read_accounts(table), name, client=dynamodb)
 
 
 def sample(

@@ -11,6 +11,8 @@ import pulumi_aws as aws
 
 from infra import iam
 from infra.components import (
+    AccountsTable,
+    AccountsTableArgs,
     AuditBucket,
     AuditBucketArgs,
     DataKey,
@@ -35,6 +37,7 @@ from infra.components import (
     WebChat,
     WebChatArgs,
 )
+from infra.components.accounts_table import lookup_statement
 from infra.components.outbox_dispatcher import query_statement
 from infra.config import InfraConfig
 
@@ -87,12 +90,16 @@ def web_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input
     }
 
 
-def phone_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input[str]]:
-    """The phone Lambda's settings: no language model on the keypad path (Connect's 8 s budget)."""
+def phone_environment(
+    cfg: InfraConfig, data: DataPlane, accounts_table: pulumi.Input[str]
+) -> dict[str, pulumi.Input[str]]:
+    """The phone Lambda's settings: no language model on the keypad path (Connect's 8 s budget), and
+    the business's accounts table (never the demo table: it is refused with the Stripe gateway)."""
     return {
         **common_environment(cfg, data),
         "PAYBOT_LANGUAGE_MODEL": "rules",
         "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID": data.secret_arns["connect-private-key"],
+        "PAYBOT_ACCOUNTS_TABLE": accounts_table,
     }
 
 
@@ -244,6 +251,17 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
 def _phone(
     cfg: InfraConfig, prefix: str, data: DataPlane, observability: Observability, layer: DependencyLayer
 ) -> dict[str, pulumi.Output[object] | object]:
+    # What each caller owes: filled by `paybot accounts import FILE` (docs/phone.md), read by the phone.
+    accounts = AccountsTable(
+        f"{prefix}-accounts",
+        AccountsTableArgs(
+            kms_key_arn=data.key_arn,
+            point_in_time_recovery=cfg.point_in_time_recovery,
+            deletion_protection=cfg.deletion_protection,
+        ),
+    )
+    statements = data_statements(cfg, data, ["stripe-secret-key", "vault-key", "connect-private-key"])
+    statements.append(lookup_statement(accounts.arn))
     function = PaybotFunction(
         f"{prefix}-phone",
         PaybotFunctionArgs(
@@ -252,8 +270,8 @@ def _phone(
             code_path=cfg.connect_zip,
             log_group_name=observability.log_groups["phone"].name,
             log_group_arn=observability.log_groups["phone"].arn,
-            statements=data_statements(cfg, data, ["stripe-secret-key", "vault-key", "connect-private-key"]),
-            environment=phone_environment(cfg, data),
+            statements=statements,
+            environment=phone_environment(cfg, data, accounts.name),
             layers=[layer.arn],
             runtime=cfg.lambda_runtime,
             architecture=cfg.lambda_architecture,
@@ -297,6 +315,7 @@ def _phone(
     )
     return {
         "phoneFunction": function.name,
+        "accountsTable": accounts.name,
         "connectInstanceId": phone.instance_id,
         "phoneFlowId": phone.flow_id,
         "phoneNumber": phone.phone_number,

@@ -1,5 +1,6 @@
 """paybot's ComponentResources, one per part of a stack."""
 
+from infra.components.accounts_table import AccountsTable, AccountsTableArgs
 from infra.components.audit_bucket import AuditBucket, AuditBucketArgs
 from infra.components.frontend import Frontend, FrontendArgs
 from infra.components.function import PaybotFunction, PaybotFunctionArgs
@@ -13,6 +14,8 @@ from infra.components.session_table import SessionTable, SessionTableArgs
 from infra.components.web_chat import WebChat, WebChatArgs
 
 __all__ = [
+    "AccountsTable",
+    "AccountsTableArgs",
     "AuditBucket",
     "AuditBucketArgs",
     "DataKey",

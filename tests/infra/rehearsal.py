@@ -171,11 +171,12 @@ def provision(mocks: Recorder, clients: Mapping[str, Any], stripe_secret_key: st
             DeletionProtectionEnabled=bool(inputs.get("deletionProtectionEnabled")),
             **_indexes_and_stream(inputs),
         )
-        ttl = inputs["ttl"]
-        dynamodb.update_time_to_live(
-            TableName=name,
-            TimeToLiveSpecification={"Enabled": ttl["enabled"], "AttributeName": ttl["attributeName"]},
-        )
+        ttl = inputs.get("ttl")  # the accounts table has none: an account stays until an import replaces it
+        if ttl:
+            dynamodb.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"Enabled": ttl["enabled"], "AttributeName": ttl["attributeName"]},
+            )
         translate.add(table.outputs["arn"], dynamodb.describe_table(TableName=name)["Table"]["TableArn"])
         tables.append(name)
 

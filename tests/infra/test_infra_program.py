@@ -81,6 +81,19 @@ def _common_checks(mocks: Recorder, stack: str) -> None:
     assert env["PAYBOT_STRIPE_SECRET_ID"].startswith("arn:aws:secretsmanager:")
     assert env["PAYBOT_DATA_DIR"] == "/tmp/paybot"
     assert "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID" in phone["environment"]["variables"]
+    # The phone finds callers' accounts in the stack's accounts table, which it may only read, one
+    # item at a time; the web chat neither knows nor reads it.
+    accounts = mocks.declared[f"paybot-{stack}-accounts-table"]
+    assert (accounts.inputs["hashKey"], accounts.inputs.get("ttl")) == ("lookup", None)
+    assert accounts.inputs["serverSideEncryption"]["enabled"] is True
+    assert phone["environment"]["variables"]["PAYBOT_ACCOUNTS_TABLE"] == accounts.outputs["name"]
+    assert "PAYBOT_ACCOUNTS_TABLE" not in env
+    policies = _policies(mocks)
+    (reads,) = [
+        s for s in policies[f"paybot-{stack}-phone-policy"]["Statement"] if s["Sid"] == "AccountsTable"
+    ]
+    assert (reads["Action"], reads["Resource"]) == (["dynamodb:GetItem"], [accounts.outputs["arn"]])
+    assert accounts.outputs["arn"] not in json.dumps(policies[f"paybot-{stack}-web-lambda-policy"])
     assert phone["environment"]["variables"]["PAYBOT_LANGUAGE_MODEL"] == "rules"
     # The real flow.json, every placeholder filled by the stack itself: nothing hand-fed.
     content = mocks.one("aws:connect/contactFlow:ContactFlow").inputs["content"]
@@ -108,9 +121,9 @@ def test_dev_stack_is_cheap_and_disposable() -> None:
 
     def check(m: Recorder) -> None:
         _common_checks(m, "dev")
-        table = m.one("aws:dynamodb/table:Table").inputs
-        assert table["pointInTimeRecovery"] == {"enabled": False}
-        assert table["deletionProtectionEnabled"] is False
+        for table in m.of_type("aws:dynamodb/table:Table"):  # sessions and accounts alike
+            assert table.inputs["pointInTimeRecovery"] == {"enabled": False}
+            assert table.inputs["deletionProtectionEnabled"] is False
         web = _functions(m)["paybot-dev-web"]["environment"]["variables"]
         assert web["PAYBOT_LANGUAGE_MODEL"] == "rules"
         assert json.loads(web["PAYBOT_CORS_ORIGINS"]) == ["http://localhost:8765"]
@@ -130,9 +143,9 @@ def test_prod_stack_keeps_data_uses_bedrock_and_claims_a_number() -> None:
 
     def check(m: Recorder) -> None:
         _common_checks(m, "prod")
-        table = m.one("aws:dynamodb/table:Table").inputs
-        assert table["pointInTimeRecovery"] == {"enabled": True}
-        assert table["deletionProtectionEnabled"] is True
+        for table in m.of_type("aws:dynamodb/table:Table"):  # sessions and accounts alike
+            assert table.inputs["pointInTimeRecovery"] == {"enabled": True}
+            assert table.inputs["deletionProtectionEnabled"] is True
         web = _functions(m)["paybot-prod-web"]["environment"]["variables"]
         assert web["PAYBOT_LANGUAGE_MODEL"] == "bedrock"
         assert web["PAYBOT_BEDROCK_MODEL_ID"] == "us.amazon.nova-micro-v1:0"

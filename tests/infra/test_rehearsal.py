@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,10 +24,11 @@ from rehearsal import WEBHOOK_SECRET, LambdaProcess, Provisioned, lambda_python,
 
 from paybot_channels.connect.simulator import DEMO_CALLER, CallSimulator, ConnectStyleEncryptor, Keypad
 from paybot_channels.web.edge import EDGE_SECRET_HEADER, VIEWER_ADDRESS_HEADER
+from paybot_core import Style, format_amount
 from scripts import package_lambda
 from tests.support.converse_server import ConverseServer
 from tests.support.localstripe_emulator import SECRET_KEY, localstripe_server, stripe_client
-from tests.support.moto_server import client, enforce_iam, moto_server
+from tests.support.moto_server import aws_env, client, enforce_iam, moto_server
 
 pytestmark = [pytest.mark.infra, pytest.mark.slow, pytest.mark.aws, pytest.mark.stripe]
 STACKS = ("dev", "prod")
@@ -201,6 +205,29 @@ def signed_webhook(web: LambdaProcess, intent_id: str, session: str) -> dict[str
     return answered(web, event, 200)
 
 
+# The business's accounts, as an operator imports them after `pulumi up` (docs/phone.md).
+ACCOUNTS_CSV = f"""reference,customerName,amount,currency,phones
+REH-4471,Rita Rehearsal,4471,usd,{DEMO_CALLER}
+REH-9000,Other Payer,9000,usd,
+"""
+
+
+def import_accounts(table: str, moto_url: str, work: Path) -> str:
+    """`paybot accounts import` as the operator runs it: the command, real boto3, admin credentials."""
+    source = work / "accounts.csv"
+    source.write_text(ACCOUNTS_CSV)
+    environment = {**os.environ, **aws_env(moto_url), "PAYBOT_ACCOUNTS_TABLE": table}
+    done = subprocess.run(
+        [sys.executable, "-m", "paybot_channels.cli", "accounts", "import", str(source)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def phone_call(phone: LambdaProcess, provisioned: Provisioned) -> Any:
     assert provisioned.flow_content and provisioned.certificate_pem
     flow = json.loads(provisioned.flow_content)
@@ -256,6 +283,9 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
     admin = {name: client(name, servers["moto"]) for name in SERVICES}
     enforce_iam(servers["moto"], False)
     provisioned = provision(mocks, admin, SECRET_KEY)
+    # The operator imports the business's accounts (before IAM is enforced: moto's admin is no role).
+    accounts_table = provisioned.functions[f"paybot-{stack}-phone"].environment["PAYBOT_ACCOUNTS_TABLE"]
+    assert "2 accounts imported" in import_accounts(accounts_table, servers["moto"], tmp_path)
     python = lambda_python()
     assert python is not None
     endpoints = {
@@ -290,6 +320,10 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
 
         call = phone_call(phone, provisioned)
         assert call.outcome == "completed", "\n".join([*call.transcript, phone.logs()[-4000:]])
+        started = next(answer for answer in call.answers if "session" in answer)
+        assert started["amount"] == format_amount(4471, "usd", Style.SPEECH), (
+            "the imported account, not the demo's"
+        )
         assert all(call.card_inputs_protected)
         assert all(answer["result"] != "error" for answer in call.answers), call.answers
 

@@ -1,5 +1,5 @@
 """The `paybot` command: `serve` the local API, `chat` in the terminal, `call` the phone simulator,
-`audit verify` the audit log.
+`audit verify` the audit log, `accounts import` the phone channel's accounts table.
 
 Every error is one line on stderr (a settings error: one line per variable) and exit status 2;
 a command that ran but did not pay (a declined chat, an unpaid call, a broken audit chain) exits 1.
@@ -72,9 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         "path", nargs="?", type=Path, default=None, help="the audit log (default PAYBOT_DATA_DIR/audit.jsonl)"
     )
 
+    from .accounts_cli import add_accounts_commands
     from .merchant_cli import add_merchant_commands
 
     add_merchant_commands(commands)
+    add_accounts_commands(commands)
     return parser
 
 

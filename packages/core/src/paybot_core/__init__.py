@@ -147,6 +147,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "PAYMENT_EVENTS": ("paybot_core.adapters.stripe_webhook", "PAYMENT_EVENTS"),
     "WebhookEvent": ("paybot_core.adapters.stripe_webhook", "WebhookEvent"),
     "parse_webhook_event": ("paybot_core.adapters.stripe_webhook", "parse_event"),
+    "read_accounts": ("paybot_core.adapters.account_directory", "read_accounts"),
+    "import_accounts": ("paybot_core.adapters.dynamodb_accounts", "import_accounts"),
+    "AccountsFileError": ("paybot_core.errors", "AccountsFileError"),
 }
 
 __all__ = [
@@ -164,6 +167,7 @@ __all__ = [
     "TYPED_CARD_FIELDS",
     "AccountDirectory",
     "AccountDue",
+    "AccountsFileError",
     "AuditEvent",
     "AuditLog",
     "BedrockLanguageModel",
@@ -267,6 +271,7 @@ __all__ = [
     "find_card_numbers",
     "format_amount",
     "holds_card_data",
+    "import_accounts",
     "install_card_data_filter",
     "is_card_number",
     "message",
@@ -274,6 +279,7 @@ __all__ = [
     "outbox_consumers",
     "outbox_dispatcher",
     "parse_webhook_event",
+    "read_accounts",
     "redact_text",
     "retry_policy",
     "rules_first",
@@ -287,6 +293,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ imports on first use
+    from .adapters.account_directory import read_accounts as read_accounts
     from .adapters.aws_clients import client as aws_client
     from .adapters.bedrock_model import BedrockLanguageModel as BedrockLanguageModel
     from .adapters.connect_keypad import CONNECT_KEY_NAMESPACE as CONNECT_KEY_NAMESPACE
@@ -294,6 +301,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .adapters.converse_model import ConverseAnswer as ConverseAnswer
     from .adapters.converse_model import ConverseModel as ConverseModel
     from .adapters.converse_model import ConverseRequest as ConverseRequest
+    from .adapters.dynamodb_accounts import import_accounts as import_accounts
     from .adapters.file_audit import FileAuditLog as FileAuditLog
     from .adapters.file_messenger import FileMessenger as FileMessenger
     from .adapters.memory import MemoryAuditLog as MemoryAuditLog
@@ -343,6 +351,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .conversation.understanding import UnderstandingContext as UnderstandingContext
     from .conversation.understanding import Understood as Understood
     from .declines import decline_sentence as decline_sentence
+    from .errors import AccountsFileError as AccountsFileError
     from .errors import CardDataLeakError as CardDataLeakError
     from .errors import CardValidationError as CardValidationError
     from .errors import ConfigurationError as ConfigurationError

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from .adapters.account_directory import JsonAccountDirectory
+from .adapters.account_directory import DemoAccountsRefused, JsonAccountDirectory
 from .conversation.state import Limits, Presets
 from .errors import ConfigurationError
 from .lazy import Lazy, LazyGateway, LazyLanguageModel
@@ -165,7 +165,7 @@ def build(
         gateway=gateway,
         model=model,
         audit=audit,
-        accounts=accounts or JsonAccountDirectory.from_file(settings.accounts_file),
+        accounts=accounts or _accounts(settings),
         webhook_events=webhook_events or _webhook_events(settings, store),
         webhook_secret=_webhook_secret(settings, secrets),
         edge_secret=_edge_secret(settings, secrets),
@@ -295,6 +295,16 @@ def _edge_secret(settings: Settings, secrets: SecretSource | None) -> Callable[[
     from .adapters.secrets import reader
 
     return reader(settings.edge_secret, settings.edge_secret_id, secrets, "PAYBOT_EDGE_SECRET_ID")
+
+
+def _accounts(settings: Settings) -> AccountDirectory:
+    """The merchant's accounts due: the DynamoDB table, the file, or the demo table (never with Stripe)."""
+    if settings.accounts_table:
+        accounts: AccountDirectory = _optional_adapter("dynamodb_accounts", "build_from_settings", settings)
+        return accounts
+    if settings.accounts_file is None and settings.payment_gateway == "stripe":
+        return DemoAccountsRefused()
+    return JsonAccountDirectory.from_file(settings.accounts_file)
 
 
 def _keypad(settings: Settings, secrets: SecretSource | None) -> KeypadDecryptor | None:

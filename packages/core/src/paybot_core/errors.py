@@ -128,3 +128,14 @@ class SessionClosedError(PaybotError):
 
 class MessengerError(PaybotError):
     """A message to a payer could not be sent (the provider refused or could not be reached)."""
+
+
+class AccountsFileError(PaybotError):
+    """An accounts table with bad rows: every problem, one line each."""
+
+    def __init__(self, where: str, problems: list[str]) -> None:
+        self.where = where
+        self.problems = problems
+        shown = problems[:20]
+        more = f"\n... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        super().__init__(f"{where}: " + f"\n{where}: ".join(shown) + more)

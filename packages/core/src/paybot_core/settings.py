@@ -170,7 +170,13 @@ class Settings(BaseModel):
 
     # --- phone channel (Amazon Connect) and the merchant's account lookup ---
     accounts_file: Path | None = Field(
-        None, description="JSON table of accounts due; the demo table shipped in the package when unset."
+        None,
+        description="Table of accounts due (.json or .csv); the demo table shipped in the package when "
+        "neither this nor PAYBOT_ACCOUNTS_TABLE is set (refused with the Stripe gateway).",
+    )
+    accounts_table: str | None = Field(
+        None,
+        description="DynamoDB table of accounts due (key lookup (S)), filled by `paybot accounts import`.",
     )
     connect_private_key_secret_id: str | None = Field(
         None, description="Secrets Manager id of the PEM RSA key that opens Connect's encrypted input."
@@ -250,6 +256,18 @@ class Settings(BaseModel):
             problems.append("set PAYBOT_STRIPE_WEBHOOK_SECRET or PAYBOT_STRIPE_WEBHOOK_SECRET_ID, not both")
         if self.webhook_urls and self.webhook_secret is None:
             problems.append("PAYBOT_WEBHOOK_URLS needs PAYBOT_WEBHOOK_SECRET (every webhook is signed)")
+        if self.accounts_file and self.accounts_table:
+            problems.append("set PAYBOT_ACCOUNTS_TABLE or PAYBOT_ACCOUNTS_FILE, not both")
+        if (
+            self.payment_gateway == "stripe"
+            and self.connect_private_key_secret_id
+            and not (self.accounts_file or self.accounts_table)
+        ):
+            # The deployed phone channel would take real cards against the demo table's "Jane Doe".
+            problems.append(
+                "the phone channel with PAYBOT_PAYMENT_GATEWAY=stripe needs PAYBOT_ACCOUNTS_TABLE (filled by "
+                "`paybot accounts import`) or PAYBOT_ACCOUNTS_FILE: the demo accounts table is refused"
+            )
         if self.edge_secret and self.edge_secret_id:
             problems.append("set PAYBOT_EDGE_SECRET or PAYBOT_EDGE_SECRET_ID, not both")
         if self.vault_key and self.vault_key_secret_id:
