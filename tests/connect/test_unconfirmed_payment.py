@@ -119,6 +119,47 @@ class MotoNotEnabled(RecordingGateway):
         )
 
 
+class RawCardDataNotEnabled(RecordingGateway):
+    """Refuses to tokenize, as the Stripe adapter does for an account without raw card data access."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tokenizations = 0
+
+    def create_payment_method(self, card, *, idempotency_key):  # type: ignore[no-untyped-def]
+        self.tokenizations += 1
+        from paybot_core import GatewayError
+
+        raise GatewayError(
+            "The payment can't be taken this way right now; nothing was charged.",
+            code="raw_card_data_not_enabled",
+            retryable=False,
+        )
+
+
+def test_a_refused_tokenization_sends_the_caller_to_an_agent_not_back_to_the_card_number(
+    tmp_path: Path, clock: Clock, encryptor
+) -> None:
+    gateway = RawCardDataNotEnabled(clock=clock)
+    store = RecordingStore()
+    services = build(
+        Settings(data_dir=tmp_path),
+        store=store,
+        gateway=gateway,
+        audit=MemoryAuditLog(),
+        vault=CardVault(b"k" * 32),
+        clock=clock,
+    )
+    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+
+    call = phone.call(f"{CARD}#1230#123#" * 3 + "1")
+
+    assert gateway.tokenizations == 1 and gateway.requests == [], "asked once, never charged"
+    assert call.outcome == "agent" and call.answers[-1]["result"] == "agent"
+    said = call.answers[-1]["say"]
+    assert "how the payment processor is set up" in said and "card number is incorrect" not in said.lower()
+
+
 def test_a_refusal_no_retry_can_change_sends_the_caller_to_an_agent_at_the_first_press(
     tmp_path: Path, clock: Clock, encryptor
 ) -> None:
