@@ -37,6 +37,8 @@ UNCHOSEN = (
     "paybot_core.merchant.dispatch",
     "paybot_core.merchant.receipts",
     "paybot_core.understanding",
+    "paybot_core.pci.model_guard",  # the language model's guard: Bedrock only
+    "cryptography",  # the vault's AES-GCM: not until a card is sealed
 )
 services = build()
 store, gateway, vault = services.store, services.gateway, services.conversations.vault

@@ -40,9 +40,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from ..conversation.state import Phase, SealedCardRef, SessionState, state_from_json, state_to_json
 from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableError, VersionConflictError
 from ..lazy import lazy_client
@@ -459,6 +456,8 @@ class DynamoDBSessionStore:
             )
         except Exception as err:
             raise _unavailable(err) from None
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # with the first sealed card
+
         plaintext_key, encrypted_key = key["Plaintext"], key["CiphertextBlob"]
         nonce = os.urandom(12)
         ciphertext = AESGCM(plaintext_key).encrypt(
@@ -492,6 +491,9 @@ class DynamoDBSessionStore:
                 )
                 return None
             raise _unavailable(err) from None
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         raw = _bytes(sealed["ct"]["B"])
         try:
             blob = AESGCM(key["Plaintext"]).decrypt(raw[:12], raw[12:], _aad(session_id, expires_at)).decode()

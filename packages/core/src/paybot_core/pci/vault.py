@@ -24,10 +24,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ConfigurationError, VaultError
 from ..lazy import Lazy
@@ -38,6 +35,11 @@ NONCE_BYTES = 12
 _VERSION = "v2"
 
 _log = logging.getLogger(__name__)
+
+# cryptography (its Rust bindings) is imported when a key is first used: a session's first
+# answer, and every phone step but the card's, seal nothing (bench/README.md, cold starts).
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 
 class SessionKeys(Protocol):
@@ -206,6 +208,8 @@ class CardVault:
         self._wrapping.forget()
 
     def seal(self, session_id: str, fields: dict[str, str], expires_at: float) -> SealedCard:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         data_key = secrets.token_bytes(KEY_BYTES)
         associated = _associated_data(session_id, expires_at)
         wrap_nonce = os.urandom(NONCE_BYTES)
@@ -222,6 +226,9 @@ class CardVault:
 
     def open(self, session_id: str, sealed: SealedCard, now: float) -> dict[str, str]:
         """The sealed fields, or VaultError when expired, shredded, tampered with or from another session."""
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         if now >= sealed.expires_at:
             raise VaultError("The card details expired; please enter them again.")
         version, _, encoded = sealed.blob.partition(".")
@@ -249,6 +256,8 @@ class CardVault:
 
 
 def _wrapping_key(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if len(key) != KEY_BYTES:
         raise ConfigurationError("The vault key must be 32 bytes (base64-encoded in PAYBOT_VAULT_KEY).")
     return AESGCM(key)
