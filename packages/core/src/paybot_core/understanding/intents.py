@@ -103,7 +103,7 @@ def _is_yes(parts: list[list[Token]], tokens: list[Token], lex: Lexicon) -> bool
 def _part_choice(parts: list[list[Token]], lex: Lexicon) -> set[Intent]:
     """ "the full amount", "I'll pay all of it", "solo una parte": a clause of them and filler only,
     so "not all of it" or "cancel everything" is neither."""
-    filler = lex.command_filler | lex.pay_words | lex.yes_filler | lex.amount_words | lex.part_filler
+    filler = lex.part_choice_filler
     found: set[Intent] = set()
     for clause in parts:
         if covered(clause, lex.pay_in_full, filler):

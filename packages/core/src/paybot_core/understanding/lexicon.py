@@ -98,6 +98,8 @@ class Lexicon:
     help: PhraseSet
     command_filler: PhraseSet
     command_filler_or_no: PhraseSet  # "no, cancel it": a no may stand before a command
+    # What may surround "the full amount" / "only part of it": built once here, not per message.
+    part_choice_filler: PhraseSet
     typo_min_length: int
     change_verbs: PhraseSet
     change_words: PhraseSet
@@ -188,6 +190,13 @@ def _one(locale: Locale) -> Lexicon:
     return Lexicon(
         locales=(locale,),
         command_filler_or_no=sets["command_filler"] | sets["no"],
+        part_choice_filler=(
+            sets["command_filler"]
+            | sets["pay_words"]
+            | sets["yes_filler"]
+            | sets["amount_words"]
+            | sets["part_filler"]
+        ),
         shares={phrase(k): Fraction(v) for k, v in m.SHARES.items()},
         share_phrases=PhraseSet.of(m.SHARES),
         typo_min_length=m.TYPO_MIN_LENGTH,
