@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from .adapters.account_directory import DemoAccountsRefused, JsonAccountDirectory
@@ -24,9 +25,7 @@ from .pci.files import private_dir
 from .pci.logging import install_card_data_filter, pin_library_loggers
 from .pci.vault import (
     CardVault,
-    MemorySessionKeys,
     SessionKeys,
-    SqliteSessionKeys,
     decode_key,
     load_or_create_key_file,
 )
@@ -256,29 +255,55 @@ def _secrets(settings: Settings) -> SecretSource | None:
     return source
 
 
+def _beside_sessions(
+    kind: str,
+    data_dir: Path,
+    *,
+    memory: tuple[str, str],
+    sqlite: tuple[str, str, str],
+    dynamodb: Callable[[], Any],
+) -> Any:
+    """The one choice of where a store lives, by the kind of session store it sits beside: in memory,
+    a SQLite file in the data dir, or DynamoDB. `memory` is (module, class) and `sqlite` (module,
+    class, file name), modules of paybot_core imported only when chosen (the phone on AWS loads no
+    SQLite adapter); `dynamodb` makes its store (boto3 loads only then)."""
+    if kind == "memory":
+        module, name = memory
+        return getattr(importlib.import_module(f"paybot_core.{module}"), name)()
+    if kind == "sqlite":
+        module, name, file_name = sqlite
+        return getattr(importlib.import_module(f"paybot_core.{module}"), name)(data_dir / file_name)
+    return dynamodb()
+
+
 def _session_store(settings: Settings) -> SessionStore:
-    if settings.session_store == "memory":
-        from .adapters.memory import MemorySessionStore
-
-        return MemorySessionStore()
-    if settings.session_store == "sqlite":
-        from .adapters.sqlite_store import SqliteSessionStore
-
-        return SqliteSessionStore(settings.data_dir / "sessions.sqlite3")
-    store: SessionStore = _optional_adapter("dynamodb_store", "build_from_settings", settings)
+    store: SessionStore = _beside_sessions(
+        settings.session_store,
+        settings.data_dir,
+        memory=("adapters.memory", "MemorySessionStore"),
+        sqlite=("adapters.sqlite_store", "SqliteSessionStore", "sessions.sqlite3"),
+        dynamodb=lambda: _optional_adapter("dynamodb_store", "build_from_settings", settings),
+    )
     return store
 
 
 def _webhook_events(settings: Settings, store: SessionStore) -> WebhookEventLog:
-    """Where handled webhook event ids are kept: beside the sessions (DynamoDB: the same table)."""
+    """Where handled webhook event ids are kept: beside the session store in use (DynamoDB's table
+    keeps them itself)."""
     if isinstance(store, KeepsWebhookEvents):
-        return store.webhook_events()
-    from .adapters.memory import MemorySessionStore
-    from .adapters.webhook_events import MemoryWebhookEvents, SqliteWebhookEvents
+        kind = "dynamodb"
+    else:
+        from .adapters.memory import MemorySessionStore
 
-    if isinstance(store, MemorySessionStore):
-        return MemoryWebhookEvents()
-    return SqliteWebhookEvents(settings.data_dir / "webhook_events.sqlite3")
+        kind = "memory" if isinstance(store, MemorySessionStore) else "sqlite"
+    events: WebhookEventLog = _beside_sessions(
+        kind,
+        settings.data_dir,
+        memory=("adapters.webhook_events", "MemoryWebhookEvents"),
+        sqlite=("adapters.webhook_events", "SqliteWebhookEvents", "webhook_events.sqlite3"),
+        dynamodb=lambda: cast(KeepsWebhookEvents, store).webhook_events(),
+    )
+    return events
 
 
 def _webhook_secret(settings: Settings, secrets: SecretSource | None) -> Callable[[], str] | None:
@@ -326,11 +351,13 @@ def _uses_data_dir(settings: Settings) -> bool:
 
 def _session_keys(settings: Settings) -> SessionKeys:
     """Where the vault's per-session data keys live: beside the sessions, never in their store."""
-    if settings.session_store == "memory":
-        return MemorySessionKeys()
-    if settings.session_store == "sqlite":
-        return SqliteSessionKeys(settings.data_dir / "session_keys.sqlite3")
-    keys: SessionKeys = _optional_adapter("dynamodb_store", "session_keys_from_settings", settings)
+    keys: SessionKeys = _beside_sessions(
+        settings.session_store,
+        settings.data_dir,
+        memory=("pci.vault", "MemorySessionKeys"),
+        sqlite=("pci.vault", "SqliteSessionKeys", "session_keys.sqlite3"),
+        dynamodb=lambda: _optional_adapter("dynamodb_store", "session_keys_from_settings", settings),
+    )
     return keys
 
 
