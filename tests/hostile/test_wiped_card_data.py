@@ -14,10 +14,14 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi.testclient import TestClient
 
+from paybot_channels.connect.channel import PhoneChannel
+from paybot_channels.connect.handler import respond
+from paybot_channels.connect.simulator import CallSimulator, ConnectStyleEncryptor, Keypad, load_flow
 from paybot_channels.web.app import create_app
 from paybot_core import Settings, build
 from paybot_core.pci.vault import CardVault, SqliteSessionKeys, decode_key
@@ -123,3 +127,38 @@ def test_data_files_are_the_owner_s_alone(tmp_path) -> None:
     assert {p.name for p in files} >= {"sessions.sqlite3", "session_keys.sqlite3", "audit.jsonl", "vault.key"}
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def _keys_left(data_dir: Path) -> int:
+    with sqlite3.connect(data_dir / "session_keys.sqlite3") as conn:
+        return int(conn.execute("SELECT count(*) FROM session_keys").fetchone()[0])
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ("Jane Doe", PAN, "cvv 846", "12/30", "yes"),
+        ("Jane Doe", f"{PAN} 12/30 846", "yes"),  # sealed and tokenized within one turn
+    ],
+    ids=["field by field", "one message"],
+)
+def test_no_data_key_outlives_a_typed_payment(tmp_path: Path, messages: tuple[str, ...]) -> None:
+    services = build(Settings(data_dir=tmp_path, allow_typed_card_entry=True))
+    with TestClient(create_app(services, sweep_expired=False)) as client:
+        session = client.post("/v1/sessions", json={"cardEntry": "typed", "amount": 5000}).json()["sessionId"]
+        for message in messages:
+            assert client.post("/v1/chat", json={"sessionId": session, "message": message}).status_code == 200
+    assert client.get(f"/v1/sessions/{session}").json()["status"] == "completed"
+    assert _keys_left(tmp_path) == 0
+
+
+def test_no_data_key_outlives_a_phone_payment(tmp_path: Path) -> None:
+    """The keypad's card (after 1 for English) is sealed and tokenized in the one step that submits it."""
+    encryptor = ConnectStyleEncryptor()
+    services = build(Settings(data_dir=tmp_path))
+    channel = PhoneChannel(services, encryptor.decryptor())
+    call = CallSimulator(
+        load_flow(), lambda event: respond(channel, event), Keypad(f"1{PAN}#1230#846#1"), encrypt=encryptor
+    ).run()
+    assert call.outcome == "completed"
+    assert _keys_left(tmp_path) == 0

@@ -356,7 +356,7 @@ class ConversationService:
                 inputs = plan(stored, captures)
                 if inputs is None:
                     return stored, ()
-                state, notices, charged = self._run(stored, inputs)
+                state, notices, acted = self._run(stored, inputs)
             changed = state != stored
             if changed:
                 try:
@@ -366,11 +366,12 @@ class ConversationService:
                 except VersionConflictError:
                     continue
                 except Exception as err:  # StoreUnavailableError, or a store's own failure
-                    if charged:  # the gateway may have charged: only "not confirmed" is true now
+                    if Charge in acted:  # the gateway may have charged: only "not confirmed" is true now
                         raise _unconfirmed(stored) from err
                     raise
-                if stored.sealed_card is not None and state.sealed_card is None:
-                    # Saved without its card: destroy the key, so no copy of the ciphertext opens.
+                if state.sealed_card is None and (stored.sealed_card is not None or KeepTypedCard in acted):
+                    # Saved without its card: destroy the key, so no copy of the ciphertext opens (also
+                    # when the card was sealed and tokenized in this one turn: its key must not outlive it).
                     self.vault.shred(session_id)
             if changed or audit_unchanged:
                 self._audit_change(audit_as, stored, state, notices)
@@ -463,12 +464,12 @@ class ConversationService:
 
     def _run(
         self, state: SessionState, inputs: list[_Input]
-    ) -> tuple[SessionState, tuple[Notice, ...], bool]:
-        """Step the engine through the inputs and the events their actions produce; the flag says
-        whether a charge was sent to the gateway on the way."""
+    ) -> tuple[SessionState, tuple[Notice, ...], frozenset[type[Action]]]:
+        """Step the engine through the inputs and the events their actions produce; also says which
+        kinds of action were carried out (a charge sent, a card sealed)."""
         queue = deque(inputs)
         notices: list[Notice] = []
-        charged = False
+        acted: set[type[Action]] = set()
         while queue:
             item = queue.popleft()
             now = self.clock()
@@ -476,11 +477,11 @@ class ConversationService:
             state = transition.state
             notices.extend(transition.notices)
             for action in transition.actions:
-                charged = charged or isinstance(action, Charge)
+                acted.add(type(action))
                 state, follow_up = self._act(state, action, item.capture, now)
                 if follow_up is not None:
                     queue.append(_Input(follow_up, item.capture))
-        return state, tuple(notices), charged
+        return state, tuple(notices), frozenset(acted)
 
     def _act(
         self, state: SessionState, action: Action, capture: CardCapture | None, now: float
