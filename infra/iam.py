@@ -68,6 +68,16 @@ def dynamodb_statement(table_arn: pulumi.Input[str]) -> Statement:
     }
 
 
+def session_keys_statement(table_arn: pulumi.Input[str]) -> Statement:
+    """Put, read and delete (shred) the vault's data keys: the three calls the key store makes."""
+    return {
+        "Sid": "VaultSessionKeys",
+        "Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+        "Resource": [table_arn],
+    }
+
+
 AUDIT_PREFIX = "audit/"  # S3AuditLog's default prefix: the only place the functions may write
 SESSION_CONTEXT_KEY = "paybot:session"  # the encryption context of every session data key
 # Services that use the stack key on a function's behalf (table, audit objects, secrets).

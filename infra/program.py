@@ -31,6 +31,8 @@ from infra.components import (
     PhoneChannelArgs,
     Secrets,
     SecretsArgs,
+    SessionKeysTable,
+    SessionKeysTableArgs,
     SessionTable,
     SessionTableArgs,
     WatchedFunction,
@@ -53,6 +55,8 @@ class DataPlane:
     key_arn: pulumi.Output[str]
     table_name: pulumi.Output[str]
     table_arn: pulumi.Output[str]
+    keys_table_name: pulumi.Output[str]
+    keys_table_arn: pulumi.Output[str]
     bucket_name: pulumi.Output[str]
     bucket_arn: pulumi.Output[str]
     secret_arns: Mapping[str, pulumi.Output[str]]
@@ -65,6 +69,9 @@ def common_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.In
         "PAYBOT_DYNAMODB_TABLE": data.table_name,
         # Typed card data between turns is envelope-encrypted under data keys of the stack key.
         "PAYBOT_SESSION_KMS_KEY_ID": data.key_arn,
+        # The vault's per-session data keys, in a table without backups (wiped means unrecoverable).
+        # Every function names it, so all agree where keys live; only web and phone may touch it.
+        "PAYBOT_SESSION_KEYS_TABLE": data.keys_table_name,
         "PAYBOT_AUDIT_LOG": "s3",
         "PAYBOT_AUDIT_BUCKET": data.bucket_name,
         "PAYBOT_AUDIT_KMS_KEY_ID": data.key_arn,
@@ -103,14 +110,20 @@ def phone_environment(
     }
 
 
-def data_statements(cfg: InfraConfig, data: DataPlane, secrets: list[str]) -> list[iam.Statement]:
-    """What a function needs on the data plane: its table, audit writes, its key and secrets."""
-    return [
+def data_statements(
+    cfg: InfraConfig, data: DataPlane, secrets: list[str], *, seals_cards: bool = False
+) -> list[iam.Statement]:
+    """What a function needs on the data plane: its table, audit writes, its key and secrets; and
+    the vault's key table when it takes typed card data (`seals_cards`: web and phone)."""
+    statements = [
         iam.dynamodb_statement(data.table_arn),
         iam.audit_write_statement(data.bucket_arn),
         *iam.kms_statements(data.key_arn, cfg.region),
         iam.secrets_statement([data.secret_arns[name] for name in secrets]),
     ]
+    if seals_cards:
+        statements.append(iam.session_keys_statement(data.keys_table_arn))
+    return statements
 
 
 def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
@@ -126,6 +139,10 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
             point_in_time_recovery=cfg.point_in_time_recovery,
             deletion_protection=cfg.deletion_protection,
         ),
+    )
+    keys_table = SessionKeysTable(
+        f"{prefix}-vault-keys",
+        SessionKeysTableArgs(kms_key_arn=key.arn, deletion_protection=cfg.deletion_protection),
     )
     audit = AuditBucket(
         f"{prefix}-audit",
@@ -143,6 +160,8 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         key_arn=key.arn,
         table_name=table.name,
         table_arn=table.arn,
+        keys_table_name=keys_table.name,
+        keys_table_arn=keys_table.arn,
         bucket_name=audit.name,
         bucket_arn=audit.arn,
         secret_arns=secrets.arns,
@@ -182,7 +201,10 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
     )
 
     web_statements = data_statements(
-        cfg, data, ["stripe-secret-key", "stripe-webhook-secret", "vault-key", "edge-secret"]
+        cfg,
+        data,
+        ["stripe-secret-key", "stripe-webhook-secret", "vault-key", "edge-secret"],
+        seals_cards=True,
     )
     web_statements.append(query_statement(data.table_arn))  # GET /v1/events and /v1/payments
     if cfg.uses_bedrock:
@@ -233,6 +255,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         "webFunction": web.function_name,
         "depsLayerArn": layer.arn,
         "sessionTable": table.name,
+        "sessionKeysTable": keys_table.name,
         "auditBucket": audit.name,
         "secretNames": secrets.names,
         "alarmTopicArn": observability.topic_arn,
@@ -260,7 +283,9 @@ def _phone(
             deletion_protection=cfg.deletion_protection,
         ),
     )
-    statements = data_statements(cfg, data, ["stripe-secret-key", "vault-key", "connect-private-key"])
+    statements = data_statements(
+        cfg, data, ["stripe-secret-key", "vault-key", "connect-private-key"], seals_cards=True
+    )
     statements.append(lookup_statement(accounts.arn))
     function = PaybotFunction(
         f"{prefix}-phone",

@@ -10,6 +10,7 @@ from infra.components.observability import Observability, ObservabilityArgs, Wat
 from infra.components.outbox_dispatcher import OutboxDispatcher, OutboxDispatcherArgs
 from infra.components.phone_channel import PhoneChannel, PhoneChannelArgs
 from infra.components.secrets import Secrets, SecretsArgs
+from infra.components.session_keys_table import SessionKeysTable, SessionKeysTableArgs
 from infra.components.session_table import SessionTable, SessionTableArgs
 from infra.components.web_chat import WebChat, WebChatArgs
 
@@ -34,6 +35,8 @@ __all__ = [
     "PhoneChannelArgs",
     "Secrets",
     "SecretsArgs",
+    "SessionKeysTable",
+    "SessionKeysTableArgs",
     "SessionTable",
     "SessionTableArgs",
     "WatchedFunction",

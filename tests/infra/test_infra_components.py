@@ -26,6 +26,8 @@ from infra.components import (
     PhoneChannelArgs,
     Secrets,
     SecretsArgs,
+    SessionKeysTable,
+    SessionKeysTableArgs,
     SessionTable,
     SessionTableArgs,
     WatchedFunction,
@@ -70,6 +72,28 @@ def test_session_table_is_on_demand_keyed_by_session_with_ttl_and_kms() -> None:
 
     done = settled(check)
     SessionTable("t", SessionTableArgs(kms_key_arn=KEY, point_in_time_recovery=True))
+    return done
+
+
+@pulumi.runtime.test
+def test_vault_keys_table_is_keyed_by_session_expires_is_encrypted_and_never_backed_up() -> None:
+    mocks = use_mocks()
+
+    def check() -> None:
+        table = mocks.one("aws:dynamodb/table:Table")
+        assert table.name == "keys-table"  # named from the component
+        inputs = table.inputs
+        assert inputs["billingMode"] == "PAY_PER_REQUEST"
+        assert inputs["hashKey"] == "sessionId"
+        assert inputs["attributes"] == [{"name": "sessionId", "type": "S"}]
+        assert inputs["ttl"] == {"attributeName": "ttl", "enabled": True}
+        assert inputs["serverSideEncryption"] == {"enabled": True, "kmsKeyArn": KEY}
+        assert inputs["pointInTimeRecovery"] == {"enabled": False}
+        assert "streamEnabled" not in inputs or not inputs["streamEnabled"]  # no stream copies keys out
+        assert inputs["deletionProtectionEnabled"] is True
+
+    done = settled(check)
+    SessionKeysTable("keys", SessionKeysTableArgs(kms_key_arn=KEY, deletion_protection=True))
     return done
 
 

@@ -35,6 +35,28 @@ def _policies(mocks: Recorder) -> dict[str, dict[str, Any]]:
     return {p.name: json.loads(p.inputs["policy"]) for p in mocks.of_type("aws:iam/rolePolicy:RolePolicy")}
 
 
+def _table(mocks: Recorder, name: str) -> dict[str, Any]:
+    (table,) = [t for t in mocks.of_type("aws:dynamodb/table:Table") if t.name == f"{name}-table"]
+    return table.inputs
+
+
+def _vault_keys_table_checks(mocks: Recorder, stack: str, deletion_protection: bool) -> None:
+    """The vault's data keys: a table of their own, never in a point-in-time copy, on every stack."""
+    keys = _table(mocks, f"paybot-{stack}-vault-keys")
+    assert keys["pointInTimeRecovery"] == {"enabled": False}
+    assert keys["ttl"] == {"attributeName": "ttl", "enabled": True}
+    assert keys["serverSideEncryption"]["enabled"] is True
+    assert (
+        keys["serverSideEncryption"]["kmsKeyArn"]
+        == _table(mocks, f"paybot-{stack}-sessions")["serverSideEncryption"]["kmsKeyArn"]
+    )
+    assert keys["deletionProtectionEnabled"] is deletion_protection
+    for function in _functions(mocks).values():
+        assert function["environment"]["variables"]["PAYBOT_SESSION_KEYS_TABLE"] == (
+            f"paybot-{stack}-vault-keys-table"
+        )
+
+
 def _common_checks(mocks: Recorder, stack: str) -> None:
     functions = _functions(mocks)
     assert set(functions) == {f"paybot-{stack}-web", f"paybot-{stack}-phone"}
@@ -121,9 +143,10 @@ def test_dev_stack_is_cheap_and_disposable() -> None:
 
     def check(m: Recorder) -> None:
         _common_checks(m, "dev")
-        for table in m.of_type("aws:dynamodb/table:Table"):  # sessions and accounts alike
+        for table in m.of_type("aws:dynamodb/table:Table"):  # sessions, accounts and vault keys alike
             assert table.inputs["pointInTimeRecovery"] == {"enabled": False}
             assert table.inputs["deletionProtectionEnabled"] is False
+        _vault_keys_table_checks(m, "dev", deletion_protection=False)
         web = _functions(m)["paybot-dev-web"]["environment"]["variables"]
         assert web["PAYBOT_LANGUAGE_MODEL"] == "rules"
         assert json.loads(web["PAYBOT_CORS_ORIGINS"]) == ["http://localhost:8765"]
@@ -143,9 +166,12 @@ def test_prod_stack_keeps_data_uses_bedrock_and_claims_a_number() -> None:
 
     def check(m: Recorder) -> None:
         _common_checks(m, "prod")
-        for table in m.of_type("aws:dynamodb/table:Table"):  # sessions and accounts alike
-            assert table.inputs["pointInTimeRecovery"] == {"enabled": True}
+        for table in m.of_type("aws:dynamodb/table:Table"):
+            if table.name != "paybot-prod-vault-keys-table":  # sessions and accounts alike
+                assert table.inputs["pointInTimeRecovery"] == {"enabled": True}
             assert table.inputs["deletionProtectionEnabled"] is True
+        # The sessions keep point-in-time copies on prod; the keys that open their card data do not.
+        _vault_keys_table_checks(m, "prod", deletion_protection=True)
         web = _functions(m)["paybot-prod-web"]["environment"]["variables"]
         assert web["PAYBOT_LANGUAGE_MODEL"] == "bedrock"
         assert web["PAYBOT_BEDROCK_MODEL_ID"] == "us.amazon.nova-micro-v1:0"
@@ -202,6 +228,15 @@ def test_iam_policies_name_their_resources_and_never_use_a_wildcard_resource() -
         assert by_sid["SessionTable"]["Resource"] == [
             "arn:aws:dynamodb:us-east-1:123456789012:paybot-prod-sessions-table"
         ]
+        # Both functions that take typed card data seal and shred its keys: three calls, one table.
+        for policy in policies.values():
+            (keys,) = [s for s in policy["Statement"] if s["Sid"] == "VaultSessionKeys"]
+            assert keys == {
+                "Sid": "VaultSessionKeys",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                "Resource": ["arn:aws:dynamodb:us-east-1:123456789012:paybot-prod-vault-keys-table"],
+            }
         key = "arn:aws:kms:us-east-1:123456789012:key/paybot-prod-data-key-key-id"
         assert by_sid["SessionDataKeys"] == {
             "Sid": "SessionDataKeys",

@@ -328,6 +328,13 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
         assert all(answer["result"] != "error" for answer in call.answers), call.answers
 
         assert not denials_since(moto_log, enforced_from), "IAM denied a request of the running stack"
+        # The keyed card was sealed between steps under data keys kept in the vault's own table (no
+        # point-in-time copies), not beside the sessions; wiping it at tokenization deleted them.
+        keys_table = phone.function.environment["PAYBOT_SESSION_KEYS_TABLE"]
+        sessions_table = phone.function.environment["PAYBOT_DYNAMODB_TABLE"]
+        assert keys_table in provisioned.tables and keys_table != sessions_table
+        assert web.function.environment["PAYBOT_SESSION_KEYS_TABLE"] == keys_table
+        assert "PAYBOT_SESSION_KEYS_TABLE is unset" not in phone.logs()
 
         # IAM was enforced: what the policies do not allow fails, with the functions' own credentials.
         role = {k.lower(): v for k, v in provisioned.functions[f"paybot-{stack}-web"].credentials.items()}
@@ -339,7 +346,17 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
         key_arn = provisioned.functions[f"paybot-{stack}-web"].environment["PAYBOT_SESSION_KMS_KEY_ID"]
         assert denied(lambda: as_web["s3"].list_objects_v2(Bucket=audit_bucket))
         assert denied(lambda: as_web["s3"].put_object(Bucket=audit_bucket, Key="elsewhere/x", Body=b"x"))
-        assert denied(lambda: as_web["dynamodb"].scan(TableName=provisioned.tables[0]))
+        assert denied(lambda: as_web["dynamodb"].scan(TableName=sessions_table))
+        assert denied(lambda: as_web["dynamodb"].scan(TableName=keys_table))
+        probe = {"sessionId": {"S": "ses_rehearsalprobe"}}
+        assert denied(
+            lambda: as_web["dynamodb"].update_item(
+                TableName=keys_table,
+                Key=probe,
+                UpdateExpression="SET ttl = :t",
+                ExpressionAttributeValues={":t": {"N": "1"}},
+            )
+        )
         assert denied(lambda: as_web["kms"].generate_data_key(KeyId=key_arn, KeySpec="AES_256"))
         assert denied(lambda: as_web["kms"].encrypt(KeyId=key_arn, Plaintext=b"x"))
         phone_key = next(name for name in provisioned.secret_arns if name.endswith("/connect-private-key"))
@@ -351,11 +368,22 @@ def test_the_committed_stack_takes_a_web_payment_and_a_phone_payment_as_deployed
             KeyId=key_arn, KeySpec="AES_256", EncryptionContext={"paybot:session": "ses_rehearsal"}
         )
         assert len(key["Plaintext"]) == 32
+        # ...and the key store's three calls on its table.
+        as_web["dynamodb"].put_item(
+            TableName=keys_table, Item={**probe, "wrapped": {"B": b"x"}, "ttl": {"N": "1"}}
+        )
+        assert as_web["dynamodb"].get_item(TableName=keys_table, Key=probe, ConsistentRead=True)["Item"]
+        as_web["dynamodb"].delete_item(TableName=keys_table, Key=probe)
     finally:
         for process in processes.values():
             process.stop()
         enforce_iam(servers["moto"], False)
 
+    # IAM off again (the operator looking): wiping the card at tokenization deleted its data keys,
+    # and none was ever kept beside the sessions.
+    assert admin["dynamodb"].scan(TableName=keys_table)["Items"] == []
+    session_ids = [i["sessionId"]["S"] for i in admin["dynamodb"].scan(TableName=sessions_table)["Items"]]
+    assert not [s for s in session_ids if s.startswith("sessionKey#")]
     logs = {name: process.logs() for name, process in processes.items()}
     for name, log in logs.items():
         assert "AccessDenied" not in log, f"{name} was denied something:\n{log[-3000:]}"
