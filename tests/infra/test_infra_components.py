@@ -590,7 +590,7 @@ def _check_generated_connect_values(mocks: Recorder, flow: dict[str, Any]) -> No
         for a in flow["Actions"]
         if "InputEncryption" in a.get("Parameters", {})
     ]
-    assert len(encryptions) == 3
+    assert len(encryptions) == 4  # the account number, the card number, the expiry, the code
     assert all(
         e == {"EncryptionKeyId": security_key.outputs["associationId"], "Key": certificate_pem}
         for e in encryptions

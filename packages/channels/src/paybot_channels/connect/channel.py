@@ -210,18 +210,20 @@ class PhoneChannel:
 
     def _lookup_reference(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         locale = self.locale(event)
-        raw = event.parameter("reference").strip().rstrip("#")
-        tries = event.tries + 1
+        # Encrypted like the card's fields: a card number keyed here by mistake is as secret.
+        keys = self._keys(event.parameter("reference"))
+        raw, tries = keys.digits, event.tries + 1
+        keys.wipe()
+        if keys.restart:
+            return PhoneAnswer(Outcome.RESTART, message(locale, "phone.restart.account"))
         if is_card_number(raw):
             # A card keyed at the account prompt: never looked up, logged or read back.
             sentence = message(locale, "phone.card_at_account_prompt")
-        elif raw and raw != TIMEOUT and _KEYS.fullmatch(raw) and "*" not in raw:
+        elif raw and not keys.timed_out and _KEYS.fullmatch(raw):
             account = self.services.accounts.find_by_reference(raw)
             if account is not None:
                 return self._start(account, event)
             sentence = message(locale, "phone.no_account")
-        elif "*" in raw:
-            return PhoneAnswer(Outcome.RESTART, message(locale, "phone.restart.account"))
         else:
             sentence = message(locale, _TIMEOUT)
         limit = self.services.settings.max_field_attempts
