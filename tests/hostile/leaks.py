@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from paybot_core import RulesLanguageModel, Settings, UnderstandingContext, Understood
 from paybot_core.pci.recogniser import canonical, contains_card_number
 
+from .attacks import labelled_cvv, pan_attack
+
 # Issuer prefixes and lengths of every brand the card detector knows, accepted by default or not.
 BRAND_PREFIXES: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
     "visa": (("4",), (13, 16, 19)),
@@ -91,7 +93,11 @@ def cards(draw: st.DrawFn) -> Card:
 
 @st.composite
 def pan_as_typed(draw: st.DrawFn, pan: str) -> str:
-    style = draw(st.sampled_from(["plain", "spaces", "dashes", "amex"]))
+    """As a payer types it, or in any form of the red team's classes (attacks.py: other separators,
+    digit scripts, zero-width characters, words, halves in one sentence)."""
+    style = draw(st.sampled_from(["plain", "spaces", "dashes", "amex", "red team"]))
+    if style == "red team":
+        return draw(pan_attack(pan))
     if style == "plain":
         return pan
     if style == "amex":
@@ -156,7 +162,9 @@ def conversations(draw: st.DrawFn) -> Conversation:
                 ]
             )
         ),
-        draw(CVV_LABELS) + card.cvv,
+        # A label of the few common ones, or any of the red team's (cv2, pin, "the 3 digits on the back
+        # are", código de seguridad, ...), the code in any digit script or in words.
+        draw(st.one_of(CVV_LABELS.map(lambda label: label + card.cvv), labelled_cvv(card.cvv))),
     ]
     one_go = draw(st.booleans())
     if one_go:  # number, expiry and code typed in one go, the code without a label
@@ -257,6 +265,8 @@ class Sinks:
             hit = cvv.search(text)
             if hit:
                 found.append(f"CVV in {name}: {_context(text, hit.group(), hit.start())}")
+            elif any(cvv.search(canonical(part).text) for part in self.scanned_like_dlp.get(name, ())):
+                found.append(f"CVV in another form (digit script or words) in {name}")
             if any(contains_card_number(part) for part in self.scanned_like_dlp.get(name, ())):
                 found.append(f"card-like digits in {name}")
         for name, data in self.raw.items():

@@ -1,6 +1,10 @@
 """A leak fuzzer: generated card numbers of every brand, expiries and CVVs at random places of random
 turns of whole conversations, in both card entry modes and on the phone; then every sink is scanned
-(responses, logs, the SQLite files' raw bytes with their WAL, the audit log, language-model requests)."""
+(responses, logs, the SQLite files' raw bytes with their WAL, the audit log, language-model requests).
+
+The card and its code come as a payer types them or in the red team's forms (issue 13: any separator,
+digit script, zero-width characters, words, halves in one sentence; any label of the code); on the
+phone, a caller of unknown number may key the card at the account-number prompt."""
 
 from __future__ import annotations
 
@@ -16,7 +20,13 @@ from hypothesis import strategies as st
 
 from paybot_channels.connect.channel import PhoneChannel
 from paybot_channels.connect.handler import respond
-from paybot_channels.connect.simulator import CallSimulator, ConnectStyleEncryptor, Keypad, load_flow
+from paybot_channels.connect.simulator import (
+    DEMO_CALLER,
+    CallSimulator,
+    ConnectStyleEncryptor,
+    Keypad,
+    load_flow,
+)
 from paybot_channels.web.app import create_app
 from paybot_core import Settings, build
 
@@ -122,25 +132,35 @@ def test_secure_card_entry_leaks_nothing(
 
 
 ENCRYPTOR = ConnectStyleEncryptor()
+UNKNOWN_CALLER = "+15555550142"  # in no account of the demo directory: the flow asks for an account number
 
 
 @st.composite
-def keypad_scripts(draw: st.DrawFn) -> tuple[Card, str]:
+def keypad_scripts(draw: st.DrawFn) -> tuple[Card, str, str]:
     """The caller's keys: card number, expiry and CVV entries (each ended by #), menu presses and
-    the card keyed at the wrong prompt, in a random order."""
+    the card keyed at the wrong prompt, in a random order. A caller whose number is unknown is
+    asked for an account number first, where the card (or its code) may be keyed by mistake."""
     card = draw(cards())
     pieces = [f"{card.pan}#", f"{card.mmyy}#", f"{card.cvv}#"]
     extra = draw(st.lists(st.sampled_from(["1", "2", "9", "#", f"{card.pan}#", f"{card.cvv}#"]), max_size=4))
     ordered = draw(st.sampled_from(["in order", "shuffled"]))
     keys = pieces + extra if ordered == "in order" else draw(st.permutations(pieces + extra))
     language = draw(st.sampled_from(["1", "2", ","]))  # the flow's first menu: English, Spanish, nothing
-    return card, language + "".join(keys) + draw(st.sampled_from(["1", "2", ""]))
+    caller, account = DEMO_CALLER, ""
+    if draw(st.booleans()):
+        caller = UNKNOWN_CALLER
+        account = draw(
+            st.sampled_from(["1001#", f"{card.pan}#1001#", f"{card.cvv}#1001#", f"{card.pan}*#1001#"])
+        )
+    return card, language + account + "".join(keys) + draw(st.sampled_from(["1", "2", ""])), caller
 
 
 @FUZZ
 @given(script=keypad_scripts())
-def test_phone_handler_leaks_nothing(script: tuple[Card, str], debug_logs: pytest.LogCaptureFixture) -> None:
-    card, keys = script
+def test_phone_handler_leaks_nothing(
+    script: tuple[Card, str, str], debug_logs: pytest.LogCaptureFixture
+) -> None:
+    card, keys, caller = script
     debug_logs.clear()
     with tempfile.TemporaryDirectory(prefix="paybot-leak-phone-") as tmp:
         data_dir = Path(tmp)
@@ -148,7 +168,7 @@ def test_phone_handler_leaks_nothing(script: tuple[Card, str], debug_logs: pytes
         services = build(Settings(data_dir=data_dir), model=model)
         channel = PhoneChannel(services, ENCRYPTOR.decryptor())
         call = CallSimulator(
-            load_flow(), lambda event: respond(channel, event), Keypad(keys), encrypt=ENCRYPTOR
+            load_flow(), lambda event: respond(channel, event), Keypad(keys), caller=caller, encrypt=ENCRYPTOR
         ).run()
         sinks = _scan(data_dir, [], model, debug_logs)
         kept = [*call.attribute_values]
