@@ -251,8 +251,10 @@ function outcomeDetail(response) {
 
 function renderOutcome(response) {
   const terminal = TERMINAL.has(response.status);
-  ui.chatInput.disabled = terminal;
-  ui.send.disabled = terminal;
+  // After the payment the bot may still ask where to send the receipt: the payer answers in the chat.
+  const answering = response.receipt === "offered";
+  ui.chatInput.disabled = terminal && !answering;
+  ui.send.disabled = terminal && !answering;
   if (!terminal) {
     ui.outcome.hidden = true;
     return;
@@ -262,7 +264,7 @@ function renderOutcome(response) {
   ui.outcomeDetail.textContent = outcomeDetail(response);
   ui.outcome.dataset.status = response.status;
   ui.outcome.hidden = false;
-  if (appearing) ui.newPayment.focus();
+  if (appearing) (answering ? ui.chatInput : ui.newPayment).focus();
 }
 
 function showSessionGone() {

@@ -40,6 +40,7 @@ from paybot_core.conversation.state import (
     PaymentRecord,
     Phase,
     Presets,
+    ReceiptOffer,
     SessionState,
 )
 from paybot_core.conversation.turns import FailureReason, FieldFailed
@@ -47,6 +48,7 @@ from paybot_core.conversation.understanding import (
     AmountFact,
     CardNumberFact,
     CvvFact,
+    EmailFact,
     ExpiryFact,
     Intent,
     NameFact,
@@ -97,6 +99,10 @@ STATES: dict[str, SessionState] = {
     "active/confirmation": confirming(),
     "requires_action": confirming(phase=Phase.REQUIRES_ACTION, payment=record("requires_action")),
     **{phase.value: confirming(phase=phase, payment=record("succeeded")) for phase in TERMINAL},
+    # Paid, and asked where the receipt should go (merchant-api.md, Receipts).
+    "completed/receipt_email": confirming(
+        phase=Phase.COMPLETED, payment=record("succeeded"), receipt=ReceiptOffer.OFFERED
+    ),
 }
 
 NUMBER = CardNumberFact("visa", "4242", None)
@@ -109,6 +115,8 @@ EVENTS: dict[str, Event] = {
     "change card": said(Intent.CHANGE_CARD),
     "nothing understood": said(),
     "a name": said(name=NameFact("Ann Lee")),
+    "an email": said(email=EmailFact("jane@example.com")),
+    "not an email": said(email=EmailFact(problem="invalid")),
     "an amount": said(amount=AmountFact(2500)),
     "a typed card": said(card_number=NUMBER, expiry=ExpiryFact(12, 2030), cvv=CvvFact(3)),
     "a card in the secure form": said(card_typed_in_secure_form=True),
@@ -135,7 +143,8 @@ PAYER_INPUTS = (UserTurn, CardKeyed, FieldFailed)
 def test_the_table_covers_every_event_type_phase_and_field() -> None:
     assert {type(e) for e in EVENTS.values()} == set(typing.get_args(Event))
     assert {s.phase for s in STATES.values()} == set(Phase)
-    assert {s.current_field for s in STATES.values() if s.phase is Phase.ACTIVE} == set(Field)
+    asked = {s.current_field for s in STATES.values() if s.phase is Phase.ACTIVE or s.current_field}
+    assert asked == set(Field)
 
 
 PAIRS = [(s, e) for s in STATES for e in EVENTS]
@@ -148,6 +157,12 @@ def test_rules_that_hold_for_every_pair(state_name: str, event_name: str) -> Non
     kinds = [n.kind for n in t.notices]
 
     assert t.state.sealed_card == state.sealed_card and t.state.version == state.version  # the service's
+    if state.receipt is ReceiptOffer.OFFERED:  # paid: only the receipt's answer can change
+        assert t.state.phase is Phase.COMPLETED and t.state.payment == state.payment and t.actions == ()
+        assert t.state.receipt is not ReceiptOffer.NONE
+        if t.state.receipt is ReceiptOffer.REQUESTED:
+            assert event == EVENTS["an email"] and t.state.receipt_email == "jane@example.com"
+        return
     if state.phase in TERMINAL:  # a closed session never changes
         assert t.state == state and t.actions == ()
         assert kinds == ([] if isinstance(event, Tick) else [NoticeKind.ALREADY_CLOSED])

@@ -57,6 +57,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "PaymentRecord": ("paybot_core.conversation.state", "PaymentRecord"),
     "Phase": ("paybot_core.conversation.state", "Phase"),
     "Presets": ("paybot_core.conversation.state", "Presets"),
+    "ReceiptOffer": ("paybot_core.conversation.state", "ReceiptOffer"),
     "SessionState": ("paybot_core.conversation.state", "SessionState"),
     "Status": ("paybot_core.conversation.state", "Status"),
     "state_from_json": ("paybot_core.conversation.state", "state_from_json"),
@@ -228,6 +229,7 @@ __all__ = [
     "Phase",
     "Presets",
     "QueueDelivery",
+    "ReceiptOffer",
     "Reply",
     "RetryPolicy",
     "RulesFirstModel",
@@ -333,6 +335,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .conversation.state import PaymentRecord as PaymentRecord
     from .conversation.state import Phase as Phase
     from .conversation.state import Presets as Presets
+    from .conversation.state import ReceiptOffer as ReceiptOffer
     from .conversation.state import SessionState as SessionState
     from .conversation.state import Status as Status
     from .conversation.state import state_from_json as state_from_json

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paybot_core import Field, Reply, SessionState, Settings, Status
+from paybot_core import Field, ReceiptOffer, Reply, SessionState, Settings, Status
 
 from .schemas import CardEntryOut, CardOut, ChatResponse, Collected, NextActionOut, PaymentOut
 
@@ -13,12 +13,16 @@ def chat_response(reply: Reply, settings: Settings) -> ChatResponse:
         session_id=state.session_id,
         response=reply.text,
         status=state.status.value,
-        current_field=state.current_field.value if state.current_field else None,
+        # A terminal session asks for no field (chat-api.md); the receipt's question has its own key.
+        current_field=state.current_field.value
+        if state.current_field and not state.status.terminal
+        else None,
         collected=_collected(state),
         payment=_payment(state),
         card_entry=_card_entry(state, settings),
         next_action=_next_action(state),
         locale=state.locale,
+        receipt=state.receipt.value if state.receipt is not ReceiptOffer.NONE else None,
     )
 
 

@@ -268,6 +268,11 @@ class ChatResponse(BaseModel):
     card_entry: CardEntryOut | None = Field(serialization_alias="cardEntry")
     next_action: NextActionOut | None = Field(serialization_alias="nextAction")
     locale: Literal["en", "es"]
+    receipt: Literal["offered", "requested", "declined"] | None = Field(
+        None,
+        description="After a successful web payment with no receiptEmail: `offered` while the bot asks "
+        "for an email address (the payer's next message answers), then `requested` or `declined`.",
+    )
 
 
 class CreatedSession(ChatResponse):

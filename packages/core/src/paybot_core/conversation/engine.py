@@ -34,7 +34,17 @@ from .events import (
     UserTurn,
     WipeVault,
 )
-from .state import CardEntry, CardSummary, Channel, Field, Limits, Phase, Presets, SessionState
+from .state import (
+    CardEntry,
+    CardSummary,
+    Channel,
+    Field,
+    Limits,
+    Phase,
+    Presets,
+    ReceiptOffer,
+    SessionState,
+)
 from .turns import FieldFailed
 from .understanding import Intent, Question, Understood
 
@@ -69,6 +79,8 @@ def new_session(
 def step(state: SessionState, event: Event, now: float) -> Transition:
     """Apply one event. Terminal sessions never change; idle sessions expire first."""
     if state.phase in _TERMINAL_PHASES:
+        if state.receipt is ReceiptOffer.OFFERED:
+            return _on_receipt_offer(state, event, now)
         if isinstance(event, Tick):
             return Transition(state)
         return Transition(state, notices=(Notice(NoticeKind.ALREADY_CLOSED),))
@@ -444,6 +456,46 @@ def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | No
             work.act(Tokenize())
 
 
+def _on_receipt_offer(state: SessionState, event: Event, now: float) -> Transition:
+    """The payer's answer to "Would you like a receipt by email?": an address (checked by code),
+    a no, or something else, asked again. The payment is done: nothing here touches it, and the
+    offer lapses with the session's idle time."""
+    if now >= state.expires_at:
+        lapsed = state.evolve(receipt=ReceiptOffer.DECLINED)
+        return Transition(
+            lapsed, notices=() if isinstance(event, Tick) else (Notice(NoticeKind.ALREADY_CLOSED),)
+        )
+    if not isinstance(event, UserTurn):
+        return Transition(state)
+    understood = event.understood
+    state = state.evolve(updated_at=now, turns=state.turns + 1)
+    if understood.language and understood.language != state.locale and state.presets.locale is None:
+        state = state.evolve(locale=understood.language)
+    email = understood.email
+    if email is not None and email.value is not None:
+        taken = state.evolve(receipt=ReceiptOffer.REQUESTED, receipt_email=email.value)
+        return Transition(taken, notices=(Notice(NoticeKind.RECEIPT_REQUESTED),))
+    if email is not None:
+        work = _Work(state)
+        attempts = dict(state.field_attempts)
+        attempts[Field.RECEIPT_EMAIL.value] = attempts.get(Field.RECEIPT_EMAIL.value, 0) + 1
+        work.state = state.evolve(field_attempts=tuple(sorted(attempts.items())))
+        if attempts[Field.RECEIPT_EMAIL.value] >= state.limits.max_field_attempts:
+            work.state = work.state.evolve(receipt=ReceiptOffer.DECLINED)
+            work.notice(NoticeKind.RECEIPT_GIVEN_UP)
+        else:
+            work.notice(NoticeKind.INVALID, Field.RECEIPT_EMAIL, email.problem)
+        return work.done()
+    if understood.intents & {Intent.DENY, Intent.CANCEL}:
+        declined = state.evolve(receipt=ReceiptOffer.DECLINED)
+        return Transition(declined, notices=(Notice(NoticeKind.RECEIPT_DECLINED),))
+    if understood.has(Intent.HELP):
+        return Transition(state, notices=(Notice(NoticeKind.HELP, Field.RECEIPT_EMAIL),))
+    if understood.has(Intent.AFFIRM):
+        return Transition(state, notices=(Notice(NoticeKind.RECEIPT_ASK_EMAIL),))
+    return Transition(state, notices=(Notice(NoticeKind.NOT_UNDERSTOOD, Field.RECEIPT_EMAIL),))
+
+
 def _on_field_failed(state: SessionState, on: Field, reason: str, now: float) -> Transition:
     """A try the channel saw fail (nothing keyed, a key that is no choice): counted like any other."""
     state, ended = _count_turn(state, now)
@@ -591,6 +643,10 @@ def _on_payment_outcome(state: SessionState, event: PaymentOutcome) -> Transitio
         work.state = work.state.evolve(phase=Phase.COMPLETED, typed_card_fields=())
         work.act(WipeVault())
         work.notice(NoticeKind.PAYMENT_SUCCEEDED)
+        # No address for the receipt: ask for one on the web (a keypad cannot type it).
+        if state.presets.receipt_email is None and state.channel is Channel.WEB:
+            work.state = work.state.evolve(receipt=ReceiptOffer.OFFERED)
+            work.notice(NoticeKind.RECEIPT_OFFERED)
     elif record.status == "requires_action":
         work.state = work.state.evolve(phase=Phase.REQUIRES_ACTION)
         work.notice(NoticeKind.PAYMENT_NEEDS_AUTHENTICATION)

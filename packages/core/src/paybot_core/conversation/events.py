@@ -175,6 +175,11 @@ class NoticeKind(StrEnum):
     ANSWER = "answer"  # a question answered; code: the Question, text: its detail
     CONFIRM_AMOUNT = "confirm_amount"  # "Did you mean $50.00?" (state.pending_amount)
     AMOUNT_NOT_TAKEN = "amount_not_taken"  # the payer said no to the amount we read back
+    RECEIPT_OFFERED = "receipt_offered"  # after the payment: "Would you like a receipt by email?"
+    RECEIPT_REQUESTED = "receipt_requested"  # the address taken; the receipt goes out after the save
+    RECEIPT_DECLINED = "receipt_declined"
+    RECEIPT_ASK_EMAIL = "receipt_ask_email"  # a yes without an address
+    RECEIPT_GIVEN_UP = "receipt_given_up"  # too many addresses that were none
 
 
 @dataclass(frozen=True)

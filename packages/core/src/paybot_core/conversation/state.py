@@ -39,6 +39,7 @@ class Field(StrEnum):
     CVV = "cvv"
     PAYMENT_METHOD = "payment_method"
     CONFIRMATION = "confirmation"
+    RECEIPT_EMAIL = "receipt_email"  # after the payment: where to send the receipt (or no)
 
 
 TYPED_CARD_FIELDS = (Field.CARD_NUMBER, Field.EXPIRY, Field.CVV)
@@ -53,6 +54,15 @@ class Channel(StrEnum):
     WEB = "web"
     VOICE = "voice"
     CLI = "cli"
+
+
+class ReceiptOffer(StrEnum):
+    """The receipt offered in the conversation after a successful payment, when no email was known."""
+
+    NONE = "none"  # not offered: the merchant gave receiptEmail, or the channel cannot take one
+    OFFERED = "offered"  # asked; the payer's next message answers it
+    REQUESTED = "requested"  # the payer gave an address (`receipt_email`): the receipt goes there
+    DECLINED = "declined"  # the payer said no, gave up, or did not answer in time
 
 
 class Phase(StrEnum):
@@ -173,6 +183,8 @@ class SessionState:
     pending_amount: int | None = None  # an amount read two ways, asked back ("Did you mean $50.00?")
     locale: str = "en"  # the language the session speaks now ("en" | "es")
     link: PaymentLink | None = None
+    receipt: ReceiptOffer = ReceiptOffer.NONE
+    receipt_email: str | None = None  # typed by the payer after the payment (the merchant's is a preset)
     version: int = 0
 
     @property
@@ -200,7 +212,10 @@ class SessionState:
 
     @property
     def current_field(self) -> Field | None:
-        """What the bot asks for now; None in a terminal status and while awaiting 3-D Secure."""
+        """What the bot asks for now; None in a terminal status (but for the receipt offered after a
+        payment, `receipt_email`) and while awaiting 3-D Secure."""
+        if self.phase is Phase.COMPLETED and self.receipt is ReceiptOffer.OFFERED:
+            return Field.RECEIPT_EMAIL
         if self.phase is not Phase.ACTIVE:
             return None
         if self.name is None:

@@ -83,6 +83,14 @@ class CvvFact:
 
 
 @dataclass(frozen=True)
+class EmailFact:
+    """An email address a message gives (found by code, never a model), or `problem`: invalid | several."""
+
+    value: str | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Understood:
     intents: frozenset[Intent] = frozenset()
     name: NameFact | None = None
@@ -96,6 +104,7 @@ class Understood:
     question: Question | None = None
     question_detail: str | None = None
     language: str | None = None  # the message's language when it is plainly one ("en", "es")
+    email: EmailFact | None = None  # read only when the bot asked for the receipt's address
 
     def has(self, intent: Intent) -> bool:
         return intent in self.intents

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ..conversation.state import Phase, SessionState
+from ..conversation.state import Phase, ReceiptOffer, SessionState
 from ..ids import random_string
 
 
@@ -25,6 +25,7 @@ class EventType(StrEnum):
     SESSION_FAILED = "session.failed"
     SESSION_CANCELLED = "session.cancelled"
     SESSION_EXPIRED = "session.expired"
+    RECEIPT_REQUESTED = "receipt.requested"  # the payer typed an address for the receipt
     RECEIPT_SENT = "receipt.sent"
 
 
@@ -127,4 +128,8 @@ def events_for_change(
     ended = _SESSION_ENDED.get(after.phase)
     if ended and (before is None or before.phase != after.phase):
         found.append(event(ended, after, now, payment=payment_view(after, now)))
+    requested = ReceiptOffer.REQUESTED
+    if after.receipt is requested and (before is None or before.receipt is not requested):
+        # The address itself stays in the session: the receipt sender reads it from there.
+        found.append(event(EventType.RECEIPT_REQUESTED, after, now, receipt={"channel": "email"}))
     return tuple(found)

@@ -1,4 +1,6 @@
-"""Receipts: after `payment.succeeded`, an email to the payer in the session's language.
+"""Receipts: an email to the payer in the session's language, after `payment.succeeded` when the
+merchant gave the address (`receiptEmail`), or after `receipt.requested` when the payer typed one in
+the conversation (the bot offers a receipt after the payment when no address is known).
 
 The receipt sender is one more consumer of the outbox (under the name `paybot:receipts`), so a
 receipt gets what a webhook gets: it is sent after the payment was saved, retried with backoff when
@@ -39,13 +41,22 @@ class ReceiptSender:
         self.clock = clock
 
     def send(self, endpoint: str, happened: MerchantEvent) -> None:
-        if happened.type is not EventType.PAYMENT_SUCCEEDED:
+        if happened.type not in (EventType.PAYMENT_SUCCEEDED, EventType.RECEIPT_REQUESTED):
             return
         state = self.store.load(happened.session_id)
-        email = state.presets.receipt_email if state is not None else None
-        if state is None or email is None or state.payment is None or state.payment.status != "succeeded":
-            return  # no address to send to (the payer was not asked, or said no)
-        message = receipt_message(state, email, self.merchant_name, float(happened.created))
+        if state is None or state.payment is None or state.payment.status != "succeeded":
+            return
+        if happened.type is EventType.PAYMENT_SUCCEEDED:
+            email, paid_at = state.presets.receipt_email, float(happened.created)
+            payment = happened.data.get("payment")
+        else:
+            email = state.receipt_email
+            entry = self.records.get_payment(state.payment.id)
+            paid_at = float(entry.created_at) if entry is not None else float(happened.created)
+            payment = entry.view if entry is not None else None
+        if email is None:
+            return  # no address to send to (the payer is still asked, or said no)
+        message = receipt_message(state, email, self.merchant_name, paid_at)
         try:
             message_id = self.messenger.send(message)
         except MessengerError as err:
@@ -54,7 +65,7 @@ class ReceiptSender:
             EventType.RECEIPT_SENT,
             state,
             self.clock(),
-            payment=happened.data.get("payment"),
+            payment=payment,
             receipt={"channel": "email", "messageId": message_id},
         )
         self.records.append_events([sent])

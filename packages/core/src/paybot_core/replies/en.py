@@ -19,6 +19,7 @@ MESSAGES = {
     "prompt.cvv.front": "And the {digits}-digit security code on the front of the card?",
     "prompt.cvv.back": "And the {digits}-digit security code on the back of the card?",
     "prompt.payment_method": "Please enter your card details in the secure card form.",
+    "prompt.receipt_email": "Would you like a receipt by email? Type your email address, or say no.",
     "prompt.confirmation": "To confirm: {name} pays {amount}{for_reference} with the {card}. "
     "Shall I make the payment? (yes or no)",
     "prompt.confirmation.partial": "To confirm: {name} pays {amount} of the {due} due{for_reference} with the "
@@ -44,6 +45,11 @@ MESSAGES = {
     "number_first": "Let's start with the card number.",
     "confirm_amount": "Did you mean {amount}? (yes or no)",
     "amount_not_taken": "OK, let's get the amount right.",
+    "receipt_requested": "Thanks: your receipt is on its way to {email}.",
+    "receipt_declined": "OK, no receipt. Your confirmation reference is {reference}.",
+    "receipt_ask_email": "Sure: which email address should it go to?",
+    "receipt_given_up": "I couldn't read an email address, so I won't send a receipt. "
+    "Your confirmation reference is {reference}.",
     "paid": "Payment successful: {amount} paid{with_card}. Your confirmation reference is {reference}. Thank you!",
     "paid@speech": "Payment successful: {amount} paid{with_card}. Your confirmation code is {reference}. Thank you!",
     "with_card": " with the {card}",
@@ -104,6 +110,7 @@ MESSAGES = {
     "field.cvv": "security code",
     "field.payment_method": "card details",
     "field.confirmation": "confirmation",
+    "field.receipt_email": "email address",
     "field.other": "details",
     # ---------------------------------------------------------------- declines (the sentences per code are in declines.py)
     "decline.other": "The payment did not go through.",
@@ -141,6 +148,9 @@ MESSAGES = {
     "invalid.cvv": "The security code for this card is {digits} digits.",
     "invalid.other": "That doesn't look like a valid {what}.",
     "invalid.keypad.timeout": "Sorry, I didn't hear any keys.",
+    "invalid.receipt_email.invalid": "That doesn't look like an email address; it should look like "
+    "jane@example.com.",
+    "invalid.receipt_email.several": "Please give just one email address.",
     "invalid.keypad.no_choice": "Sorry, that key isn't one of the choices.",
     # ---------------------------------------------------------------- help
     "help.name": "I need the cardholder's name as it appears on the card, for example Jane Doe.",
@@ -154,6 +164,8 @@ MESSAGES = {
     "They go straight to the payment processor and never pass through this chat.",
     "help.confirmation": "Say yes to make the payment, or no to change the name, amount or card.",
     "help.cancel": "You can say cancel at any time.",
+    "help.receipt_email": "Your payment is done. Type the email address the receipt should go to, like "
+    "jane@example.com, or say no if you don't want one.",
     # ---------------------------------------------------------------- questions answered
     "answer.amount_owed.preset": "The amount due is {amount}{for_reference}.",
     "answer.amount_owed.given": "You told me {amount}; you can change it before paying.",
@@ -192,6 +204,7 @@ MESSAGES = {
     "why.payment_method": "The card details are what the payment is made with; they go from the secure form "
     "to the payment processor and never through this chat.",
     "why.confirmation": "Nothing is charged until you say yes, so I ask before making the payment.",
+    "why.receipt_email": "The address is used only to send this receipt.",
     "why.other": "I ask only for what the payment needs: the cardholder's name, the amount and the card.",
     # ---------------------------------------------------------------- the phone line
     # "phone.flow.*" are spoken by the contact flow itself (flow.json holds a copy per language,

@@ -18,6 +18,7 @@ MESSAGES = {
     "prompt.cvv.front": "¿Y el código de seguridad de {digits} dígitos del frente de la tarjeta?",
     "prompt.cvv.back": "¿Y el código de seguridad de {digits} dígitos del reverso de la tarjeta?",
     "prompt.payment_method": "Ingrese los datos de su tarjeta en el formulario seguro, por favor.",
+    "prompt.receipt_email": "¿Desea un recibo por correo electrónico? Escriba su correo, o diga no.",
     "prompt.confirmation": "Para confirmar: {name} paga {amount}{for_reference} con la {card}. "
     "¿Hago el pago? (sí o no)",
     "prompt.confirmation.partial": "Para confirmar: {name} paga {amount} de los {due} que se deben"
@@ -42,6 +43,11 @@ MESSAGES = {
     "number_first": "Empecemos por el número de la tarjeta.",
     "confirm_amount": "¿Quiso decir {amount}? (sí o no)",
     "amount_not_taken": "De acuerdo, anotemos bien el monto.",
+    "receipt_requested": "Gracias: su recibo va en camino a {email}.",
+    "receipt_declined": "De acuerdo, sin recibo. Su referencia de confirmación es {reference}.",
+    "receipt_ask_email": "Con gusto: ¿a qué correo electrónico lo envío?",
+    "receipt_given_up": "No pude leer un correo electrónico, así que no enviaré un recibo. "
+    "Su referencia de confirmación es {reference}.",
     "paid": "Pago realizado: se pagaron {amount}{with_card}. Su referencia de confirmación es {reference}. "
     "¡Gracias!",
     "paid@speech": "Pago realizado: se pagaron {amount}{with_card}. Su código de confirmación es {reference}. "
@@ -101,6 +107,7 @@ MESSAGES = {
     "field.cvv": "el código de seguridad",
     "field.payment_method": "los datos de la tarjeta",
     "field.confirmation": "la confirmación",
+    "field.receipt_email": "el correo electrónico",
     "field.other": "los datos",
     "decline.other": "El pago no se realizó.",
     "invalid.name.invalid_characters": "Un nombre solo puede tener letras, espacios, apóstrofos, guiones y puntos.",
@@ -137,6 +144,8 @@ MESSAGES = {
     "invalid.cvv": "El código de seguridad de esta tarjeta tiene {digits} dígitos.",
     "invalid.other": "Eso no parece {what} válido.",
     "invalid.keypad.timeout": "Perdón, no escuché ninguna tecla.",
+    "invalid.receipt_email.invalid": "Eso no parece un correo electrónico; debe verse como maria@example.com.",
+    "invalid.receipt_email.several": "Escriba un solo correo electrónico, por favor.",
     "invalid.keypad.no_choice": "Perdón, esa tecla no es una de las opciones.",
     "help.name": "Necesito el nombre del titular tal como aparece en la tarjeta, por ejemplo María Pérez.",
     "help.amount": "Dígame cuánto desea pagar, por ejemplo 50 o $50.00.",
@@ -149,6 +158,8 @@ MESSAGES = {
     "seguro. Van directo al procesador de pagos y nunca pasan por este chat.",
     "help.confirmation": "Diga sí para hacer el pago, o no para cambiar el nombre, el monto o la tarjeta.",
     "help.cancel": "Puede decir cancelar en cualquier momento.",
+    "help.receipt_email": "Su pago ya está hecho. Escriba el correo electrónico al que debo enviar el recibo, "
+    "como maria@example.com, o diga no si no lo desea.",
     "answer.amount_owed.preset": "El monto a pagar es {amount}{for_reference}.",
     "answer.amount_owed.given": "Me indicó {amount}; puede cambiarlo antes de pagar.",
     "answer.amount_owed.open": "Usted elige el monto: dígame cuánto desea pagar.",
@@ -188,6 +199,7 @@ MESSAGES = {
     "why.payment_method": "Con los datos de la tarjeta se hace el pago; van del formulario seguro al procesador "
     "de pagos y nunca pasan por este chat.",
     "why.confirmation": "No se cobra nada hasta que usted diga sí, por eso pregunto antes de hacer el pago.",
+    "why.receipt_email": "El correo se usa solo para enviar este recibo.",
     "why.other": "Solo pido lo que el pago necesita: el nombre del titular, el monto y la tarjeta.",
     # ---------------------------------------------------------------- la línea telefónica
     # "phone.flow.*" los dice el propio flujo de contacto (flow.json guarda una copia por idioma,

@@ -167,11 +167,12 @@ def render_parts(
     # A notice that asks its own question ("what would you like to change?") is the question:
     # the field's prompt after it would ask a second one in the same breath.
     asks = any(notice.kind in _NOTICES_THAT_ASK for notice in notices)
-    question = prompt(state, style) if state.phase is Phase.ACTIVE and not asks else ""
+    open_question = state.phase is Phase.ACTIVE or state.current_field is Field.RECEIPT_EMAIL
+    question = prompt(state, style) if open_question and not asks else ""
     return " ".join(p for p in parts if p), question
 
 
-_NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE})
+_NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE, NoticeKind.RECEIPT_ASK_EMAIL})
 
 
 def _opening(say: _Say) -> str:
@@ -262,13 +263,20 @@ _SIMPLE = {
     NoticeKind.RESTARTED: "restarted",
     NoticeKind.EXPIRED: "expired",
     NoticeKind.AMOUNT_NOT_TAKEN: "amount_not_taken",
+    NoticeKind.RECEIPT_ASK_EMAIL: "receipt_ask_email",
+    NoticeKind.RECEIPT_OFFERED: "",  # the receipt's question is the prompt of its field
 }
 
 
 def _notice_text(say: _Say, notice: Notice) -> str:
     state, kind = say.state, notice.kind
     if kind in _SIMPLE:
-        return say(_SIMPLE[kind])
+        return say(_SIMPLE[kind]) if _SIMPLE[kind] else ""
+    if kind is NoticeKind.RECEIPT_REQUESTED:
+        return say("receipt_requested", email=masked_email(state.receipt_email or ""))
+    if kind in (NoticeKind.RECEIPT_DECLINED, NoticeKind.RECEIPT_GIVEN_UP):
+        reference = state.payment.id if state.payment else ""
+        return say(kind.value, reference=spoken_code(reference) if say.speech else reference)
     if kind is NoticeKind.ACCEPTED:
         if notice.field is Field.NAME and state.name:
             return say("accepted.name", name=state.name)
@@ -373,6 +381,8 @@ def _help_text(say: _Say, on: Field | None) -> str:
     if on is Field.PAYMENT_METHOD and say.state.card_entry is not CardEntry.SECURE:
         on = Field.CARD_NUMBER
     base = say(f"help.{on.value}") if on is not None and say.has(f"help.{on.value}") else ""
+    if on is Field.RECEIPT_EMAIL:  # the payment is made: nothing is left to cancel
+        return base
     return f"{base} {say('help.cancel')}".strip()
 
 
@@ -461,6 +471,13 @@ def _answer_text(say: _Say, notice: Notice) -> str:
             items.append(say("answer.collected.card", card=say.card(state.card)))
         return say("answer.collected", items=", ".join(items)) if items else say("answer.collected.none")
     return _help_text(say, notice.field)
+
+
+def masked_email(address: str) -> str:
+    """An address as the reply shows it: the first letter and the domain ("j***@example.com"), so a
+    payer can catch a wrong domain while a reply (which a model may phrase) never carries it whole."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else ""
 
 
 def _brand_of(detail: str | None) -> Brand | None:
