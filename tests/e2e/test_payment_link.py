@@ -36,6 +36,12 @@ def test_opening_a_payment_link_greets_with_the_merchants_presets_and_pays(
     chat.say("yes")
     chat.expect_status("completed")
     assert page.request.get(f"/v1/sessions/{created.json()['sessionId']}").json()["status"] == "completed"
+    # No receiptEmail: the page stays open for the bot's offer of a receipt, and closes once answered.
+    expect(chat.bot_messages.last).to_contain_text("receipt by email")
+    expect(chat.input).to_be_enabled()
+    chat.say("jane@example.com")
+    expect(chat.bot_messages.last).to_contain_text("j***@example.com")
+    expect(chat.input).to_be_disabled()
 
 
 def test_an_unknown_payment_link_says_so(unopened_chat: ChatPage, page: Page) -> None:
