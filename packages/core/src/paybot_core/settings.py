@@ -141,6 +141,12 @@ class Settings(BaseModel):
     outbox_queue_url: str | None = Field(None, description="AWS: the FIFO queue the stream relay fills.")
     outbox_dead_letter_url: str | None = Field(None, description="AWS: where events past the window go.")
     webhook_poll_seconds: float = Field(1.0, gt=0, le=60, description="Local dispatcher's idle poll.")
+    event_retention_seconds: int = Field(
+        30 * 86_400,
+        gt=0,
+        description="Merchant events are kept this long (GET /v1/events replays within it): the local "
+        "store prunes delivered ones older, DynamoDB's TTL removes them. At least the retry window.",
+    )
 
     # --- abuse limits (in-process token buckets; each server process or Lambda container counts alone).
     # The per-client default is high on purpose: every browser behind one NAT, and a load test of
@@ -272,6 +278,11 @@ class Settings(BaseModel):
             problems.append("set PAYBOT_EDGE_SECRET or PAYBOT_EDGE_SECRET_ID, not both")
         if self.vault_key and self.vault_key_secret_id:
             problems.append("set PAYBOT_VAULT_KEY or PAYBOT_VAULT_KEY_SECRET_ID, not both")
+        if self.event_retention_seconds < self.webhook_retry_window_seconds:
+            problems.append(
+                "PAYBOT_EVENT_RETENTION_SECONDS must be at least PAYBOT_WEBHOOK_RETRY_WINDOW_SECONDS "
+                "(an event is kept while it may still be retried)"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -183,13 +183,26 @@ def _merchant_key_optional_in_schema(app: FastAPI) -> None:
 
 
 async def _sweep_forever(services: Services) -> None:
-    """Expire idle sessions so their sealed card data is wiped even if nobody comes back."""
+    """Expire idle sessions so their sealed card data is wiped even if nobody comes back, and prune
+    the merchant events past their retention (PAYBOT_EVENT_RETENTION_SECONDS)."""
     while True:
         try:
             await asyncio.to_thread(services.conversations.sweep_expired)
         except Exception:  # the sweeper must outlive a store hiccup
             log.exception("expiry sweep failed")
+        try:
+            await asyncio.to_thread(_prune_events, services)
+        except Exception:
+            log.exception("event pruning failed")
         await asyncio.sleep(SWEEP_INTERVAL_SECONDS)
+
+
+def _prune_events(services: Services) -> None:
+    pruned = services.merchant.prune_events(services.clock(), services.settings.event_retention_seconds)
+    if pruned:
+        log.info(
+            "pruned %d delivered events older than %d s", pruned, services.settings.event_retention_seconds
+        )
 
 
 class ChatJSON(Response):

@@ -74,6 +74,7 @@ class DynamoDBSessionStore:
         kms_client: KMSClient | None = None,
         kms_key_id: str | None = None,
         retention_seconds: int = 86_400,
+        event_retention_seconds: int = EVENT_RETENTION_SECONDS,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
@@ -81,6 +82,7 @@ class DynamoDBSessionStore:
         self.kms_client = kms_client
         self.kms_key_id = kms_key_id
         self.retention_seconds = retention_seconds
+        self.event_retention_seconds = event_retention_seconds
         self._clock = clock
 
     # ------------------------------------------------------------- the port
@@ -220,7 +222,7 @@ class DynamoDBSessionStore:
                 "body": {"S": event.body().decode()},
                 "listPk": {"S": "event"},
                 "listSk": {"S": f"{event.created:011d}#{event.session_id}#{version:09d}#{position:03d}"},
-                "ttl": {"N": str(event.created + EVENT_RETENTION_SECONDS)},
+                "ttl": {"N": str(event.created + self.event_retention_seconds)},
             }
             writes.append({"Put": {"TableName": self.table_name, "Item": item}})
         for entry in payment_entries(list(events)):
@@ -615,6 +617,7 @@ def build_from_settings(settings: Settings) -> DynamoDBSessionStore:
         kms_client=lazy_client(lambda: client("kms")),
         kms_key_id=settings.session_kms_key_id,
         retention_seconds=settings.session_retention_seconds,
+        event_retention_seconds=settings.event_retention_seconds,
     )
 
 

@@ -274,6 +274,32 @@ class SqliteSessionStore:
         rows = self._read(f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = ?", (payment_id,))  # noqa: S608
         return _payment(rows[0]) if rows else None
 
+    def prune_events(self, created_before: float, limit: int = 1000) -> int:
+        """Delete up to `limit` events created before `created_before` that every consumer is done
+        with (delivered or given up), with their delivery rows; returns how many went. An event a
+        consumer has not yet been handed, or still retries, stays. Payments are never pruned: they
+        are the reconciliation record."""
+        try:
+            with self._transaction() as conn:
+                seqs = [
+                    (row[0],)
+                    for row in conn.execute(
+                        """SELECT e.seq FROM events e
+                           WHERE e.created < ?
+                             AND e.seq <= (SELECT coalesce(min(last_seq), (SELECT max(seq) FROM events))
+                                           FROM webhook_endpoints)
+                             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d
+                                             WHERE d.seq = e.seq AND d.pending = 1)
+                           ORDER BY e.seq LIMIT ?""",
+                        (created_before, limit),
+                    )
+                ]
+                conn.executemany("DELETE FROM webhook_deliveries WHERE seq = ?", seqs)
+                conn.executemany("DELETE FROM events WHERE seq = ?", seqs)
+        except sqlite3.Error as err:
+            raise StoreUnavailableError(f"The session database failed: {err}") from None
+        return len(seqs)
+
     # ------------------------------------------------------------- webhook deliveries (the local dispatcher)
 
     def due(self, endpoint: str, now: float, limit: int, lease_seconds: float) -> Sequence[Delivery]:

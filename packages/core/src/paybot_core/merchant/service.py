@@ -81,3 +81,14 @@ class MerchantService:
 
     def payment(self, payment_id: str) -> PaymentEntry | None:
         return self.records.get_payment(payment_id)
+
+    def prune_events(self, now: float, retention_seconds: float) -> int:
+        """Forget delivered events older than the retention, where the store keeps them itself
+        (SQLite; DynamoDB's TTL does it there, memory lives as long as the process). How many went."""
+        prune = getattr(self.records, "prune_events", None)
+        if prune is None:
+            return 0
+        pruned = 0
+        while (batch := int(prune(now - retention_seconds))) > 0:
+            pruned += batch
+        return pruned
