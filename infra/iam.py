@@ -139,6 +139,34 @@ def secrets_statement(secret_arns: Sequence[pulumi.Input[str]]) -> Statement:
     }
 
 
+def messenger_statements(ses_identity_arn: pulumi.Input[str]) -> list[Statement]:
+    """What the Messenger needs to reach payers (paybot_core.adapters.aws_messenger): email through
+    the stack's SES identity, and SMS through SNS `Publish` to a phone number.
+
+    SNS authorises a publish to a phone number against no resource of its own, so that one action
+    takes `"Resource": "*"` (AWS documents no narrower form); the Deny beside it takes back every
+    topic and endpoint ARN, so the role can text a phone number and publish nothing else.
+    """
+    return [
+        {
+            "Sid": "SendEmailToPayers",
+            "Effect": "Allow",
+            "Action": ["ses:SendEmail", "ses:SendRawEmail"],
+            "Resource": [ses_identity_arn],
+        },
+        {"Sid": SMS_SID, "Effect": "Allow", "Action": ["sns:Publish"], "Resource": "*"},
+        {
+            "Sid": "NoTopicPublishing",
+            "Effect": "Deny",
+            "Action": ["sns:Publish"],
+            "Resource": ["arn:aws:sns:*:*:*"],
+        },
+    ]
+
+
+SMS_SID = "SmsToPhoneNumbers"  # the one statement with Resource "*" (see messenger_statements)
+
+
 def logs_statement(log_group_arn: pulumi.Input[str]) -> Statement:
     """Write to the function's own log group (AWSLambdaBasicExecutionRole would allow all)."""
     return {

@@ -82,10 +82,32 @@ def common_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.In
     }
 
 
-def web_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input[str]]:
+def sender_address(cfg: InfraConfig) -> str:
+    """Who links and receipts come from: `emailFrom`, whose domain is the stack's SES identity."""
+    return cfg.email_from or "paybot@invalid.example"
+
+
+def ses_identity_arn(cfg: InfraConfig, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
+    domain = sender_address(cfg).rpartition("@")[2]
+    return pulumi.Output.concat("arn:aws:ses:", cfg.region, ":", account_id, ":identity/", domain)
+
+
+def messenger_environment(cfg: InfraConfig, public_url: pulumi.Input[str]) -> dict[str, pulumi.Input[str]]:
+    """Messages to payers go through SES and SNS, and the links in them point at the distribution."""
+    return {
+        "PAYBOT_MESSENGER": "aws",
+        "PAYBOT_EMAIL_FROM": sender_address(cfg),
+        "PAYBOT_PUBLIC_URL": public_url,
+    }
+
+
+def web_environment(
+    cfg: InfraConfig, data: DataPlane, public_url: pulumi.Input[str]
+) -> dict[str, pulumi.Input[str]]:
     """The web chat Lambda's settings."""
     return {
         **common_environment(cfg, data),
+        **messenger_environment(cfg, public_url),
         "PAYBOT_LANGUAGE_MODEL": cfg.language_model,
         "PAYBOT_BEDROCK_MODEL_ID": cfg.bedrock_model_id,
         "PAYBOT_STRIPE_WEBHOOK_SECRET_ID": data.secret_arns["stripe-webhook-secret"],
@@ -98,12 +120,13 @@ def web_environment(cfg: InfraConfig, data: DataPlane) -> dict[str, pulumi.Input
 
 
 def phone_environment(
-    cfg: InfraConfig, data: DataPlane, accounts_table: pulumi.Input[str]
+    cfg: InfraConfig, data: DataPlane, accounts_table: pulumi.Input[str], public_url: pulumi.Input[str]
 ) -> dict[str, pulumi.Input[str]]:
     """The phone Lambda's settings: no language model on the keypad path (Connect's 8 s budget), and
     the business's accounts table (never the demo table: it is refused with the Stripe gateway)."""
     return {
         **common_environment(cfg, data),
+        **messenger_environment(cfg, public_url),
         "PAYBOT_LANGUAGE_MODEL": "rules",
         "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID": data.secret_arns["connect-private-key"],
         "PAYBOT_ACCOUNTS_TABLE": accounts_table,
@@ -207,6 +230,11 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         seals_cards=True,
     )
     web_statements.append(query_statement(data.table_arn))  # GET /v1/events and /v1/payments
+    web_statements.extend(iam.messenger_statements(ses_identity_arn(cfg, identity.account_id)))
+    # Links are {PAYBOT_PUBLIC_URL}/pay/...: the distribution's address, which exists only after the
+    # API it fronts (the distribution needs the API's endpoint, not the function), so it is handed
+    # to the function's environment once the distribution is declared.
+    public_url, resolve_public_url = pulumi.deferred_output()
     if cfg.uses_bedrock:
         model_arns = identity.account_id.apply(
             lambda account: iam.bedrock_model_arns(
@@ -224,7 +252,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
                 log_group_name=observability.log_groups["web"].name,
                 log_group_arn=observability.log_groups["web"].arn,
                 statements=web_statements,
-                environment=web_environment(cfg, data),
+                environment=web_environment(cfg, data, public_url),
                 layers=[layer.arn],
                 runtime=cfg.lambda_runtime,
                 architecture=cfg.lambda_architecture,
@@ -248,6 +276,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
             edge_secret=secrets.edge_secret.result,
         ),
     )
+    resolve_public_url(frontend.url)
 
     exports: dict[str, pulumi.Output[object] | object] = {
         "apiUrl": web.api_url,
@@ -261,7 +290,7 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
         "alarmTopicArn": observability.topic_arn,
     }
     if cfg.connect.enabled:
-        exports.update(_phone(cfg, prefix, data, observability, layer))
+        exports.update(_phone(cfg, prefix, data, observability, layer, frontend.url, identity.account_id))
     if cfg.outbox_enabled:
         exports.update(
             _outbox(cfg, prefix, data, table.stream_arn, identity.account_id, observability, layer)
@@ -272,7 +301,13 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
 
 
 def _phone(
-    cfg: InfraConfig, prefix: str, data: DataPlane, observability: Observability, layer: DependencyLayer
+    cfg: InfraConfig,
+    prefix: str,
+    data: DataPlane,
+    observability: Observability,
+    layer: DependencyLayer,
+    public_url: pulumi.Output[str],
+    account_id: pulumi.Output[str],
 ) -> dict[str, pulumi.Output[object] | object]:
     # What each caller owes: filled by `paybot accounts import FILE` (docs/phone.md), read by the phone.
     accounts = AccountsTable(
@@ -287,6 +322,8 @@ def _phone(
         cfg, data, ["stripe-secret-key", "vault-key", "connect-private-key"], seals_cards=True
     )
     statements.append(lookup_statement(accounts.arn))
+    # The caller can ask for the payment link by SMS (and finish on the web).
+    statements.extend(iam.messenger_statements(ses_identity_arn(cfg, account_id)))
     function = PaybotFunction(
         f"{prefix}-phone",
         PaybotFunctionArgs(
@@ -296,7 +333,7 @@ def _phone(
             log_group_name=observability.log_groups["phone"].name,
             log_group_arn=observability.log_groups["phone"].arn,
             statements=statements,
-            environment=phone_environment(cfg, data, accounts.name),
+            environment=phone_environment(cfg, data, accounts.name, public_url),
             layers=[layer.arn],
             runtime=cfg.lambda_runtime,
             architecture=cfg.lambda_architecture,
@@ -384,7 +421,6 @@ def _outbox(
             description=description,
         )
 
-    domain = cfg.email_from.rpartition("@")[2] or "invalid.example"
     outbox = OutboxDispatcher(
         f"{prefix}-outbox",
         OutboxDispatcherArgs(
@@ -393,10 +429,8 @@ def _outbox(
             table_arn=data.table_arn,
             table_stream_arn=stream_arn,
             kms_key_arn=data.key_arn,
-            email_from=cfg.email_from or f"paybot@{domain}",
-            ses_identity_arn=pulumi.Output.concat(
-                "arn:aws:ses:", cfg.region, ":", account_id, ":identity/", domain
-            ),
+            email_from=sender_address(cfg),
+            ses_identity_arn=ses_identity_arn(cfg, account_id),
         ),
     )
     return {

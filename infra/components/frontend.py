@@ -27,7 +27,9 @@ from paybot_channels.web.edge import EDGE_SECRET_HEADER, VIEWER_ADDRESS_HEADER
 # AWS-managed policy ids (stable, documented in the CloudFront developer guide).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-API_PATHS = ("/v1/*", "/chat", "/healthz")
+# /pay/{token} is a payment link: the API serves the chat page there (and the page opens the
+# session through /v1/pay/{token}), so links work at {PAYBOT_PUBLIC_URL}/pay/... on the distribution.
+API_PATHS = ("/v1/*", "/chat", "/healthz", "/pay/*")
 # What the API reads of a viewer's request, plus the viewer's address, which CloudFront adds. Named
 # one by one (an allow-list): the viewer's Host must not reach API Gateway (it routes by its own),
 # and a managed "all viewer headers" policy says nothing certain about CloudFront's own headers.

@@ -351,7 +351,12 @@ def test_frontend_is_private_behind_oac_with_security_headers_and_uploads_the_bu
         origins = {o["originId"]: o for o in cdn["origins"]}
         assert origins["static"]["originAccessControlId"] == "web-oac-id"
         assert origins["api"]["domainName"] == "abc.execute-api.us-east-1.amazonaws.com"
-        assert {b["pathPattern"] for b in cdn["orderedCacheBehaviors"]} == {"/v1/*", "/chat", "/healthz"}
+        assert {b["pathPattern"] for b in cdn["orderedCacheBehaviors"]} == {
+            "/v1/*",
+            "/chat",
+            "/healthz",
+            "/pay/*",
+        }
         # The API gets the headers it reads and the viewer's address, never the viewer's Host, and
         # the edge secret that makes the app believe that address.
         requests = mocks.one("aws:cloudfront/originRequestPolicy:OriginRequestPolicy").inputs

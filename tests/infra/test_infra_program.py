@@ -14,6 +14,7 @@ from infra import iam
 from infra.config import load_config
 from infra.errors import ContactFlowError, InfraConfigError
 from infra.flow import LAMBDA_PLACEHOLDER, STACK_PLACEHOLDERS, lambda_arns, placeholders, render_flow
+from infra.iam import SMS_SID
 from infra.program import build_stack
 
 pytestmark = pytest.mark.infra
@@ -102,6 +103,21 @@ def _common_checks(mocks: Recorder, stack: str) -> None:
     assert env["PAYBOT_AUDIT_LOG"] == "s3"
     assert env["PAYBOT_STRIPE_SECRET_ID"].startswith("arn:aws:secretsmanager:")
     assert env["PAYBOT_DATA_DIR"] == "/tmp/paybot"
+    # Payment links point at the distribution, which routes /pay/* (the page) and /v1/* to the API;
+    # the web and phone functions send links and receipts through SES and SNS.
+    distribution = mocks.one("aws:cloudfront/distribution:Distribution")
+    domain = distribution.outputs["domainName"]
+    for variables in (env, phone["environment"]["variables"]):
+        assert variables["PAYBOT_PUBLIC_URL"] == f"https://{domain}"
+        assert variables["PAYBOT_MESSENGER"] == "aws"
+    routed = {b["pathPattern"]: b["targetOriginId"] for b in distribution.inputs["orderedCacheBehaviors"]}
+    assert routed["/pay/*"] == "api" and routed["/v1/*"] == "api"
+    for policy_name in (f"paybot-{stack}-web-lambda-policy", f"paybot-{stack}-phone-policy"):
+        sids = {s["Sid"]: s for s in _policies(mocks)[policy_name]["Statement"]}
+        assert sids["SendEmailToPayers"]["Resource"][0].startswith(
+            "arn:aws:ses:us-east-1:123456789012:identity/"
+        )
+        assert sids[SMS_SID]["Action"] == ["sns:Publish"]
     assert "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID" in phone["environment"]["variables"]
     # The phone finds callers' accounts in the stack's accounts table, which it may only read, one
     # item at a time; the web chat neither knows nor reads it.
@@ -214,12 +230,20 @@ def test_iam_policies_name_their_resources_and_never_use_a_wildcard_resource() -
         policies = _policies(m)
         assert len(policies) == 2
         for name, policy in policies.items():
+            sids = {s["Sid"]: s for s in policy["Statement"]}
             for statement in policy["Statement"]:
                 resources = (
                     statement["Resource"]
                     if isinstance(statement["Resource"], list)
                     else [statement["Resource"]]
                 )
+                if statement["Sid"] == SMS_SID:
+                    # SNS authorises an SMS to a phone number against no ARN: "*" for that one
+                    # action, with every topic and endpoint ARN denied beside it.
+                    assert statement["Action"] == ["sns:Publish"] and resources == ["*"]
+                    assert sids["NoTopicPublishing"]["Effect"] == "Deny"
+                    assert sids["NoTopicPublishing"]["Resource"] == ["arn:aws:sns:*:*:*"]
+                    continue
                 assert resources, f"{name} {statement['Sid']} names no resource"
                 assert "*" not in resources, f"{name} {statement['Sid']} allows Resource *"
                 assert all(r.startswith("arn:aws:") for r in resources), (name, resources)
