@@ -37,13 +37,14 @@ from paybot_core.conversation.state import (
     Channel,
     Field,
     Limits,
+    PaymentLink,
     PaymentRecord,
     Phase,
     Presets,
     ReceiptOffer,
     SessionState,
 )
-from paybot_core.conversation.turns import FailureReason, FieldFailed
+from paybot_core.conversation.turns import ContinueOnWeb, FailureReason, FieldFailed
 from paybot_core.conversation.understanding import (
     AmountFact,
     CardNumberFact,
@@ -135,9 +136,10 @@ EVENTS: dict[str, Event] = {
     "keyed number": CardKeyed(NUMBER, None, None, complete=False),
     "keyed bad number": CardKeyed(CardNumberFact("visa", "4241", "checksum"), None, None, complete=False),
     "keypad timeout": FieldFailed(Field.CARD_NUMBER, FailureReason.TIMEOUT),
+    "continue on web": ContinueOnWeb(),
     "tick": Tick(),
 }
-PAYER_INPUTS = (UserTurn, CardKeyed, FieldFailed)
+PAYER_INPUTS = (UserTurn, CardKeyed, FieldFailed, ContinueOnWeb)
 
 
 def test_the_table_covers_every_event_type_phase_and_field() -> None:
@@ -188,3 +190,13 @@ def test_an_idle_session_expires_whatever_comes_next(state_name: str, event_name
     t = step(state, EVENTS[event_name], state.expires_at)
     assert t.state.phase is Phase.EXPIRED and WipeVault() in t.actions
     assert [n.kind for n in t.notices] == [NoticeKind.EXPIRED] and t.state.typed_card_fields == ()
+
+
+def test_a_phone_session_continued_on_the_web_drops_what_was_keyed_and_takes_the_secure_form() -> None:
+    keyed = session(entry=CardEntry.TYPED, name="Jane Doe", card=VISA, typed_card_fields=("expiry", "number"))
+    phone = keyed.evolve(channel=Channel.VOICE, link=PaymentLink("t" * 24, NOW + 86_400))
+    t = step(phone, ContinueOnWeb(), NOW)
+    assert t.state.channel is Channel.WEB and t.state.card_entry is CardEntry.SECURE
+    assert t.state.card is None and t.state.typed_card_fields == () and WipeVault() in t.actions
+    assert t.state.expires_at == NOW + 86_400 and t.state.current_field is Field.PAYMENT_METHOD
+    assert t.state.amount == phone.amount and t.state.name == phone.name

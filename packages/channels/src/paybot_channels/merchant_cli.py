@@ -33,8 +33,10 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def run_payments(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_payments(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from paybot_core import MAX_PAGE, PaymentQuery, Settings, build
+
+    out = out or sys.stdout  # read at the call: a default bound at import outlives a replaced stdout
 
     services = build(Settings())
     since = None
@@ -70,8 +72,10 @@ def run_payments(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     return 0
 
 
-def run_outbox(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def run_outbox(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from paybot_core import FileMessenger, Settings
+
+    out = out or sys.stdout
 
     settings = Settings()
     entries = FileMessenger(settings.data_dir / "outbox").entries()

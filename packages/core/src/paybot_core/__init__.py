@@ -40,6 +40,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Reply": ("paybot_core.services", "Reply"),
     "Cancel": ("paybot_core.conversation.turns", "Cancel"),
     "ChangeCard": ("paybot_core.conversation.turns", "ChangeCard"),
+    "ContinueOnWeb": ("paybot_core.conversation.turns", "ContinueOnWeb"),
+    "PHONE_LINK_SECONDS": ("paybot_core.merchant.links", "PHONE_LINK_SECONDS"),
     "Confirm": ("paybot_core.conversation.turns", "Confirm"),
     "FailureReason": ("paybot_core.conversation.turns", "FailureReason"),
     "FieldFailed": ("paybot_core.conversation.turns", "FieldFailed"),
@@ -165,6 +167,7 @@ __all__ = [
     "MODEL_OUTPUT_TOKENS",
     "PAYMENTS_COMPLETED",
     "PAYMENT_EVENTS",
+    "PHONE_LINK_SECONDS",
     "TYPED_CARD_FIELDS",
     "AccountDirectory",
     "AccountDue",
@@ -188,6 +191,7 @@ __all__ = [
     "ConfigurationError",
     "Confirm",
     "ConnectInputDecryptor",
+    "ContinueOnWeb",
     "ConversationService",
     "ConverseAnswer",
     "ConverseModel",
@@ -343,6 +347,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .conversation.turns import Cancel as Cancel
     from .conversation.turns import ChangeCard as ChangeCard
     from .conversation.turns import Confirm as Confirm
+    from .conversation.turns import ContinueOnWeb as ContinueOnWeb
     from .conversation.turns import FailureReason as FailureReason
     from .conversation.turns import FieldFailed as FieldFailed
     from .conversation.turns import KeyedCard as KeyedCard
@@ -383,6 +388,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .merchant.links import DEFAULT_LIFETIME_SECONDS as DEFAULT_LIFETIME_SECONDS
     from .merchant.links import MAX_LIFETIME_SECONDS as MAX_LIFETIME_SECONDS
     from .merchant.links import MIN_LIFETIME_SECONDS as MIN_LIFETIME_SECONDS
+    from .merchant.links import PHONE_LINK_SECONDS as PHONE_LINK_SECONDS
     from .merchant.queue import QueueDelivery as QueueDelivery
     from .merchant.queue import StreamRelay as StreamRelay
     from .merchant.records import DEFAULT_PAGE as DEFAULT_PAGE

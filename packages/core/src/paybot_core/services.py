@@ -59,6 +59,7 @@ from .conversation.turns import (
     Cancel,
     ChangeCard,
     Confirm,
+    ContinueOnWeb,
     FieldFailed,
     KeyedCard,
     NextActionDone,
@@ -417,6 +418,8 @@ class ConversationService:
                     inputs.append(_Input(turn))
                 case NextActionDone():
                     inputs.append(_Input(NextActionCompleted()))
+                case ContinueOnWeb():
+                    inputs.append(_Input(turn))
         return inputs
 
     def _guard(self, message: str, state: SessionState) -> tuple[str, CardCapture]:

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from paybot_core import (
+    PHONE_LINK_SECONDS,
     AccountDue,
     Brand,
     CardEntry,
@@ -44,6 +45,7 @@ from paybot_core import (
     KeyedCard,
     KeypadDecryptor,
     Locale,
+    MessengerError,
     PaybotError,
     Phase,
     Presets,
@@ -95,6 +97,12 @@ class Outcome(StrEnum):
     COMPLETED = "completed"
     AGENT = "agent"  # too many tries, or the session ended: transfer to an agent
     ERROR = "error"
+    LINK_SENT = "link_sent"  # the caller took the payment link by SMS: say so, and the call can end
+
+
+# At the card number prompt, this key alone (then #) asks for the payment link by SMS instead.
+LINK_KEY = "9"
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 # Parameters (LambdaInvocationAttributes) each step reads; the flow must set every one.
@@ -245,7 +253,8 @@ class PhoneChannel:
             card_entry=CardEntry.TYPED,  # keypad entry: the digits reach paybot, encrypted end to end
             locale=locale.value,  # the caller chose it: the session speaks it throughout
         )
-        reply = self.conversations.start(presets, Channel.VOICE, SPEECH)
+        # With a link from the start, so the caller can take it by SMS and finish on the web.
+        reply = self.conversations.start(presets, Channel.VOICE, SPEECH, link_seconds=PHONE_LINK_SECONDS)
         session = reply.state.session_id
         log.info("contact %s is paybot session %s", event.contact_data.contact_id, session)
         return PhoneAnswer(
@@ -298,6 +307,9 @@ class PhoneChannel:
         keys = self._keys(event.parameter("input"))
         if keys.restart:
             return self._restart(on, self.locale(event))
+        if on is Field.CARD_NUMBER and keys.digits == LINK_KEY:  # no card number is one digit long
+            keys.wipe()
+            return self._send_link(event)
         try:
             turn = _failed(on) if keys.timed_out else keyed(keys.digits)
             reply = self._handle(event, turn)
@@ -307,6 +319,23 @@ class PhoneChannel:
         if reply.invalid is not None or reply.state.phase is not Phase.ACTIVE:
             return self._refused(reply, on)
         return reply
+
+    def _send_link(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
+        """The caller pressed the link key at the card number: the session's payment link goes by SMS
+        to the number they call from, and the same session is finished on the web."""
+        locale = self.locale(event)
+        caller = event.caller_number
+        if not _E164.fullmatch(caller):  # a withheld or malformed number cannot be texted
+            return PhoneAnswer(
+                Outcome.RETRY, message(locale, "phone.link_no_number"), {"tries": str(event.tries)}
+            )
+        try:
+            sent = self.services.merchant.continue_on_web(event.parameter("session"), sms=caller)
+        except MessengerError as err:
+            log.error("link for contact %s not sent: %s", event.contact_data.contact_id, err)
+            return PhoneAnswer(Outcome.AGENT, message(locale, "phone.link_failed"))
+        log.info("contact %s continues on the web (%s)", event.contact_data.contact_id, sent.message_id)
+        return PhoneAnswer(Outcome.LINK_SENT, message(locale, "phone.link_sent"))
 
     def _submit_card(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         """The whole card in one turn (number and expiry from the flow's encrypted attributes): the

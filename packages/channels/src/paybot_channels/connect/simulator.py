@@ -145,7 +145,7 @@ class Keypad:
 
 @dataclass
 class CallResult:
-    outcome: str  # completed | agent | disconnected | hung_up
+    outcome: str  # completed | link_sent (to finish on the web) | agent | disconnected | hung_up
     transcript: list[str]
     events: list[dict[str, Any]] = field(default_factory=list)  # every event sent to the handler
     answers: list[dict[str, str]] = field(default_factory=list)
@@ -216,8 +216,8 @@ class CallSimulator:
         else:
             raise FlowError(f"The call ran {MAX_BLOCKS} blocks without ending; the flow loops.")
         result.attributes = dict(self.attributes)
-        if result.outcome == "disconnected" and self.external.get("result") == "completed":
-            result.outcome = "completed"
+        if result.outcome == "disconnected" and self.external.get("result") in ("completed", "link_sent"):
+            result.outcome = self.external["result"]
         return result
 
     # ------------------------------------------------------------- blocks
@@ -570,7 +570,8 @@ def run_call(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(result.transcript) + "\n", encoding="utf-8")
     print(f"transcript: {path}")
-    return 0 if result.paid else 1
+    # A caller who took the link by SMS finishes on the web: the call did its part.
+    return 0 if result.paid or result.outcome == "link_sent" else 1
 
 
 def _encryptor() -> ConnectStyleEncryptor | None:

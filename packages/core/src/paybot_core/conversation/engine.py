@@ -7,7 +7,7 @@ their results back as events; replies are phrased from the notices and the new s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from ..pci.cards import Brand, check_expiry, cvv_length
@@ -45,7 +45,7 @@ from .state import (
     ReceiptOffer,
     SessionState,
 )
-from .turns import FieldFailed
+from .turns import ContinueOnWeb, FieldFailed
 from .understanding import Intent, Question, Understood
 
 TYPED_FIELDS_COMPLETE = frozenset({"number", "expiry", "cvv"})
@@ -111,6 +111,8 @@ def step(state: SessionState, event: Event, now: float) -> Transition:
             return _on_card_keyed(state, event, now)
         case FieldFailed(field=on, reason=reason):
             return _on_field_failed(state, on, reason.value, now)
+        case ContinueOnWeb():
+            return _on_continue_on_web(state, now)
         case NextActionCompleted():
             if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
                 return Transition(_touch(state, now), actions=(RefreshPayment(state.payment.id),))
@@ -494,6 +496,24 @@ def _on_receipt_offer(state: SessionState, event: Event, now: float) -> Transiti
     if understood.has(Intent.AFFIRM):
         return Transition(state, notices=(Notice(NoticeKind.RECEIPT_ASK_EMAIL),))
     return Transition(state, notices=(Notice(NoticeKind.NOT_UNDERSTOOD, Field.RECEIPT_EMAIL),))
+
+
+def _on_continue_on_web(state: SessionState, now: float) -> Transition:
+    """A phone caller moves to the web with the session's payment link: from here it is a web session
+    (its card goes through the secure form and is not charged as MOTO), anything keyed for a card is
+    dropped, and it waits for the payer until the link expires, as a link the merchant sent would."""
+    state, ended = _count_turn(state, now)
+    if ended is not None:
+        return ended
+    if state.phase is not Phase.ACTIVE or state.link is None:
+        return Transition(state, notices=(Notice(NoticeKind.PAYMENT_NEEDS_AUTHENTICATION),))
+    web = _wipe_card(state).evolve(
+        channel=Channel.WEB,
+        presets=replace(state.presets, card_entry=CardEntry.SECURE),
+        expires_at=max(state.expires_at, state.link.expires_at),
+        awaiting_change=False,
+    )
+    return Transition(web, (WipeVault(),), (Notice(NoticeKind.CONTINUED_ON_WEB),))
 
 
 def _on_field_failed(state: SessionState, on: Field, reason: str, now: float) -> Transition:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .state import CardSummary, Field, PaymentRecord
-from .turns import FieldFailed
+from .turns import ContinueOnWeb, FieldFailed
 from .understanding import CardNumberFact, CvvFact, ExpiryFact, Understood
 
 # ---------------------------------------------------------------- events
@@ -99,6 +99,7 @@ Event = (
     | NextActionCompleted
     | CardKeyed
     | FieldFailed
+    | ContinueOnWeb
     | Tick
 )
 
@@ -175,6 +176,7 @@ class NoticeKind(StrEnum):
     ANSWER = "answer"  # a question answered; code: the Question, text: its detail
     CONFIRM_AMOUNT = "confirm_amount"  # "Did you mean $50.00?" (state.pending_amount)
     AMOUNT_NOT_TAKEN = "amount_not_taken"  # the payer said no to the amount we read back
+    CONTINUED_ON_WEB = "continued_on_web"  # the phone caller took the link by SMS
     RECEIPT_OFFERED = "receipt_offered"  # after the payment: "Would you like a receipt by email?"
     RECEIPT_REQUESTED = "receipt_requested"  # the address taken; the receipt goes out after the save
     RECEIPT_DECLINED = "receipt_declined"

@@ -97,7 +97,23 @@ class NextActionDone:
     """The payer's browser says 3-D Secure is done; the engine asks the gateway, never trusts it."""
 
 
-Turn = Say | KeyedCard | UsePaymentMethod | Confirm | ChangeCard | Cancel | FieldFailed | NextActionDone
+@dataclass(frozen=True)
+class ContinueOnWeb:
+    """The phone caller asked for the payment link by SMS, to finish on the web: the same session
+    goes on as a web one (secure card form, not MOTO), and whatever was keyed for a card is dropped."""
+
+
+Turn = (
+    Say
+    | KeyedCard
+    | UsePaymentMethod
+    | Confirm
+    | ChangeCard
+    | Cancel
+    | FieldFailed
+    | NextActionDone
+    | ContinueOnWeb
+)
 TURN_TYPES: tuple[type, ...] = (
     Say,
     KeyedCard,
@@ -107,4 +123,5 @@ TURN_TYPES: tuple[type, ...] = (
     Cancel,
     FieldFailed,
     NextActionDone,
+    ContinueOnWeb,
 )

@@ -15,6 +15,9 @@ _DIGIT_RUN = re.compile(r"\d{13}")
 MIN_LIFETIME_SECONDS = 60
 MAX_LIFETIME_SECONDS = 30 * 86_400
 DEFAULT_LIFETIME_SECONDS = 7 * 86_400
+# A phone session's link, for a caller who asks for it by SMS mid-call: long enough to finish on the
+# web later that day, short enough that a forgotten text does not keep the session open for a week.
+PHONE_LINK_SECONDS = 86_400
 
 
 def new_link_token() -> str:

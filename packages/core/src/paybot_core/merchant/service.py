@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..conversation.state import Channel, Presets, SessionState
+from ..conversation.turns import ContinueOnWeb
 from ..errors import LinkNotFoundError, SessionClosedError
 from ..ports import MerchantRecords, Messenger, OutgoingMessage
 from ..replies import render_parts
@@ -68,6 +69,19 @@ class MerchantService:
         if url is None:  # sessions a payer started with a first message have no link to send
             raise LinkNotFoundError()
         message = link_message(state, url, self.merchant_name, sms=sms, email=email)
+        return SentMessage(message.kind, message.to, self.messenger.send(message))
+
+    def continue_on_web(self, session_id: str, sms: str) -> SentMessage:
+        """The phone caller's key for a link: the session becomes a web one (`ContinueOnWeb`), then its
+        link goes by SMS to `sms`, in the session's language. Saved before it is sent, so the link
+        works once the text arrives; a failed send raises MessengerError (the caller hears so)."""
+        state = self.conversations.handle(session_id, ContinueOnWeb()).state
+        if state.status.terminal:
+            raise SessionClosedError()
+        url = self.url(state)
+        if url is None:
+            raise LinkNotFoundError()
+        message = link_message(state, url, self.merchant_name, sms=sms)
         return SentMessage(message.kind, message.to, self.messenger.send(message))
 
     def send(self, message: OutgoingMessage) -> str:

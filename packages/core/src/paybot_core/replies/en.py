@@ -47,6 +47,7 @@ MESSAGES = {
     "amount_not_taken": "OK, let's get the amount right.",
     "receipt_requested": "Thanks: your receipt is on its way to {email}.",
     "receipt_declined": "OK, no receipt. Your confirmation reference is {reference}.",
+    "continued_on_web": "Here is where you left off on the phone: let's finish your payment on the web.",
     "receipt_ask_email": "Sure: which email address should it go to?",
     "receipt_given_up": "I couldn't read an email address, so I won't send a receipt. "
     "Your confirmation reference is {reference}.",
@@ -213,7 +214,7 @@ MESSAGES = {
     "phone.flow.intro": "This line takes card payments with your keypad.",
     "phone.flow.account": "Please enter your account number, then press pound.",
     "phone.flow.number": "Please enter your card number, then press pound. To start a number again, "
-    "press star, then pound.",
+    "press star, then pound. To get a payment link by text message instead, press 9, then pound.",
     "phone.flow.expiry": "Now the expiry date: four digits, month then year, then press pound.",
     "phone.flow.payError": "Sorry, we could not confirm the payment. An agent will check whether it went "
     "through before anything else is done.",
@@ -231,6 +232,10 @@ MESSAGES = {
     "phone.restart.expiry": "OK, let's start the expiry date again.",
     "phone.restart.cvv": "OK, let's start the security code again.",
     "phone.card_taken": "Thanks, that's your {card}.",
+    "phone.link_sent": "I've sent a text message with a payment link to the number you're calling from. "
+    "You can hang up and finish paying on the web.",
+    "phone.link_no_number": "I can't send a text message to a hidden number, so let's carry on here.",
+    "phone.link_failed": "Sorry, I couldn't send the text message.",
     "phone.prompt.cvv.front": "And the {digits} digit security code on the front of the card, then press pound.",
     "phone.prompt.cvv.back": "And the {digits} digit security code on the back of the card, then press pound.",
     "phone.menu": "Press 1 to pay {amount} with the card ending {last4}, or 2 to change the card.",

@@ -45,6 +45,7 @@ MESSAGES = {
     "amount_not_taken": "De acuerdo, anotemos bien el monto.",
     "receipt_requested": "Gracias: su recibo va en camino a {email}.",
     "receipt_declined": "De acuerdo, sin recibo. Su referencia de confirmación es {reference}.",
+    "continued_on_web": "Aquí sigue lo que empezó por teléfono: terminemos su pago en la web.",
     "receipt_ask_email": "Con gusto: ¿a qué correo electrónico lo envío?",
     "receipt_given_up": "No pude leer un correo electrónico, así que no enviaré un recibo. "
     "Su referencia de confirmación es {reference}.",
@@ -207,7 +208,8 @@ MESSAGES = {
     "phone.flow.intro": "Esta línea recibe pagos con tarjeta con el teclado de su teléfono.",
     "phone.flow.account": "Marque su número de cuenta, seguido de la tecla numeral.",
     "phone.flow.number": "Marque el número de su tarjeta, seguido de la tecla numeral. Para volver a empezar "
-    "el número, oprima asterisco y luego la tecla numeral.",
+    "el número, oprima asterisco y luego la tecla numeral. Para recibir un enlace de pago por mensaje de "
+    "texto, oprima 9 y luego la tecla numeral.",
     "phone.flow.expiry": "Ahora la fecha de vencimiento: cuatro dígitos, primero el mes y luego el año, "
     "seguidos de la tecla numeral.",
     "phone.flow.payError": "Lo sentimos, no pudimos confirmar el pago. Un agente verificará si se realizó "
@@ -227,6 +229,10 @@ MESSAGES = {
     "phone.restart.expiry": "De acuerdo, empecemos de nuevo la fecha de vencimiento.",
     "phone.restart.cvv": "De acuerdo, empecemos de nuevo el código de seguridad.",
     "phone.card_taken": "Gracias, es su {card}.",
+    "phone.link_sent": "Le envié un mensaje de texto con un enlace de pago al número desde el que llama. "
+    "Puede colgar y terminar su pago en la web.",
+    "phone.link_no_number": "No puedo enviar un mensaje de texto a un número oculto; sigamos por aquí.",
+    "phone.link_failed": "Perdón, no pude enviar el mensaje de texto.",
     "phone.prompt.cvv.front": "Y el código de seguridad de {digits} dígitos del frente de la tarjeta, seguido "
     "de la tecla numeral.",
     "phone.prompt.cvv.back": "Y el código de seguridad de {digits} dígitos del reverso de la tarjeta, seguido "

@@ -264,6 +264,7 @@ _SIMPLE = {
     NoticeKind.EXPIRED: "expired",
     NoticeKind.AMOUNT_NOT_TAKEN: "amount_not_taken",
     NoticeKind.RECEIPT_ASK_EMAIL: "receipt_ask_email",
+    NoticeKind.CONTINUED_ON_WEB: "continued_on_web",
     NoticeKind.RECEIPT_OFFERED: "",  # the receipt's question is the prompt of its field
 }
 
