@@ -53,6 +53,7 @@ const state = {
   collected: {},
   currentField: null,
   busy: false,
+  answeringReceipt: false, // the bot asks where to send the receipt (after the payment)
   cardUi: null,
   cardUiKey: null,
   // What the transcript shows, kept in sessionStorage so a reload keeps the conversation:
@@ -264,7 +265,10 @@ function renderOutcome(response) {
   ui.outcomeDetail.textContent = outcomeDetail(response);
   ui.outcome.dataset.status = response.status;
   ui.outcome.hidden = false;
-  if (appearing) (answering ? ui.chatInput : ui.newPayment).focus();
+  // Focus goes to "new payment" once nothing is asked any more (at once, or after the receipt's answer).
+  const answered = state.answeringReceipt && !answering;
+  state.answeringReceipt = answering;
+  if (appearing || answered) (answering ? ui.chatInput : ui.newPayment).focus();
 }
 
 function showSessionGone() {
@@ -442,6 +446,7 @@ ui.newPayment.addEventListener("click", () => {
   if (state.cardUi) state.cardUi.clear();
   showNotice("");
   state.status = null;
+  state.answeringReceipt = false;
   state.collected = {};
   delete document.body.dataset.status;
   delete document.body.dataset.field;

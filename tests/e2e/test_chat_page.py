@@ -47,6 +47,10 @@ def test_happy_path_pays_without_card_data_in_any_chat_request(chat: ChatPage) -
     expect(chat.outcome).to_contain_text("Payment complete")
     expect(chat.outcome).to_contain_text("$50.00 paid with Visa ending 4242")
     expect(chat.summary_status).to_have_text("Paid")
+    # No receiptEmail: the bot offers a receipt, and the chat stays open for the answer.
+    expect(chat.bot_messages.last).to_contain_text("receipt by email")
+    expect(chat.input).to_be_focused()
+    chat.say("no thanks")
     expect(chat.input).to_be_disabled()
     expect(chat.new_payment).to_be_focused()
     assert [pi["status"] for pi in chat.payment_intents()] == ["succeeded"]
@@ -59,7 +63,13 @@ def test_happy_path_pays_without_card_data_in_any_chat_request(chat: ChatPage) -
     others = [r for r in chat.requests.requests if r not in tokenized]
     assert not [r for r in others if r.body and (VISA in r.body or CVC in r.body)]
     kinds = [set(t.json()) - {"sessionId"} for t in chat.requests.chat_turns()]
-    assert kinds == [{"message"}, {"message"}, {"paymentMethod"}, {"message"}]
+    assert kinds == [
+        {"message"},
+        {"message"},
+        {"paymentMethod"},
+        {"message"},
+        {"message"},
+    ]  # then the receipt's no
     chat.requests.assert_chat_carries_no_card_data(VISA)
     assert "4242" in chat.transcript()  # the bot states the masked card at confirmation
     assert not re.search(r"\d{13,}", re.sub(r"[\s-]", "", chat.transcript()))
@@ -242,6 +252,9 @@ def test_keyboard_only_completion(chat: ChatPage, page: Page) -> None:
     keyboard.type("yes")
     keyboard.press("Enter")
     chat.expect_status("completed")
+    expect(chat.input).to_be_focused()  # the receipt's offer is answered from the keyboard too
+    keyboard.type("no")
+    keyboard.press("Enter")
     expect(chat.new_payment).to_be_focused()
     chat.screenshots("keyboard-completed")
     keyboard.press("Enter")

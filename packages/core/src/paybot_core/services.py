@@ -104,8 +104,6 @@ from .ports import (
     SessionStore,
 )
 from .replies import Style, locale_of, message, render_parts
-from .understanding import understand as understand_by_rules
-from .understanding.emails import find_email
 
 log = logging.getLogger("paybot.service")
 
@@ -450,7 +448,10 @@ class ConversationService:
     def _understand(self, redacted: str, capture: CardCapture, state: SessionState) -> Understood:
         if state.current_field is Field.RECEIPT_EMAIL:
             # After the payment, only an address, a yes or a no: read by code, so no model ever
-            # sees the payer's address.
+            # sees the payer's address. Imported here: most processes never offer a receipt.
+            from .understanding import understand as understand_by_rules
+            from .understanding.emails import find_email
+
             context = UnderstandingContext(expecting=None, currency=state.currency, amount_preset=True,
                                            locale=state.locale, session_id=state.session_id)  # fmt: skip
             return replace(understand_by_rules(redacted, context), email=find_email(redacted))

@@ -470,10 +470,15 @@ def _on_receipt_offer(state: SessionState, event: Event, now: float) -> Transiti
     if not isinstance(event, UserTurn):
         return Transition(state)
     understood = event.understood
+    email = understood.email
+    if email is None and not understood.intents & {Intent.DENY, Intent.CANCEL}:
+        # Nothing for the receipt: the closed session says so, and asks again; nothing is saved, so
+        # a flood of repeated yeses after the payment writes nothing.
+        kind = NoticeKind.HELP if understood.has(Intent.HELP) else NoticeKind.ALREADY_CLOSED
+        return Transition(state, notices=(Notice(kind, Field.RECEIPT_EMAIL),))
     state = state.evolve(updated_at=now, turns=state.turns + 1)
     if understood.language and understood.language != state.locale and state.presets.locale is None:
         state = state.evolve(locale=understood.language)
-    email = understood.email
     if email is not None and email.value is not None:
         taken = state.evolve(receipt=ReceiptOffer.REQUESTED, receipt_email=email.value)
         return Transition(taken, notices=(Notice(NoticeKind.RECEIPT_REQUESTED),))
@@ -488,14 +493,8 @@ def _on_receipt_offer(state: SessionState, event: Event, now: float) -> Transiti
         else:
             work.notice(NoticeKind.INVALID, Field.RECEIPT_EMAIL, email.problem)
         return work.done()
-    if understood.intents & {Intent.DENY, Intent.CANCEL}:
-        declined = state.evolve(receipt=ReceiptOffer.DECLINED)
-        return Transition(declined, notices=(Notice(NoticeKind.RECEIPT_DECLINED),))
-    if understood.has(Intent.HELP):
-        return Transition(state, notices=(Notice(NoticeKind.HELP, Field.RECEIPT_EMAIL),))
-    if understood.has(Intent.AFFIRM):
-        return Transition(state, notices=(Notice(NoticeKind.RECEIPT_ASK_EMAIL),))
-    return Transition(state, notices=(Notice(NoticeKind.NOT_UNDERSTOOD, Field.RECEIPT_EMAIL),))
+    declined = state.evolve(receipt=ReceiptOffer.DECLINED)
+    return Transition(declined, notices=(Notice(NoticeKind.RECEIPT_DECLINED),))
 
 
 def _on_continue_on_web(state: SessionState, now: float) -> Transition:

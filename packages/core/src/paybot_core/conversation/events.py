@@ -180,7 +180,6 @@ class NoticeKind(StrEnum):
     RECEIPT_OFFERED = "receipt_offered"  # after the payment: "Would you like a receipt by email?"
     RECEIPT_REQUESTED = "receipt_requested"  # the address taken; the receipt goes out after the save
     RECEIPT_DECLINED = "receipt_declined"
-    RECEIPT_ASK_EMAIL = "receipt_ask_email"  # a yes without an address
     RECEIPT_GIVEN_UP = "receipt_given_up"  # too many addresses that were none
 
 

@@ -48,7 +48,6 @@ MESSAGES = {
     "receipt_requested": "Thanks: your receipt is on its way to {email}.",
     "receipt_declined": "OK, no receipt. Your confirmation reference is {reference}.",
     "continued_on_web": "Here is where you left off on the phone: let's finish your payment on the web.",
-    "receipt_ask_email": "Sure: which email address should it go to?",
     "receipt_given_up": "I couldn't read an email address, so I won't send a receipt. "
     "Your confirmation reference is {reference}.",
     "paid": "Payment successful: {amount} paid{with_card}. Your confirmation reference is {reference}. Thank you!",

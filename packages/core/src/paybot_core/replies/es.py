@@ -46,7 +46,6 @@ MESSAGES = {
     "receipt_requested": "Gracias: su recibo va en camino a {email}.",
     "receipt_declined": "De acuerdo, sin recibo. Su referencia de confirmación es {reference}.",
     "continued_on_web": "Aquí sigue lo que empezó por teléfono: terminemos su pago en la web.",
-    "receipt_ask_email": "Con gusto: ¿a qué correo electrónico lo envío?",
     "receipt_given_up": "No pude leer un correo electrónico, así que no enviaré un recibo. "
     "Su referencia de confirmación es {reference}.",
     "paid": "Pago realizado: se pagaron {amount}{with_card}. Su referencia de confirmación es {reference}. "

@@ -172,7 +172,7 @@ def render_parts(
     return " ".join(p for p in parts if p), question
 
 
-_NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE, NoticeKind.RECEIPT_ASK_EMAIL})
+_NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE})
 
 
 def _opening(say: _Say) -> str:
@@ -263,7 +263,6 @@ _SIMPLE = {
     NoticeKind.RESTARTED: "restarted",
     NoticeKind.EXPIRED: "expired",
     NoticeKind.AMOUNT_NOT_TAKEN: "amount_not_taken",
-    NoticeKind.RECEIPT_ASK_EMAIL: "receipt_ask_email",
     NoticeKind.CONTINUED_ON_WEB: "continued_on_web",
     NoticeKind.RECEIPT_OFFERED: "",  # the receipt's question is the prompt of its field
 }
