@@ -174,8 +174,10 @@ def labelled_cvv(draw: st.DrawFn, cvv: str) -> str:
     link = draw(st.sampled_from(LABEL_LINKS))
     if label[-1].isalnum() and not link:
         link = " "
-    shown = draw(st.sampled_from(["plain", "script", "words"]))
-    if shown == "script":
+    shown = draw(st.sampled_from(["plain", "script", "words", "one by one"]))
+    if shown == "one by one":  # read off the card digit by digit
+        cvv = draw(st.sampled_from([" ", "-", "."])).join(cvv)
+    elif shown == "script":
         script = draw(st.sampled_from(ALL_SCRIPTS))
         cvv = "".join(script[d] for d in cvv)
     elif shown == "words":

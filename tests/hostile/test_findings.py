@@ -83,8 +83,10 @@ def ascii_digits(text: str) -> str:
 
 
 def cvv_in(text: str, cvv: str) -> bool:
-    """The code as a token of its own (not inside an id, a hash, a longer number or a decimal)."""
-    return re.search(rf"(?<![0-9a-z_.]){cvv}(?![0-9a-z_.])", ascii_digits(text)) is not None
+    """The code as a token of its own (not inside an id, a hash, a longer number or a decimal),
+    its digits together or one by one ("8 4 6")."""
+    digits = "[ .-]?".join(cvv)
+    return re.search(rf"(?<![0-9a-z_.]){digits}(?![0-9a-z_.])", ascii_digits(text)) is not None
 
 
 def _luhn_digit(partial: str) -> str:
@@ -569,3 +571,4 @@ def test_the_oracle_reads_every_form_it_is_trusted_with() -> None:
     assert digits_in("④⑨²⁹ ８５４１ ٩٢٣٢ 𝟔𝟏𝟖𝟗") == "4929854192326189"
     assert digits_in("Four-nine two NUEVE nueve") == "49299"
     assert cvv_in("cvv ８４６", "846") and not cvv_in("ses_846abc 1846 8.846", "846")
+    assert cvv_in("code 8 4 6", "846") and cvv_in("code eight-four-six", "846")

@@ -265,7 +265,7 @@ def _take_cvv(
     labelled = recogniser.find_labelled_codes(canon.text)
     if labelled:
         start, end = labelled[0]
-        capture.cvv = canon.text[start:end]
+        capture.cvv = re.sub(r"\D", "", canon.text[start:end])  # "8 4 6" is the code 846
         # The first labelled code is taken; a second ("cvv 123, I mean cvv 124") must not pass either.
         for start, end in reversed(labelled):
             canon = canon.replace(start, end, CVV_PLACEHOLDER)

@@ -432,10 +432,11 @@ _CVV_LABEL = (
     + r")(?![a-z])"
 )
 _FILLER = "|".join(re.escape(w) for w in sorted(words.LABEL_FILLER, key=len, reverse=True))
-# A label, up to four filler words or marks, then the code: 3 or 4 digits on their own.
+# A label, up to four filler words or marks, then the code: 3 or 4 digits on their own, together or
+# one by one as read off the card ("8 4 6", "8-4-6", "8.4.6").
 CVV_LABELLED = re.compile(
     _CVV_LABEL + rf"(?:[\s:#=\-.,'\"()]*(?:(?:{_FILLER})(?![a-z])[\s:#=\-.,'\"()]*){{0,4}})"
-    r"(?<![\d])(\d{3,4})(?![\d])"
+    r"(?<![\d])(\d{3,4}|\d(?:[ .\-]\d){2,3})(?![\d])"
 )
 
 
