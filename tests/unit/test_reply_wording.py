@@ -38,3 +38,13 @@ def test_counts_of_tries_left_agree_with_their_number(services: Services) -> Non
     counts = [m for text in said for m in re.findall(r"\((\d+) (\w+) left", text)]
     assert counts == [("2", "tries"), ("1", "try"), ("2", "tries"), ("1", "try")], said
     assert not any("attempts left" in text for text in said)
+
+
+def test_the_tries_left_aside_is_one_sentence_of_its_own_in_every_language() -> None:
+    """After a full stop, "(2 tries left.)" / "(Le quedan 2 intentos.)": capital first, stop inside."""
+    from paybot_core.replies import en, es
+
+    for catalogue in (en.MESSAGES, es.MESSAGES):
+        for key in ("tries_left.one", "tries_left.many"):
+            aside = catalogue[key].strip()
+            assert aside.startswith("(") and aside.endswith(".)") and not aside[1].islower(), (key, aside)
