@@ -257,6 +257,21 @@ _LONE_DIGIT_RUN = re.compile(
     re.IGNORECASE,
 )
 _ANY_DIGITS = re.compile(r"\d+")
+# "4 digits on the front: 1234", "the 3-digit code is 737": a count of digits, never the code itself.
+_DIGIT_COUNT_AFTER = re.compile(
+    r"\s*-?\s*(?:digits?|numbers?|d[ií]gitos?|n[úu]meros?|cifras?)\b", re.IGNORECASE
+)
+# At the code prompt, any run of 3 or 4 digits that could be a code, spaced or not ("12 34", "1-2-3");
+# an amount with its currency word is left alone.
+_CODE_LIKE_RUN = re.compile(
+    r"(?<![\d$€£¥.,])(\d(?:[ \-]?\d){2,3})(?![\d]|[.,]\d|[ \-]\d)"
+    r"(?!\s*(?:dollars?|bucks|euros?|pesos?|dolares|usd|eur)\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_digit_count(text: str, match: re.Match[str]) -> bool:
+    return len(match.group()) == 1 and _DIGIT_COUNT_AFTER.match(text, match.end()) is not None
 
 
 def _take_cvv(
@@ -274,10 +289,16 @@ def _take_cvv(
     if expecting is Expecting.CVV:
         # The bot asked for the code: the one short digit run of the message is the attempt, whatever
         # words, punctuation or emoji are around it ("931.", "it's 7391 🙂").
-        runs = list(_LONE_DIGIT_RUN.finditer(text))
-        if len(runs) == 1 and len(_ANY_DIGITS.findall(text)) == 1:
+        # A count of digits ("4 digits on the front: 1234") is not a second run.
+        runs = [r for r in _LONE_DIGIT_RUN.finditer(text) if not _is_digit_count(text, r)]
+        if len(runs) == 1 and sum(not _is_digit_count(text, d) for d in _ANY_DIGITS.finditer(text)) == 1:
             capture.cvv = runs[0].group(1)
             return canon.replace(runs[0].start(1), runs[0].end(1), CVV_PLACEHOLDER)
+        # No one code to take: whichever run it was stays out of every text past this point anyway
+        # (the understanding, a model, a log), since the bot had just asked for a secret code.
+        for run in reversed(list(_CODE_LIKE_RUN.finditer(text))):
+            canon = canon.replace(run.start(1), run.end(1), CVV_PLACEHOLDER)
+        return canon
     after_expiry = _CODE_AFTER_EXPIRY.search(text) if capture.has_expiry else None
     if after_expiry:
         capture.cvv = after_expiry.group(1)

@@ -73,8 +73,11 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
         c.currency, c.marked, k = c.currency or tokens[k].key, True, k + 1
     elif lex.minor_words.match_at(tokens, k):
         c.minor_unit, c.marked = True, True
-    if c.marked and not c.minor_unit:
+    if not c.minor_unit:
         c.cents = _trailing_cents(tokens, k, lex)
+        # "350 con 75 centavos", "12 and 40 cents": the cents make the number before them money too
+        # (else the marked "75 centavos" alone would be taken, as $0.75).
+        c.marked = c.marked or c.cents is not None
     # "60 not 50", "60 instead of 50": the payer sets the first against the second.
     if k < len(tokens) and tokens[k].kind is Kind.PUNCT and tokens[k].text == ",":
         k += 1  # "60, no 50"

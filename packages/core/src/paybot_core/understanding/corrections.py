@@ -1,9 +1,9 @@
 """Stage 9: corrections of a field already given, at any step.
 
 "the name should be Jon Smith, not John Smith", "Jon Smith not John Smith", "change John Smith to
-Jon Smith", "I meant Jon Smith": the value that is right, for the field whose current value the
-payer names or whose cue they use. Amounts ("I meant 60", "60 not 50", "change it to 80") are read
-by the amount stage's cues; this stage finds the names.
+Jon Smith", "change the name to Jon Smith", "I meant Jon Smith": the value that is right, for the
+field whose current value the payer names or whose cue they use. Amounts ("I meant 60", "60 not 50",
+"change it to 80") are read by the amount stage's cues; this stage finds the names.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ def corrected_name(tokens: list[Token], lex: Lexicon, current: str | None) -> Na
         taken = _name_run(words, i + n, lex)
         if taken and not any(lex.not_names.has(t) for t in taken[:1]):
             return validate_name(" ".join(t.text for t in taken))
+    to_new = _after_change_of_the_name(words, lex)
+    if to_new is not None:
+        return to_new
     if current is None:
         return None
     said = fold(" ".join(current.split()))
@@ -42,6 +45,30 @@ def corrected_name(tokens: list[Token], lex: Lexicon, current: str | None) -> Na
             if before and after and fold(" ".join(x.text for x in before)).endswith(said):
                 return validate_name(" ".join(x.text for x in after))
     return None
+
+
+def _after_change_of_the_name(words: list[Token], lex: Lexicon) -> NameFact | None:
+    """ "change the name to Sara Connor", "can you update my name to ...", "cambia el nombre a ...":
+    a change verb, the word for name, then to / a / por and the new name."""
+    change = lex.change_verbs.find(words)
+    if change is None:
+        return None
+    for k in range(change[0] + change[1], len(words)):
+        if not lex.name_words.has(words[k]):
+            continue
+        # "the name to X", "the name on the card to X": a few words may stand before the "to".
+        for j in range(k + 1, min(k + 5, len(words))):
+            if words[j].kind is not Kind.WORD:
+                break
+            if words[j].key in _TO:
+                taken = _name_run(words, j + 1, lex)
+                if taken and not lex.not_names.has(taken[0]):
+                    return validate_name(" ".join(t.text for t in taken))
+                break
+    return None
+
+
+_TO = frozenset({"to", "a", "por"})
 
 
 def _name_run(words: list[Token], start: int, lex: Lexicon) -> list[Token]:
