@@ -234,3 +234,17 @@ def test_whatever_a_model_says_intents_card_facts_and_a_preset_amount_stay_the_r
         assert helped == ruled  # a command is the rules' alone
     assert replace(helped, name=ruled.name, amount=ruled.amount, question=ruled.question,
                    question_detail=ruled.question_detail) == ruled  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [("25%", 25), ("I can do 40 percent", 40), ("half", 50), ("la mitad, 60", 60), ("two thirds", 2)],
+)
+def test_a_share_the_rules_read_is_never_replaced_by_a_models_figure(text: str, figure: int) -> None:
+    """ "25%" is a quarter of what is due: a model proposing $25 (a figure of the message) is not asked."""
+    context = _context(Field.AMOUNT, "es" if "mitad" in text else "en")
+    ruled = understand(text, context)
+    assert ruled.share is not None
+    assert not worth_asking(ruled, text, context)
+    helped = take_proposal(ruled, read_proposal({"amount": figure}, "usd"), text, context)
+    assert helped.amount == ruled.amount and helped.share == ruled.share

@@ -177,7 +177,8 @@ def take_proposal(
         name = words.name(proposed.name.value if proposed.name else None)
         if name is not None:
             result = replace(result, name=NameFact(value=name))
-    amount_open = ruled.amount is None or ruled.amount.problem == "unreadable"
+    # A share the rules read ("25%", "half") answers how much: a model's figure ("25") never replaces it.
+    amount_open = ruled.share is None and (ruled.amount is None or ruled.amount.problem == "unreadable")
     if not context.amount_preset and amount_open and (context.expecting is Field.AMOUNT or open_to_any):
         minor = words.amount(proposed.amount, context.currency)
         if minor is not None:
@@ -193,13 +194,14 @@ def _asked_field_missing(ruled: Understood, context: UnderstandingContext) -> bo
     if context.expecting is Field.NAME:
         return ruled.name is None
     if context.expecting is Field.AMOUNT and not context.amount_preset:
-        return ruled.amount is None or ruled.amount.problem == "unreadable"
+        return ruled.share is None and (ruled.amount is None or ruled.amount.problem == "unreadable")
     return False
 
 
 def _understood_nothing(ruled: Understood) -> bool:
     unreadable = ruled.amount is not None and ruled.amount.problem == "unreadable"
-    filled = (ruled.name, None if unreadable else ruled.amount, ruled.card_number, ruled.expiry, ruled.cvv)
+    amount = None if unreadable else ruled.amount
+    filled = (ruled.name, amount, ruled.share, ruled.card_number, ruled.expiry, ruled.cvv)
     return all(fact is None for fact in filled) and ruled.question is None and not ruled.intents & _COMMANDS
 
 
