@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from paybot_core import AccountDue
 from paybot_core.adapters.account_directory import JsonAccountDirectory, normalise_phone
 from paybot_core.errors import ConfigurationError
-from paybot_core.ports import AccountDue
 from paybot_core.replies import Style, format_amount, number_words, spell_digits, spoken_code
 
 DEMO = AccountDue("DEMO-1001", "Jane Doe", 5000, "usd")

@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 
 from paybot_channels.cli import main
-from paybot_core import AccountsFileError, Settings, SettingsError, build
+from paybot_core import AccountDue, AccountsFileError, Settings, SettingsError, build
 from paybot_core.adapters.account_directory import DemoAccountsRefused, JsonAccountDirectory, read_accounts
 from paybot_core.adapters.dynamodb_accounts import AccountImport, DynamoDBAccountDirectory
 from paybot_core.errors import ConfigurationError
-from paybot_core.ports import AccountDue
 from tests.support import moto_server as moto
 
 pytestmark = pytest.mark.aws

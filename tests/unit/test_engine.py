@@ -6,10 +6,12 @@ import pytest
 
 from paybot_core.conversation.engine import check_expiry, new_session, step
 from paybot_core.conversation.events import (
+    AccountKeyed,
     CancelPayment,
     CardKeyed,
     CardTokenized,
     Charge,
+    ChargeUnanswered,
     GatewayRefused,
     GatewayUnavailable,
     KeepTypedCard,
@@ -25,6 +27,7 @@ from paybot_core.conversation.events import (
     WipeVault,
 )
 from paybot_core.conversation.state import (
+    AccountDue,
     CardEntry,
     CardSummary,
     Channel,
@@ -397,3 +400,85 @@ def test_evolve_is_the_same_as_dataclasses_replace() -> None:
 def test_evolve_refuses_a_field_that_does_not_exist() -> None:
     with pytest.raises(TypeError, match="no field nmae"):
         session().evolve(nmae="Jane")
+
+
+# ---------------------------------------------------------------- the account, asked by the engine
+
+ACCOUNT = AccountDue("INV-7", "Ann Lee", 12_550, "eur")
+
+
+def awaiting_account() -> SessionState:
+    presets = Presets(card_entry=CardEntry.TYPED, locale="es", description="Payment by phone")
+    return new_session("ses_call", Channel.VOICE, presets, Limits(), NOW, awaiting_account=True)
+
+
+def test_a_session_awaiting_its_account_asks_for_it_first_and_takes_nothing_else() -> None:
+    state = awaiting_account()
+    assert state.current_field is Field.ACCOUNT and state.status is Status.COLLECTING
+    keyed = step(state, CardKeyed(CardNumberFact("visa", "4242", None), None, None, complete=False), NOW)
+    assert kinds(keyed) == [NoticeKind.ACCOUNT_FIRST] and keyed.actions == ()
+    assert keyed.state.card is None and keyed.state.attempts_on(Field.ACCOUNT) == 0
+    typed = step(state, say(name=NameFact("Bo Li"), amount=AmountFact(100)), NOW)
+    assert (typed.state.name, typed.state.amount) == (None, None) and kinds(typed) == [NoticeKind.HELP]
+
+
+def test_wrong_account_twice_then_right_fills_the_presets_and_moves_on_to_the_card() -> None:
+    state = awaiting_account()
+    for problem, tries in (("not_found", 1), ("card_number", 2)):
+        t = step(state, AccountKeyed(None, problem), NOW)
+        state = t.state
+        assert [(n.kind, n.field, n.code) for n in t.notices] == [
+            (NoticeKind.INVALID, Field.ACCOUNT, problem)
+        ]
+        assert state.attempts_on(Field.ACCOUNT) == tries and state.current_field is Field.ACCOUNT
+    t = step(state, AccountKeyed(ACCOUNT), NOW)
+    assert kinds(t) == [NoticeKind.ACCOUNT_FOUND] and t.actions == ()
+    found = t.state
+    assert (found.presets.amount, found.currency, found.presets.reference) == (12_550, "eur", "INV-7")
+    assert (found.name, found.amount, found.locale) == ("Ann Lee", 12_550, "es")
+    assert found.presets.description == "Payment by phone" and found.current_field is Field.CARD_NUMBER
+    # Once known, another reference changes nothing.
+    again = step(found, AccountKeyed(AccountDue("X-1", "Bo", 1, "usd")), NOW)
+    assert again.state.presets == found.presets and kinds(again) == [NoticeKind.NOT_UNDERSTOOD]
+
+
+def test_the_last_wrong_account_try_closes_the_session_like_any_field() -> None:
+    state = awaiting_account()
+    for _ in range(state.limits.max_field_attempts - 1):
+        state = step(state, FieldFailed(Field.ACCOUNT, FailureReason.TIMEOUT), NOW).state
+    t = step(state, AccountKeyed(None, "not_found"), NOW)
+    assert t.state.status is Status.FAILED and WipeVault() in t.actions
+    assert [(n.kind, n.field) for n in t.notices] == [(NoticeKind.TOO_MANY_ATTEMPTS, Field.ACCOUNT)]
+
+
+def test_starting_over_keeps_the_tries_at_the_account() -> None:
+    state = step(awaiting_account(), AccountKeyed(None, "not_found"), NOW).state
+    restarted = step(state, say(intents={Intent.RESTART}), NOW).state
+    assert restarted.attempts_on(Field.ACCOUNT) == 1 and restarted.current_field is Field.ACCOUNT
+
+
+# ---------------------------------------------------------------- charges the processor leaves unanswered
+
+
+def test_unanswered_charges_resend_the_same_key_up_to_the_cap_then_stop() -> None:
+    state, keys = confirming(), []
+    for press in range(1, state.limits.max_payment_attempts + 1):
+        t = step(state, say(intents={Intent.AFFIRM}), NOW)
+        keys += [a.idempotency_key for a in t.actions if isinstance(a, Charge)]
+        t = step(t.state, ChargeUnanswered("The payment processor did not answer in time."), NOW)
+        state = t.state
+        expected = NoticeKind.PAYMENT_UNCONFIRMED if press == 3 else NoticeKind.GATEWAY_UNAVAILABLE
+        assert kinds(t) == [expected] and state.charges_unanswered == press
+    assert keys == ["ses_test:payment:1"] * 3, "never a new key: a lost answer may have charged"
+    assert state.payment_unconfirmed and state.status is Status.CONFIRMING  # open for its outcome
+    stopped = step(state, say(intents={Intent.AFFIRM}), NOW)
+    assert stopped.actions == () and kinds(stopped) == [NoticeKind.PAYMENT_UNCONFIRMED]
+    # The outcome, when it comes (a webhook), is taken as always.
+    paid = step(state, PaymentOutcome(PaymentRecord("pi_1", "succeeded", 5000, "usd"), new_attempt=True), NOW)
+    assert paid.state.status is Status.COMPLETED and paid.state.charges_unanswered == 0
+
+
+def test_an_answer_from_the_processor_clears_its_silences() -> None:
+    state = step(confirming(), ChargeUnanswered("timeout"), NOW).state
+    declined = PaymentRecord("pi_1", "failed", 5000, "usd", failure_code="card_declined")
+    assert step(state, PaymentOutcome(declined, new_attempt=True), NOW).state.charges_unanswered == 0

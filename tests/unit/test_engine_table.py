@@ -13,9 +13,11 @@ import pytest
 
 from paybot_core.conversation.engine import new_session, step
 from paybot_core.conversation.events import (
+    AccountKeyed,
     CardKeyed,
     CardTokenized,
     Charge,
+    ChargeUnanswered,
     Event,
     GatewayRefused,
     GatewayUnavailable,
@@ -32,6 +34,7 @@ from paybot_core.conversation.events import (
     WipeVault,
 )
 from paybot_core.conversation.state import (
+    AccountDue,
     CardEntry,
     CardSummary,
     Channel,
@@ -83,7 +86,20 @@ def said(*intents: Intent, **facts: object) -> UserTurn:
     return UserTurn(Understood(intents=frozenset(intents), **facts))  # type: ignore[arg-type]
 
 
+# A phone call from a number no account has: the session asks for the account first.
+AWAITING_ACCOUNT = new_session(
+    "ses_call",
+    Channel.VOICE,
+    Presets(card_entry=CardEntry.TYPED, locale="es"),
+    Limits(),
+    NOW,
+    awaiting_account=True,
+)
+ACCOUNT = AccountDue("DEMO-1001", "Jane Doe", 5000, "usd")
+
 STATES: dict[str, SessionState] = {
+    "active/account": AWAITING_ACCOUNT,
+    "active/account, one try left": AWAITING_ACCOUNT.evolve(field_attempts=(("account", 2),)),
     "active/name": session(amount=None),
     "active/amount": session(amount=None, name="Jane Doe"),
     "active/payment_method": session(name="Jane Doe"),
@@ -98,6 +114,8 @@ STATES: dict[str, SessionState] = {
         entry=CardEntry.TYPED, name="Jane Doe", card=VISA, typed_card_fields=("expiry", "number")
     ),
     "active/confirmation": confirming(),
+    "active/confirmation, processor silent": confirming(charges_unanswered=2),
+    "active/confirmation, charging stopped": confirming(charges_unanswered=3),
     "requires_action": confirming(phase=Phase.REQUIRES_ACTION, payment=record("requires_action")),
     **{phase.value: confirming(phase=phase, payment=record("succeeded")) for phase in TERMINAL},
     # Paid, and asked where the receipt should go (merchant-api.md, Receipts).
@@ -130,6 +148,11 @@ EVENTS: dict[str, Event] = {
         for s in ("succeeded", "failed", "requires_action", "processing")
     },
     "gateway unavailable": GatewayUnavailable("down"),
+    "charge unanswered": ChargeUnanswered("timeout"),
+    "account found": AccountKeyed(ACCOUNT),
+    "account not found": AccountKeyed(None, "not_found"),
+    "card number at the account prompt": AccountKeyed(None, "card_number"),
+    "keypad timeout at the account": FieldFailed(Field.ACCOUNT, FailureReason.TIMEOUT),
     "gateway refused": GatewayRefused("moto_not_enabled", "not enabled"),
     "3-D Secure done": NextActionCompleted(),
     "keyed card": CardKeyed(NUMBER, ExpiryFact(12, 2030), CvvFact(3), complete=True),
@@ -139,7 +162,7 @@ EVENTS: dict[str, Event] = {
     "continue on web": ContinueOnWeb(),
     "tick": Tick(),
 }
-PAYER_INPUTS = (UserTurn, CardKeyed, FieldFailed, ContinueOnWeb)
+PAYER_INPUTS = (UserTurn, CardKeyed, AccountKeyed, FieldFailed, ContinueOnWeb)
 
 
 def test_the_table_covers_every_event_type_phase_and_field() -> None:
@@ -169,17 +192,38 @@ def test_rules_that_hold_for_every_pair(state_name: str, event_name: str) -> Non
         assert t.state == state and t.actions == ()
         assert kinds == ([] if isinstance(event, Tick) else [NoticeKind.ALREADY_CLOSED])
         return
-    for name, count in state.field_attempts:
-        assert t.state.attempts_on(Field(name)) >= count
+    for name, count in state.field_attempts:  # starting over clears the tries, but for the account's
+        if event != EVENTS["restart"] or name == Field.ACCOUNT.value:
+            assert t.state.attempts_on(Field(name)) >= count
     assert t.state.payment_attempts >= state.payment_attempts
     if t.state.phase in TERMINAL:  # whatever closed it, typed card data goes with it
         assert WipeVault() in t.actions and t.state.typed_card_fields == ()
     if any(isinstance(a, Charge) for a in t.actions):  # only the payer's yes to the summary charges
         assert state.current_field is Field.CONFIRMATION and event == EVENTS["yes"]
+        assert not state.payment_unconfirmed  # and never once the processor left the cap unanswered
+    if not isinstance(event, PaymentOutcome):  # only the processor's answer clears its silences
+        assert t.state.charges_unanswered >= state.charges_unanswered
+    if state.awaiting_account:  # nothing is taken before the account is known, and only it ends the wait
+        _before_the_account(state, event, t)
     if any(isinstance(a, (KeepTypedCard, Tokenize)) for a in t.actions):
         assert state.card_entry is CardEntry.TYPED
     counted = isinstance(event, PAYER_INPUTS)
     assert t.state.turns == state.turns + (1 if counted else 0)
+
+
+def _before_the_account(state: SessionState, event: Event, t: typing.Any) -> None:
+    if t.state.awaiting_account:
+        assert (t.state.amount, t.state.name, t.state.card, t.state.payment_method_id) == (None,) * 4
+        assert t.state.presets == state.presets and t.state.typed_card_fields == ()
+        assert all(isinstance(a, WipeVault) for a in t.actions)
+        tried = isinstance(event, AccountKeyed) or event == EVENTS["keypad timeout at the account"]
+        assert t.state.attempts_on(Field.ACCOUNT) == state.attempts_on(Field.ACCOUNT) + (1 if tried else 0)
+        return
+    assert event == EVENTS["account found"] and t.actions == ()
+    assert t.state.presets == state.presets.with_account(ACCOUNT)
+    assert (t.state.name, t.state.amount, t.state.currency) == ("Jane Doe", 5000, "usd")
+    assert t.state.current_field is Field.CARD_NUMBER and t.state.locale == state.locale
+    assert [n.kind for n in t.notices] == [NoticeKind.ACCOUNT_FOUND]
 
 
 @pytest.mark.parametrize(

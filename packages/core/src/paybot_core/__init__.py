@@ -45,6 +45,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Confirm": ("paybot_core.conversation.turns", "Confirm"),
     "FailureReason": ("paybot_core.conversation.turns", "FailureReason"),
     "FieldFailed": ("paybot_core.conversation.turns", "FieldFailed"),
+    "KeyedAccount": ("paybot_core.conversation.turns", "KeyedAccount"),
     "KeyedCard": ("paybot_core.conversation.turns", "KeyedCard"),
     "NextActionDone": ("paybot_core.conversation.turns", "NextActionDone"),
     "Say": ("paybot_core.conversation.turns", "Say"),
@@ -100,7 +101,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "VersionConflictError": ("paybot_core.errors", "VersionConflictError"),
     "WebhookSignatureError": ("paybot_core.errors", "WebhookSignatureError"),
     "AccountDirectory": ("paybot_core.ports", "AccountDirectory"),
-    "AccountDue": ("paybot_core.ports", "AccountDue"),
+    "AccountDue": ("paybot_core.conversation.state", "AccountDue"),
     "AuditEvent": ("paybot_core.ports", "AuditEvent"),
     "AuditLog": ("paybot_core.ports", "AuditLog"),
     "CardDetails": ("paybot_core.ports", "CardDetails"),
@@ -206,6 +207,7 @@ __all__ = [
     "GatewayError",
     "InputDecryptionError",
     "Intent",
+    "KeyedAccount",
     "KeyedCard",
     "KeypadDecryptor",
     "LanguageModel",
@@ -331,6 +333,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .conversation.events import Notice as Notice
     from .conversation.events import NoticeKind as NoticeKind
     from .conversation.state import TYPED_CARD_FIELDS as TYPED_CARD_FIELDS
+    from .conversation.state import AccountDue as AccountDue
     from .conversation.state import CardEntry as CardEntry
     from .conversation.state import CardSummary as CardSummary
     from .conversation.state import Channel as Channel
@@ -350,6 +353,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .conversation.turns import ContinueOnWeb as ContinueOnWeb
     from .conversation.turns import FailureReason as FailureReason
     from .conversation.turns import FieldFailed as FieldFailed
+    from .conversation.turns import KeyedAccount as KeyedAccount
     from .conversation.turns import KeyedCard as KeyedCard
     from .conversation.turns import NextActionDone as NextActionDone
     from .conversation.turns import Say as Say
@@ -414,7 +418,6 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .pci.text_checks import holds_card_data as holds_card_data
     from .pci.vault import CardVault as CardVault
     from .ports import AccountDirectory as AccountDirectory
-    from .ports import AccountDue as AccountDue
     from .ports import AuditEvent as AuditEvent
     from .ports import AuditLog as AuditLog
     from .ports import CardDetails as CardDetails

@@ -127,6 +127,7 @@ def build(
         if settings.vault_key_secret_id:
             after_restore(vault.forget_key)  # the wrapping key made from the old value goes too
     payments = PaymentService(gateway)
+    accounts = accounts or _accounts(settings)
     limits = Limits(
         max_amount=settings.max_amount,
         ttl_seconds=settings.session_ttl_seconds,
@@ -145,6 +146,7 @@ def build(
         vault=vault,
         limits=limits,
         default_presets=Presets(currency=settings.currency, card_entry=settings.default_card_entry),
+        accounts=accounts,
         metrics=metrics,
         clock=clock,
     )
@@ -164,7 +166,7 @@ def build(
         gateway=gateway,
         model=model,
         audit=audit,
-        accounts=accounts or _accounts(settings),
+        accounts=accounts,
         webhook_events=webhook_events or _webhook_events(settings, store),
         webhook_secret=_webhook_secret(settings, secrets),
         edge_secret=_edge_secret(settings, secrets),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from .conversation.state import CardSummary, Channel, PaymentRecord, SessionState
+from .conversation.state import AccountDue, CardSummary, Channel, PaymentRecord, SessionState
 from .conversation.understanding import UnderstandingContext, Understood
 from .merchant.events import MerchantEvent
 from .merchant.records import EventQuery, Page, PaymentEntry, PaymentQuery
@@ -115,16 +115,6 @@ class Metrics(Protocol):
 
 class AuditLog(Protocol):
     def append(self, event: AuditEvent) -> None: ...
-
-
-@dataclass(frozen=True)
-class AccountDue:
-    """What a merchant's customer owes: the phone channel's preset for a payment session."""
-
-    reference: str
-    customer_name: str
-    amount: int  # minor units
-    currency: str
 
 
 class AccountDirectory(Protocol):

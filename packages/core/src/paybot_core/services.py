@@ -21,11 +21,13 @@ from dataclasses import dataclass, replace
 
 from .conversation import engine
 from .conversation.events import (
+    AccountKeyed,
     Action,
     CancelPayment,
     CardKeyed,
     CardTokenized,
     Charge,
+    ChargeUnanswered,
     Event,
     GatewayRefused,
     GatewayUnavailable,
@@ -61,6 +63,7 @@ from .conversation.turns import (
     Confirm,
     ContinueOnWeb,
     FieldFailed,
+    KeyedAccount,
     KeyedCard,
     NextActionDone,
     Say,
@@ -92,8 +95,10 @@ from .merchant.links import new_link_token
 from .metrics import PAYMENTS_COMPLETED, Counters
 from .pci.capture import CardCapture, Expecting, capture_card_material
 from .pci.cards import Brand, check_card_number
+from .pci.recogniser import is_card_number
 from .pci.vault import CardVault, SealedCard
 from .ports import (
+    AccountDirectory,
     AuditEvent,
     AuditLog,
     CardDetails,
@@ -208,7 +213,7 @@ class PaymentService:
             log.warning("payment gateway failed for session %s: %s", state.session_id, err)
             if not err.retryable:  # the same request again cannot succeed: final, not "say yes again"
                 return GatewayRefused(err.code, str(err))
-            return GatewayUnavailable(str(err))
+            return ChargeUnanswered(str(err))
         return PaymentOutcome(record, new_attempt=True)
 
     def refresh(self, payment_intent_id: str) -> Event:
@@ -235,10 +240,12 @@ class ConversationService:
         vault: CardVault,
         limits: Limits,
         default_presets: Presets,
+        accounts: AccountDirectory | None = None,
         metrics: Metrics | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
+        self.accounts = accounts  # None: no session can await an account (`start(awaiting_account=True)`)
         self.metrics = metrics if metrics is not None else Counters()
         self.payments = payments
         self.model = model
@@ -257,13 +264,23 @@ class ConversationService:
         style: Style = Style.TEXT,
         *,
         link_seconds: int | None = None,
+        awaiting_account: bool = False,
     ) -> Reply:
         """A new session. With `link_seconds` it gets a payment link usable that long; until the
         payer's first turn the session waits for them that long too, after which the idle timeout
-        counts (the engine moves `expires_at` on every turn)."""
+        counts (the engine moves `expires_at` on every turn). `awaiting_account`: the channel does not
+        know which account is paid; its reference is asked first (`KeyedAccount`), and what the account
+        owes fills the presets once found."""
+        if awaiting_account and self.accounts is None:
+            raise TypeError("a session awaiting its account needs the accounts directory")
         now = self.clock()
         state = engine.new_session(
-            new_session_id(), channel, presets or self.default_presets, self.limits, now
+            new_session_id(),
+            channel,
+            presets or self.default_presets,
+            self.limits,
+            now,
+            awaiting_account=awaiting_account,
         )
         if link_seconds is not None:
             link = PaymentLink(new_link_token(), now + link_seconds)
@@ -404,6 +421,8 @@ class ConversationService:
                 case KeyedCard():
                     capture = captures.enter_context(CardCapture())
                     inputs.append(_Input(self._keyed(turn, capture, stored), capture))
+                case KeyedAccount(reference=reference):
+                    inputs.append(_Input(self._find_account(reference, stored)))
                 case UsePaymentMethod(payment_method_id=pm_id):
                     inputs.append(_Input(self.payments.describe(pm_id)))
                 case Confirm():
@@ -444,6 +463,16 @@ class ConversationService:
         capture.cvv = keyed.cvv
         number, expiry, cvv = _card_facts(capture)
         return CardKeyed(number, expiry, cvv, complete=keyed.complete)
+
+    def _find_account(self, reference: str, state: SessionState) -> AccountKeyed:
+        """Look a keyed reference up, only while the session asks for it; a card number keyed there is
+        refused before any lookup (so no directory, log or reply ever sees it)."""
+        if state.current_field is not Field.ACCOUNT or self.accounts is None:
+            return AccountKeyed(None)  # nothing asked it: the engine changes nothing
+        if is_card_number(reference):
+            return AccountKeyed(None, "card_number")
+        account = self.accounts.find_by_reference(reference) if reference.strip() else None
+        return AccountKeyed(account, None if account is not None else "not_found")
 
     def _understand(self, redacted: str, capture: CardCapture, state: SessionState) -> Understood:
         if state.current_field is Field.RECEIPT_EMAIL:

@@ -30,8 +30,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..conversation.state import AccountDue
 from ..errors import AccountsFileError, ConfigurationError
-from ..ports import AccountDue
 
 DEMO_TABLE = "demo_accounts.json"
 MAX_REFERENCE = 64

@@ -20,9 +20,9 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..conversation.state import AccountDue
 from ..errors import ConfigurationError, StoreUnavailableError
 from ..lazy import lazy_client
-from ..ports import AccountDue
 from .account_directory import AccountRow, find_reference, lookup_keys, normalise_phone, phone_key
 
 if TYPE_CHECKING:

@@ -12,11 +12,13 @@ from fractions import Fraction
 
 from ..pci.cards import Brand, check_expiry, cvv_length
 from .events import (
+    AccountKeyed,
     Action,
     CancelPayment,
     CardKeyed,
     CardTokenized,
     Charge,
+    ChargeUnanswered,
     Event,
     GatewayRefused,
     GatewayUnavailable,
@@ -59,9 +61,16 @@ class Transition:
 
 
 def new_session(
-    session_id: str, channel: Channel, presets: Presets, limits: Limits, now: float
+    session_id: str,
+    channel: Channel,
+    presets: Presets,
+    limits: Limits,
+    now: float,
+    *,
+    awaiting_account: bool = False,
 ) -> SessionState:
-    """A fresh session with the merchant's presets already filled in."""
+    """A fresh session with the merchant's presets already filled in; `awaiting_account` when the
+    channel does not know yet which account is paid (the account reference is asked first)."""
     return SessionState(
         session_id=session_id,
         channel=channel,
@@ -73,6 +82,7 @@ def new_session(
         name=presets.customer_name,
         amount=presets.fixed_amount,  # in a partial payment the payer chooses how much
         locale=presets.locale or limits.default_locale,
+        awaiting_account=awaiting_account,
     )
 
 
@@ -86,6 +96,8 @@ def step(state: SessionState, event: Event, now: float) -> Transition:
         return Transition(state, notices=(Notice(NoticeKind.ALREADY_CLOSED),))
     if now >= state.expires_at:
         return _expire(state)
+    if state.awaiting_account and not _taken_before_the_account(event):
+        return _account_first(state, event, now)
     match event:
         case Tick():
             return Transition(state)
@@ -105,10 +117,14 @@ def step(state: SessionState, event: Event, now: float) -> Transition:
             return _on_payment_outcome(state, event)
         case GatewayUnavailable(message=message):
             return Transition(state, notices=(Notice(NoticeKind.GATEWAY_UNAVAILABLE, text=message),))
+        case ChargeUnanswered(message=message):
+            return _on_charge_unanswered(state, message)
         case GatewayRefused(code=code, message=message):
             return _on_gateway_refused(state, code, message)
         case CardKeyed():
             return _on_card_keyed(state, event, now)
+        case AccountKeyed():
+            return _on_account_keyed(state, event, now)
         case FieldFailed(field=on, reason=reason):
             return _on_field_failed(state, on, reason.value, now)
         case ContinueOnWeb():
@@ -181,7 +197,8 @@ def _restart(state: SessionState) -> Transition:
         name=state.presets.customer_name,
         amount=state.presets.fixed_amount,
         payment=None,
-        field_attempts=(),
+        # Tries at the account stay: starting over must not make room for guessing more references.
+        field_attempts=tuple(kv for kv in state.field_attempts if kv[0] == Field.ACCOUNT.value),
         awaiting_change=False,
         pending_amount=None,
     )
@@ -228,6 +245,8 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
         return _cancel(state)
     if understood.has(Intent.RESTART):
         return _restart(state)
+    if state.awaiting_account:  # nothing is taken before the account, whose presets decide what is asked
+        return Transition(state, notices=(Notice(NoticeKind.HELP, Field.ACCOUNT),))
     if state.phase is Phase.REQUIRES_ACTION and state.payment is not None:
         return Transition(state, actions=(RefreshPayment(state.payment.id),))
     if state.payment is not None and state.payment.status == "processing":
@@ -515,6 +534,42 @@ def _on_continue_on_web(state: SessionState, now: float) -> Transition:
     return Transition(web, (WipeVault(),), (Notice(NoticeKind.CONTINUED_ON_WEB),))
 
 
+def _taken_before_the_account(event: Event) -> bool:
+    """What a session awaiting its account takes: the account, a failed try at it, words (to cancel,
+    or to ask), and time."""
+    if isinstance(event, FieldFailed):
+        return event.field is Field.ACCOUNT
+    return isinstance(event, (AccountKeyed, UserTurn, Tick))
+
+
+def _account_first(state: SessionState, event: Event, now: float) -> Transition:
+    """Anything else before the account is known is refused, unread: the account's presets decide what
+    the session collects. The payer's input still counts as a turn."""
+    if isinstance(event, (CardKeyed, FieldFailed, ContinueOnWeb)):
+        state, ended = _count_turn(state, now)
+        if ended is not None:
+            return ended
+    return Transition(state, notices=(Notice(NoticeKind.ACCOUNT_FIRST, Field.ACCOUNT),))
+
+
+def _on_account_keyed(state: SessionState, keyed: AccountKeyed, now: float) -> Transition:
+    """An account reference, as looked up by the service: not found (or a card number keyed there) is
+    a failed try like any field's; found, the account's presets fill the session, which goes on as if
+    it had been created with them."""
+    state, ended = _count_turn(state, now)
+    if ended is not None:
+        return ended
+    if not state.awaiting_account:  # already known: nothing changes
+        return Transition(state, notices=(Notice(NoticeKind.NOT_UNDERSTOOD, state.current_field),))
+    if keyed.account is None:
+        return _invalid(_Work(state), Field.ACCOUNT, keyed.problem or "not_found").done()
+    presets = state.presets.with_account(keyed.account)
+    found = state.evolve(
+        presets=presets, awaiting_account=False, name=presets.customer_name, amount=presets.fixed_amount
+    )
+    return Transition(found, notices=(Notice(NoticeKind.ACCOUNT_FOUND),))
+
+
 def _on_field_failed(state: SessionState, on: Field, reason: str, now: float) -> Transition:
     """A try the channel saw fail (nothing keyed, a key that is no choice): counted like any other."""
     state, ended = _count_turn(state, now)
@@ -601,7 +656,9 @@ def _apply_change_requests(work: _Work, understood: Understood) -> None:
 
 def _confirmation_answer(work: _Work, understood: Understood) -> None:
     state = work.state
-    if understood.has(Intent.AFFIRM):
+    if understood.has(Intent.AFFIRM) and state.payment_unconfirmed:
+        work.notice(NoticeKind.PAYMENT_UNCONFIRMED)  # no charge is sent again: someone must check first
+    elif understood.has(Intent.AFFIRM):
         assert state.amount is not None and state.payment_method_id is not None
         key = f"{state.session_id}:payment:{state.payment_attempts + 1}"
         work.act(Charge(key, state.amount, state.currency, state.payment_method_id))
@@ -645,6 +702,15 @@ def _on_tokenized(state: SessionState, payment_method_id: str, card: CardSummary
     return Transition(new_state, (WipeVault(),))
 
 
+def _on_charge_unanswered(state: SessionState, message: str) -> Transition:
+    """A charge the processor did not answer: counted, and after the allowed number none is sent again
+    (whether one went through is for someone to check: the session stays open for its outcome)."""
+    state = state.evolve(charges_unanswered=state.charges_unanswered + 1)
+    if state.payment_unconfirmed:
+        return Transition(state, notices=(Notice(NoticeKind.PAYMENT_UNCONFIRMED),))
+    return Transition(state, notices=(Notice(NoticeKind.GATEWAY_UNAVAILABLE, text=message),))
+
+
 def _on_gateway_refused(state: SessionState, code: str, message: str) -> Transition:
     """A refusal no retry can change ends the session: every later "yes" would get the same answer
     (and, on the phone, each press would be one more request to the processor)."""
@@ -657,7 +723,7 @@ def _on_gateway_refused(state: SessionState, code: str, message: str) -> Transit
 def _on_payment_outcome(state: SessionState, event: PaymentOutcome) -> Transition:
     record = event.record
     attempts = state.payment_attempts + (1 if event.new_attempt else 0)
-    work = _Work(state.evolve(payment=record, payment_attempts=attempts))
+    work = _Work(state.evolve(payment=record, payment_attempts=attempts, charges_unanswered=0))
     if record.status == "succeeded":
         work.state = work.state.evolve(phase=Phase.COMPLETED, typed_card_fields=())
         work.act(WipeVault())

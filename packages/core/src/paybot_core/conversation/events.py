@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .state import CardSummary, Field, PaymentRecord
+from .state import AccountDue, CardSummary, Field, PaymentRecord
 from .turns import ContinueOnWeb, FieldFailed
 from .understanding import CardNumberFact, CvvFact, ExpiryFact, Understood
 
@@ -57,6 +57,14 @@ class GatewayUnavailable:
 
 
 @dataclass(frozen=True)
+class ChargeUnanswered:
+    """A charge went to the processor and no answer came back: it may have gone through. Sending it
+    again is safe (the same idempotency key), a bounded number of times."""
+
+    message: str
+
+
+@dataclass(frozen=True)
 class GatewayRefused:
     """The gateway refused the request and says repeating it cannot succeed (the processor's set-up,
     such as an account gate, or a request it will never accept): the attempt ends here, rather than
@@ -83,6 +91,15 @@ class CardKeyed:
 
 
 @dataclass(frozen=True)
+class AccountKeyed:
+    """An account reference keyed in (`turns.KeyedAccount`), as the service found it: the account, or
+    why not (`not_found`; `card_number`: a card number, refused unread and never looked up)."""
+
+    account: AccountDue | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class Tick:
     """No input: only lets time act (expiry) when a session is read."""
 
@@ -95,9 +112,11 @@ Event = (
     | TokenizationFailed
     | PaymentOutcome
     | GatewayUnavailable
+    | ChargeUnanswered
     | GatewayRefused
     | NextActionCompleted
     | CardKeyed
+    | AccountKeyed
     | FieldFailed
     | ContinueOnWeb
     | Tick
@@ -159,11 +178,15 @@ class NoticeKind(StrEnum):
     NEED_YES_OR_NO = "need_yes_or_no"
     CARD_CLEARED = "card_cleared"
     NUMBER_FIRST = "number_first"
+    ACCOUNT_FOUND = "account_found"  # the account keyed in was found: its presets fill the session
+    ACCOUNT_FIRST = "account_first"  # nothing else is taken before the account is known
     PAYMENT_SUCCEEDED = "payment_succeeded"
     PAYMENT_FAILED = "payment_failed"  # detail: code, text
     PAYMENT_NEEDS_AUTHENTICATION = "payment_needs_authentication"
     PAYMENT_PROCESSING = "payment_processing"
     GATEWAY_UNAVAILABLE = "gateway_unavailable"
+    # The processor left the last allowed charge unanswered: no more are sent; someone checks.
+    PAYMENT_UNCONFIRMED = "payment_unconfirmed"
     PAYMENT_NOT_POSSIBLE = "payment_not_possible"  # detail: code, text (a refusal no retry changes)
     TOO_MANY_ATTEMPTS = "too_many_attempts"  # detail: field
     TOO_MANY_PAYMENT_ATTEMPTS = "too_many_payment_attempts"

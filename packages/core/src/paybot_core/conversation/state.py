@@ -6,7 +6,7 @@ and masked facts (`card`: brand, last 4, expiry).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -32,6 +32,7 @@ _TERMINAL = frozenset({Status.COMPLETED, Status.FAILED, Status.CANCELLED, Status
 
 
 class Field(StrEnum):
+    ACCOUNT = "account"  # the account the payment is for, when the channel could not tell (the phone)
     NAME = "name"
     AMOUNT = "amount"
     CARD_NUMBER = "card_number"
@@ -102,6 +103,16 @@ class PaymentRecord:
 
 
 @dataclass(frozen=True)
+class AccountDue:
+    """What a merchant's customer owes, as the merchant's directory has it (`ports.AccountDirectory`)."""
+
+    reference: str
+    customer_name: str
+    amount: int  # minor units
+    currency: str
+
+
+@dataclass(frozen=True)
 class Presets:
     """What the merchant fixed when the session was created; the payer cannot change these."""
 
@@ -122,6 +133,16 @@ class Presets:
     @property
     def partial(self) -> bool:
         return self.amount is not None and self.partial_minimum is not None
+
+    def with_account(self, account: AccountDue) -> Presets:
+        """These presets with what `account` owes: its amount, currency, reference and customer name."""
+        return replace(
+            self,
+            amount=account.amount,
+            currency=account.currency,
+            reference=account.reference,
+            customer_name=account.customer_name,
+        )
 
     @property
     def fixed_amount(self) -> int | None:
@@ -177,6 +198,9 @@ class SessionState:
     sealed_card: SealedCardRef | None = None  # written by the service, never by the engine
     payment: PaymentRecord | None = None
     payment_attempts: int = 0
+    # Presses of "yes" the processor left unanswered since its last answer (the same idempotency key
+    # each time, so never a second charge); at `max_payment_attempts` no more are sent.
+    charges_unanswered: int = 0
     field_attempts: tuple[tuple[str, int], ...] = ()
     turns: int = 0
     awaiting_change: bool = False  # the payer said "no" at confirmation; we asked what to change
@@ -185,6 +209,9 @@ class SessionState:
     link: PaymentLink | None = None
     receipt: ReceiptOffer = ReceiptOffer.NONE
     receipt_email: str | None = None  # typed by the payer after the payment (the merchant's is a preset)
+    # Created before the channel knew which account is paid (a caller from an unknown number): the
+    # account reference is asked first, and the account's presets fill the session once it is found.
+    awaiting_account: bool = False
     version: int = 0
 
     @property
@@ -211,6 +238,12 @@ class SessionState:
         return dict(self.field_attempts).get(on.value, 0)
 
     @property
+    def payment_unconfirmed(self) -> bool:
+        """The processor left the allowed number of charges unanswered: none more is sent, and whether
+        one went through is for someone to check (a webhook may still bring its outcome)."""
+        return self.charges_unanswered >= self.limits.max_payment_attempts
+
+    @property
     def current_field(self) -> Field | None:
         """What the bot asks for now; None in a terminal status (but for the receipt offered after a
         payment, `receipt_email`) and while awaiting 3-D Secure."""
@@ -218,6 +251,8 @@ class SessionState:
             return Field.RECEIPT_EMAIL
         if self.phase is not Phase.ACTIVE:
             return None
+        if self.awaiting_account:
+            return Field.ACCOUNT
         if self.name is None:
             return Field.NAME
         if self.amount is None:

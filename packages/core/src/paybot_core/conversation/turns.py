@@ -1,7 +1,8 @@
 """The typed turns: what a channel may hand `ConversationService.handle`.
 
 A channel turns its own events into one of these and nothing else: the web route a message or a
-payment method id, the phone's keypad a keyed card or a menu choice, the terminal a line of text.
+payment method id, the phone's keypad a keyed card, an account reference or a menu choice, the
+terminal a line of text.
 Only `Say` carries free text, so only `Say` passes through the PCI guard and the understanding; a
 `KeyedCard` reaches the vault and the gateway as the digits that were keyed, never as text.
 """
@@ -52,6 +53,18 @@ class KeyedCard:
     def __repr__(self) -> str:  # which fields, never their digits
         given = [name for name in ("number", "expiry", "cvv") if getattr(self, name) is not None]
         return f"KeyedCard(<{', '.join(given) or 'nothing'}>)"
+
+
+@dataclass(frozen=True)
+class KeyedAccount:
+    """An account reference keyed in (the phone's keypad), as pressed: the service looks it up in the
+    merchant's accounts. Keys meant for a card may land here too, so a card number is recognised and
+    refused before any lookup, and the keys are never printed."""
+
+    reference: str
+
+    def __repr__(self) -> str:
+        return f"KeyedAccount(<{len(self.reference)} keys>)"
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,7 @@ class ContinueOnWeb:
 Turn = (
     Say
     | KeyedCard
+    | KeyedAccount
     | UsePaymentMethod
     | Confirm
     | ChangeCard
@@ -117,6 +131,7 @@ Turn = (
 TURN_TYPES: tuple[type, ...] = (
     Say,
     KeyedCard,
+    KeyedAccount,
     UsePaymentMethod,
     Confirm,
     ChangeCard,

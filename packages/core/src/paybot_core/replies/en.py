@@ -11,6 +11,8 @@ MESSAGES = {
     "for_reference": " for {reference}",
     "for_description": " for {description}",
     "opening.description": " ({description})",
+    "prompt.account": "What is your account number?",
+    "prompt.account@speech": "Please key in your account number, then press pound.",
     "prompt.name": "What is the name on the card?",
     "prompt.amount": "How much would you like to pay?",
     "prompt.amount.partial": "Would you like to pay the full {amount}, or a part of it (at least {minimum})?",
@@ -43,6 +45,7 @@ MESSAGES = {
     "need_yes_or_no": "I'll only make the payment with a clear yes. Say no to change something, or cancel to stop.",
     "card_cleared": "OK, let's use a different card.",
     "number_first": "Let's start with the card number.",
+    "account_first": "First I need your account number.",
     "confirm_amount": "Did you mean {amount}? (yes or no)",
     "amount_not_taken": "OK, let's get the amount right.",
     "receipt_requested": "Thanks: your receipt is on its way to {email}.",
@@ -72,6 +75,11 @@ MESSAGES = {
     # gone through. Sending yes again is safe (same idempotency key), and tells the payer which.
     "payment_unconfirmed": "I couldn't confirm your payment just now, and it may have gone through. "
     "Please say yes again in a moment to find out: you will never be charged twice for this payment.",
+    # The processor left the last allowed "yes" unanswered: no charge is sent again until someone checks.
+    "payment_unconfirmed.stopped": "Sorry, we could not confirm the payment, and it may have gone through, "
+    "so I won't send it again. Please check with us before paying another way: {contact}.",
+    "payment_unconfirmed.stopped@speech": "Sorry, we could not confirm the payment. An agent will check "
+    "whether it went through before anything else is done.",
     "too_many_attempts": "Sorry, that's too many tries at the {what}, so I've closed this payment. "
     "Nothing was charged. You can pay another way: {contact}, or start a new payment.",
     "too_many_attempts@speech": "Sorry, that's too many tries at the {what}, so I've closed this payment. "
@@ -103,6 +111,7 @@ MESSAGES = {
     "tries_left.one@speech": " You have one try left.",
     "tries_left.many@speech": " You have {left_words} tries left.",
     # ---------------------------------------------------------------- field words
+    "field.account": "account number",
     "field.name": "name",
     "field.amount": "amount",
     "field.card_number": "card number",
@@ -115,6 +124,10 @@ MESSAGES = {
     # ---------------------------------------------------------------- declines (the sentences per code are in declines.py)
     "decline.other": "The payment did not go through.",
     # ---------------------------------------------------------------- invalid answers
+    "invalid.account.not_found": "I couldn't find an account with that number.",
+    "invalid.account.card_number": "That looks like a card number. Please give your account number instead.",
+    "invalid.account.card_number@speech": "That sounds like a card number. Please key your account number "
+    "instead.",
     "invalid.name.invalid_characters": "A name can only have letters, spaces, apostrophes, hyphens and periods.",
     "invalid.name.too_long": "That name is longer than 100 characters.",
     "invalid.name.too_short": "A name needs at least two letters.",
@@ -153,6 +166,7 @@ MESSAGES = {
     "invalid.receipt_email.several": "Please give just one email address.",
     "invalid.keypad.no_choice": "Sorry, that key isn't one of the choices.",
     # ---------------------------------------------------------------- help
+    "help.account": "I need the account number of the bill you are paying, so I can find what is due.",
     "help.name": "I need the cardholder's name as it appears on the card, for example Jane Doe.",
     "help.amount": "Tell me how much you want to pay, for example 50 or $50.00.",
     "help.card_number": "Type the long number on the front of your card; spaces are fine. "
@@ -195,6 +209,7 @@ MESSAGES = {
     "answer.collected.name": "name {name}",
     "answer.collected.amount": "amount {amount}",
     "answer.collected.card": "card {card}",
+    "why.account": "The account number tells me which bill you are paying and how much is due.",
     "why.name": "The name on the card lets your bank check that the payment is really yours.",
     "why.amount": "I need the amount to know how much to charge, and I'll confirm it with you before paying.",
     "why.card_number": "The card details are what the payment is made with; they go to the payment processor "

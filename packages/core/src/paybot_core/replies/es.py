@@ -13,6 +13,8 @@ MESSAGES = {
     "prompt.name": "¿Cuál es el nombre que aparece en la tarjeta?",
     "prompt.amount": "¿Cuánto desea pagar?",
     "prompt.amount.partial": "¿Desea pagar los {amount} completos, o una parte (al menos {minimum})?",
+    "prompt.account": "¿Cuál es su número de cuenta?",
+    "prompt.account@speech": "Marque su número de cuenta, seguido de la tecla numeral.",
     "prompt.card_number": "Escriba el número de su tarjeta, por favor.",
     "prompt.expiry": "¿Cuál es la fecha de vencimiento de la tarjeta (MM/AA)?",
     "prompt.cvv.front": "¿Y el código de seguridad de {digits} dígitos del frente de la tarjeta?",
@@ -41,6 +43,7 @@ MESSAGES = {
     "need_yes_or_no": "Solo haré el pago con un sí claro. Diga no para cambiar algo, o cancelar para terminar.",
     "card_cleared": "De acuerdo, usemos otra tarjeta.",
     "number_first": "Empecemos por el número de la tarjeta.",
+    "account_first": "Primero necesito su número de cuenta.",
     "confirm_amount": "¿Quiso decir {amount}? (sí o no)",
     "amount_not_taken": "De acuerdo, anotemos bien el monto.",
     "receipt_requested": "Gracias: su recibo va en camino a {email}.",
@@ -70,6 +73,10 @@ MESSAGES = {
     "intentarlo de nuevo: nunca se le cobrará dos veces este pago.",
     "payment_unconfirmed": "No pude confirmar su pago en este momento, y es posible que se haya realizado. "
     "Diga sí de nuevo en un momento para saberlo: nunca se le cobrará dos veces este pago.",
+    "payment_unconfirmed.stopped": "Lo sentimos, no pudimos confirmar el pago, y es posible que se haya "
+    "realizado, así que no lo enviaré de nuevo. Consúltenos antes de pagar de otra forma: {contact}.",
+    "payment_unconfirmed.stopped@speech": "Lo sentimos, no pudimos confirmar el pago. Un agente verificará "
+    "si se realizó antes de hacer cualquier otra cosa.",
     "too_many_attempts": "Lo siento, son demasiados intentos con {what}, así que cerré este pago. "
     "No se cobró nada. Puede pagar de otra forma: {contact}, o empezar un pago nuevo.",
     "too_many_attempts@speech": "Lo siento, son demasiados intentos con {what}, así que cerré este pago. "
@@ -102,6 +109,7 @@ MESSAGES = {
     "tries_left.many@speech": " Le quedan {left_words} intentos.",
     "field.name": "el nombre",
     "field.amount": "el monto",
+    "field.account": "el número de cuenta",
     "field.card_number": "el número de tarjeta",
     "field.expiry": "la fecha de vencimiento",
     "field.cvv": "el código de seguridad",
@@ -142,6 +150,10 @@ MESSAGES = {
     "invalid.payment_method.expired_card": "Esa tarjeta está vencida.",
     "invalid.brand_not_accepted": "Lo siento, solo aceptamos {brands}.",
     "invalid.cvv": "El código de seguridad de esta tarjeta tiene {digits} dígitos.",
+    "invalid.account.not_found": "No encontré ninguna cuenta con ese número.",
+    "invalid.account.card_number": "Eso parece un número de tarjeta. Escriba su número de cuenta, por favor.",
+    "invalid.account.card_number@speech": "Eso parece un número de tarjeta. Marque su número de cuenta, "
+    "por favor.",
     "invalid.other": "Eso no parece {what} válido.",
     "invalid.keypad.timeout": "Perdón, no escuché ninguna tecla.",
     "invalid.receipt_email.invalid": "Eso no parece un correo electrónico; debe verse como maria@example.com.",
@@ -149,6 +161,7 @@ MESSAGES = {
     "invalid.keypad.no_choice": "Perdón, esa tecla no es una de las opciones.",
     "help.name": "Necesito el nombre del titular tal como aparece en la tarjeta, por ejemplo María Pérez.",
     "help.amount": "Dígame cuánto desea pagar, por ejemplo 50 o $50.00.",
+    "help.account": "Necesito el número de cuenta de lo que va a pagar, para encontrar cuánto se debe.",
     "help.card_number": "Escriba el número largo del frente de su tarjeta; puede usar espacios. "
     "Se guarda cifrado y se borra en cuanto se crea el método de pago.",
     "help.expiry": "La fecha de vencimiento está impresa en la tarjeta como mes y año, por ejemplo 08/29.",
@@ -192,6 +205,7 @@ MESSAGES = {
     "answer.collected.card": "tarjeta {card}",
     "why.name": "El nombre de la tarjeta le permite a su banco comprobar que el pago es realmente suyo.",
     "why.amount": "Necesito el monto para saber cuánto cobrar, y se lo confirmaré antes de pagar.",
+    "why.account": "El número de cuenta me dice qué está pagando y cuánto se debe.",
     "why.card_number": "Con los datos de la tarjeta se hace el pago; van al procesador de pagos y nunca se "
     "guardan aquí.",
     "why.expiry": "Los bancos revisan la fecha de vencimiento junto con el número antes de aprobar un pago.",

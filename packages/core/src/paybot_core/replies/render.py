@@ -165,14 +165,15 @@ def render_parts(
         if sentence:
             parts.append(sentence)
     # A notice that asks its own question ("what would you like to change?") is the question:
-    # the field's prompt after it would ask a second one in the same breath.
-    asks = any(notice.kind in _NOTICES_THAT_ASK for notice in notices)
+    # the field's prompt after it would ask a second one in the same breath. One that stops the
+    # payment (no charge is sent again) must not be followed by "shall I go ahead?".
+    asks = any(notice.kind in _NOTICES_WITHOUT_PROMPT for notice in notices)
     open_question = state.phase is Phase.ACTIVE or state.current_field is Field.RECEIPT_EMAIL
     question = prompt(state, style) if open_question and not asks else ""
     return " ".join(p for p in parts if p), question
 
 
-_NOTICES_THAT_ASK = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE})
+_NOTICES_WITHOUT_PROMPT = frozenset({NoticeKind.ASK_WHAT_TO_CHANGE, NoticeKind.PAYMENT_UNCONFIRMED})
 
 
 def _opening(say: _Say) -> str:
@@ -272,6 +273,12 @@ def _notice_text(say: _Say, notice: Notice) -> str:
     state, kind = say.state, notice.kind
     if kind in _SIMPLE:
         return say(_SIMPLE[kind]) if _SIMPLE[kind] else ""
+    if kind is NoticeKind.ACCOUNT_FOUND:  # the session goes on as if created with the account's presets
+        return _opening(say)
+    if kind is NoticeKind.ACCOUNT_FIRST:
+        return say("account_first")
+    if kind is NoticeKind.PAYMENT_UNCONFIRMED:
+        return say("payment_unconfirmed.stopped", contact=state.limits.support_contact)
     if kind is NoticeKind.RECEIPT_REQUESTED:
         return say("receipt_requested", email=masked_email(state.receipt_email or ""))
     if kind in (NoticeKind.RECEIPT_DECLINED, NoticeKind.RECEIPT_GIVEN_UP):
