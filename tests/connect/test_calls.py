@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from paybot_core import Status, contains_card_number
+from paybot_core import Field, Status, contains_card_number
 
 from .conftest import Phone
 
@@ -181,6 +181,54 @@ def test_unknown_caller_keys_an_account_number(phone: Phone) -> None:
     assert "I couldn't find an account for the number you're calling from." in said
     assert "I couldn't find an account with that number. You have two tries left." in said
     assert "one thousand two hundred fifty dollars and fifty cents" in said
+
+
+UNKNOWN_CALLER = "+15555550111"
+
+
+def test_an_unknown_callers_session_exists_from_the_first_step_and_the_engine_counts_the_account(
+    phone: Phone, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Wrong twice (a reference no account has, then a card number keyed there), right the third time:
+    one session throughout, its tries at the account counted by the engine, no count in the flow."""
+    call = phone.call(f"9999#{VISA}#2002#" + CARD + "1", caller=UNKNOWN_CALLER)
+
+    assert call.paid
+    said = phone.said(call)
+    assert "I couldn't find an account with that number. You have two tries left." in said
+    assert (
+        "That sounds like a card number. Please key your account number instead. You have one try left."
+        in said
+    )
+    lookups = [
+        e["Details"]["Parameters"]
+        for e in call.events
+        if e["Details"]["Parameters"]["step"] == "lookup_reference"
+    ]
+    sessions = {p["session"] for p in lookups} | {call.attributes["paybotSession"]}
+    assert len(lookups) == 3 and len(sessions) == 1, "one session from the first step to the payment"
+    assert not any("tries" in e["Details"]["Parameters"] for e in call.events), "the flow keeps no count"
+    assert not any("tries" in answer for answer in call.answers)
+    state = phone.services.conversations.get(call.attributes["paybotSession"]).state
+    assert state.attempts_on(Field.ACCOUNT) == 2 and state.presets.reference == "DEMO-2002"
+    assert state.status is Status.COMPLETED
+    _no_card_data(phone, caplog, VISA)
+
+
+def test_all_tries_at_the_account_send_the_caller_to_an_agent(
+    phone: Phone, caplog: pytest.LogCaptureFixture
+) -> None:
+    call = phone.call(f"1#,{VISA}#", caller=UNKNOWN_CALLER)
+
+    assert call.outcome == "agent" and not phone.services.gateway.requests  # type: ignore[attr-defined]
+    said = phone.said(call)
+    assert "I couldn't find an account with that number. You have two tries left." in said
+    assert "Sorry, I didn't hear any keys. You have one try left." in said
+    assert "Sorry, that's too many tries at the account number, so I've closed this payment." in said
+    assert [a["result"] for a in call.answers] == ["ask_reference", "retry", "retry", "agent"]
+    state = phone.services.conversations.get(call.answers[0]["session"]).state
+    assert state.status is Status.FAILED and state.amount is None
+    _no_card_data(phone, caplog, VISA)
 
 
 def test_press_2_changes_the_card(phone: Phone) -> None:

@@ -14,6 +14,7 @@ from paybot_channels.connect.channel import PhoneChannel
 from paybot_channels.connect.errors import InputDecryptionError
 from paybot_channels.connect.events import ConnectContactFlowEvent
 from paybot_channels.connect.handler import respond
+from paybot_core import Field
 
 from .conftest import Phone
 
@@ -64,7 +65,12 @@ def test_unknown_caller_is_asked_for_an_account_number(phone: Phone) -> None:
     assert answer == {
         "result": "ask_reference",
         "say": "I couldn't find an account for the number you're calling from.",
+        "session": answer["session"],
     }
+    # The session exists from the first step, in the caller's language, asking for the account.
+    state = phone.services.conversations.get(answer["session"]).state
+    assert (state.channel.value, state.locale, state.current_field) == ("voice", "en", Field.ACCOUNT)
+    assert (state.amount, state.name, state.presets.reference) == (None, None, None)
 
 
 def test_check_number_answers_masked_facts_only(phone: Phone) -> None:
@@ -79,7 +85,6 @@ def test_check_number_answers_masked_facts_only(phone: Phone) -> None:
         "last4": "4 2 4 2",
         "cvvLength": "three",
         "cvvPrompt": "And the three digit security code on the back of the card, then press pound.",
-        "tries": "0",
     }
 
 

@@ -14,7 +14,16 @@ from typing import Any
 import pytest
 
 from paybot_channels.connect.channel import PhoneChannel
-from paybot_core import CardVault, MemoryAuditLog, SessionState, Settings, StoreUnavailableError, build
+from paybot_channels.connect.handler import respond
+from paybot_core import (
+    CardVault,
+    MemoryAuditLog,
+    SessionState,
+    Settings,
+    Status,
+    StoreUnavailableError,
+    build,
+)
 from tests.conftest import Clock
 from tests.connect.conftest import Phone, RecordingGateway, RecordingStore
 
@@ -99,10 +108,18 @@ def test_presses_of_1_are_capped_when_the_processor_does_not_answer(
     call = phone.call(f"{CARD}#1230#123#" + "1" * 8)
 
     assert len(gateway.requests) == 3, "three presses reach the processor, no more"
+    assert len({r.idempotency_key for r in gateway.requests}) == 1, "each press resends the same charge"
     assert call.outcome == "agent"
     assert [a["result"] for a in call.answers[-3:]] == ["retry", "retry", "agent"]
     assert "could not confirm the payment" in call.answers[-1]["say"].lower()
     assert "nothing was charged" not in phone.said(call).split("Press 1 to pay")[-1].lower()
+    # The cap is the session's, not the flow's: one more press of 1 (a flow that loops, a crafted
+    # invocation) reaches no processor, and the session stays open for the charge's outcome.
+    assert call.events[-1]["Details"]["Parameters"]["step"] == "pay"
+    again = respond(phone.channel, call.events[-1])
+    assert again["result"] == "agent" and len(gateway.requests) == 3
+    state = services.conversations.get(call.attributes["paybotSession"]).state
+    assert state.payment_unconfirmed and state.status is Status.CONFIRMING
 
 
 class MotoNotEnabled(RecordingGateway):

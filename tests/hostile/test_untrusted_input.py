@@ -143,6 +143,9 @@ def test_tries_is_a_small_number_never_echoed_back_changed(phone) -> None:
 def test_a_card_number_keyed_at_the_account_prompt_is_refused(phone, caplog, card):
     caplog.clear()
     caplog.set_level(logging.DEBUG)
-    answer = respond(phone, _event({"step": "lookup_reference", "reference": f"{card.pan}#", "tries": "0"}))
+    session = respond(phone, _event({"step": "lookup"}))["session"]  # a caller whose number has no account
+    answer = respond(
+        phone, _event({"step": "lookup_reference", "session": session, "reference": f"{card.pan}#"})
+    )
     assert answer["result"] == "retry" and "card number" in answer["say"]
     assert card.pan not in all_digits(json.dumps(answer) + "".join(r.getMessage() for r in caplog.records))

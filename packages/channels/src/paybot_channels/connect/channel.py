@@ -13,8 +13,12 @@ the tries and phrases what is said, so this module holds no card, expiry or atte
 - `pay` is the caller's "press 1" (`Confirm`, which charges: MOTO, channel voice), `change_card`
   is "press 2" (`ChangeCard`), and `retry` a menu answer that was no choice or none (`FieldFailed`).
 
-The answers still carry a `tries` attribute for the flow, but it is the engine's count: after the
-last allowed try the engine closes the session and the flow transfers to an agent.
+A session exists from the first step (`lookup`): when the caller's number finds no account, it is
+created awaiting one, and `lookup_reference` sends the keyed reference as a `KeyedAccount`, which the
+engine looks up, refuses (a card number keyed there is never looked up) and counts like any field.
+The flow keeps no count of its own: the engine counts every try, caps the presses of 1 the
+processor leaves unanswered, and after the last one closes the session (or stops charging), and
+this module sends the caller to an agent when the reply says so.
 
 Every step speaks the caller's language: the flow's first menu sets the contact attribute
 `paybotLocale` and passes it to each step as `locale`; the session is created in it, so the core
@@ -42,6 +46,7 @@ from paybot_core import (
     Field,
     FieldFailed,
     InputDecryptionError,
+    KeyedAccount,
     KeyedCard,
     KeypadDecryptor,
     Locale,
@@ -56,7 +61,6 @@ from paybot_core import (
     cvv_length,
     describe_card,
     format_amount,
-    is_card_number,
     message,
     number_words,
     spell_digits,
@@ -108,17 +112,18 @@ _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 # Parameters (LambdaInvocationAttributes) each step reads; the flow must set every one.
 STEP_PARAMETERS: dict[Step, tuple[str, ...]] = {
     Step.LOOKUP: ("step", "locale"),
-    Step.LOOKUP_REFERENCE: ("step", "locale", "reference", "tries"),
-    Step.CHECK_NUMBER: ("step", "locale", "session", "input", "tries"),
-    Step.CHECK_EXPIRY: ("step", "locale", "session", "input", "tries"),
-    Step.SUBMIT_CARD: ("step", "locale", "session", "number", "expiry", "input", "tries"),
-    Step.PAY: ("step", "locale", "session", "tries"),
+    Step.LOOKUP_REFERENCE: ("step", "locale", "session", "reference"),
+    Step.CHECK_NUMBER: ("step", "locale", "session", "input"),
+    Step.CHECK_EXPIRY: ("step", "locale", "session", "input"),
+    Step.SUBMIT_CARD: ("step", "locale", "session", "number", "expiry", "input"),
+    Step.PAY: ("step", "locale", "session"),
     Step.CHANGE_CARD: ("step", "locale", "session"),
-    Step.RETRY: ("step", "locale", "session", "field", "reason", "tries"),
+    Step.RETRY: ("step", "locale", "session", "field", "reason"),
 }
 
 # Catalogue keys of this channel's own sentences (the core phrases everything else).
 _RESTART = {
+    Field.ACCOUNT: "phone.restart.account",
     Field.CARD_NUMBER: "phone.restart.card_number",
     Field.EXPIRY: "phone.restart.expiry",
     Field.CVV: "phone.restart.cvv",
@@ -209,62 +214,61 @@ class PhoneChannel:
     # ------------------------------------------------------------- what is due
 
     def _lookup(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
+        """The session, from the call's first step: with the account of the caller's number, or, when
+        the number finds none, awaiting the account reference the flow asks for next."""
         account = self.services.accounts.find_by_phone(event.caller_number)
+        reply = self._start(account, event)
         if account is None:
             return PhoneAnswer(
-                Outcome.ASK_REFERENCE, message(self.locale(event), "phone.no_account_for_caller")
+                Outcome.ASK_REFERENCE,
+                message(self.locale(event), "phone.no_account_for_caller"),
+                {"session": reply.state.session_id},
             )
-        return self._start(account, event)
+        return self._account_known(reply, event)
 
     def _lookup_reference(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        locale = self.locale(event)
         # Encrypted like the card's fields: a card number keyed here by mistake is as secret.
         keys = self._keys(event.parameter("reference"))
-        raw, tries = keys.digits, event.tries + 1
-        keys.wipe()
         if keys.restart:
-            return PhoneAnswer(Outcome.RESTART, message(locale, "phone.restart.account"))
-        if is_card_number(raw):
-            # A card keyed at the account prompt: never looked up, logged or read back.
-            sentence = message(locale, "phone.card_at_account_prompt")
-        elif raw and not keys.timed_out and _KEYS.fullmatch(raw):
-            account = self.services.accounts.find_by_reference(raw)
-            if account is not None:
-                return self._start(account, event)
-            sentence = message(locale, "phone.no_account")
-        else:
-            sentence = message(locale, _TIMEOUT)
-        limit = self.services.settings.max_field_attempts
-        if tries >= limit:
-            return PhoneAnswer(
-                Outcome.AGENT, message(locale, "phone.to_agent", sentence=sentence), {"tries": str(tries)}
-            )
-        left = _tries_left(limit - tries, locale)
-        return PhoneAnswer(Outcome.RETRY, f"{sentence}{left}", {"tries": str(tries)})
+            return self._restart(Field.ACCOUNT, self.locale(event))
+        try:
+            turn: Turn = _failed(Field.ACCOUNT) if keys.timed_out else KeyedAccount(keys.digits)
+            reply = self._handle(event, turn)
+            del turn
+        finally:
+            keys.wipe()
+        if reply.state.phase is not Phase.ACTIVE or reply.state.awaiting_account:
+            return self._refused(reply, Field.ACCOUNT)
+        return self._account_known(reply, event)
 
-    def _start(self, account: AccountDue, event: ConnectContactFlowEvent) -> PhoneAnswer:
+    def _start(self, account: AccountDue | None, event: ConnectContactFlowEvent) -> Reply:
         locale = self.locale(event)
         presets = Presets(
-            amount=account.amount,
-            currency=account.currency,
-            reference=account.reference,
             description=message(locale, "phone.description"),
-            customer_name=account.customer_name,
             card_entry=CardEntry.TYPED,  # keypad entry: the digits reach paybot, encrypted end to end
             locale=locale.value,  # the caller chose it: the session speaks it throughout
         )
         # With a link from the start, so the caller can take it by SMS and finish on the web.
-        reply = self.conversations.start(presets, Channel.VOICE, SPEECH, link_seconds=PHONE_LINK_SECONDS)
-        session = reply.state.session_id
-        log.info("contact %s is paybot session %s", event.contact_data.contact_id, session)
+        reply = self.conversations.start(
+            presets.with_account(account) if account is not None else presets,
+            Channel.VOICE,
+            SPEECH,
+            link_seconds=PHONE_LINK_SECONDS,
+            awaiting_account=account is None,
+        )
+        log.info("contact %s is paybot session %s", event.contact_data.contact_id, reply.state.session_id)
+        return reply
+
+    def _account_known(self, reply: Reply, event: ConnectContactFlowEvent) -> PhoneAnswer:
+        """The session knows what is due: the greeting that says it, and the facts the flow keeps."""
+        state, locale = reply.state, self.locale(event)
         return PhoneAnswer(
             Outcome.OK,
             reply.said,
             {
-                "session": session,
-                "amount": format_amount(account.amount, account.currency, SPEECH, locale),
-                "reference": spell_digits(account.reference),
-                "tries": "0",
+                "session": state.session_id,
+                "amount": format_amount(state.presets.amount or 0, state.currency, SPEECH, locale),
+                "reference": spell_digits(state.presets.reference or ""),
             },
         )
 
@@ -289,7 +293,6 @@ class PhoneChannel:
                 "last4": " ".join(card.last4),
                 "cvvLength": digits,
                 "cvvPrompt": message(locale, f"phone.prompt.cvv.{side}", digits=digits),
-                "tries": _tries(reply, Field.CARD_NUMBER),
             },
         )
 
@@ -297,7 +300,7 @@ class PhoneChannel:
         reply = self._check_field(event, Field.EXPIRY, lambda digits: KeyedCard(expiry=digits))
         if isinstance(reply, PhoneAnswer):
             return reply
-        return PhoneAnswer(Outcome.OK, "", {"tries": _tries(reply, Field.EXPIRY)})
+        return PhoneAnswer(Outcome.OK, "")
 
     def _check_field(
         self, event: ConnectContactFlowEvent, on: Field, keyed: Callable[[str], KeyedCard]
@@ -326,9 +329,7 @@ class PhoneChannel:
         locale = self.locale(event)
         caller = event.caller_number
         if not _E164.fullmatch(caller):  # a withheld or malformed number cannot be texted
-            return PhoneAnswer(
-                Outcome.RETRY, message(locale, "phone.link_no_number"), {"tries": str(event.tries)}
-            )
+            return PhoneAnswer(Outcome.RETRY, message(locale, "phone.link_no_number"))
         try:
             sent = self.services.merchant.continue_on_web(event.parameter("session"), sms=caller)
         except MessengerError as err:
@@ -360,35 +361,25 @@ class PhoneChannel:
         if refused is not None and after.phase is Phase.ACTIVE:
             if refused.field is Field.CVV:
                 return self._refused(reply, Field.CVV)
-            return PhoneAnswer(Outcome.RETRY_CARD, reply.said, {"tries": _tries(reply, refused.field)})
+            return PhoneAnswer(Outcome.RETRY_CARD, reply.said)
         if after.current_field is Field.CONFIRMATION and after.card is not None and after.amount is not None:
             locale = self.locale(event)
             last4 = " ".join(after.card.last4)
             amount = format_amount(after.amount, after.currency, SPEECH, locale)
             menu = message(locale, "phone.menu", amount=amount, last4=last4)
-            return PhoneAnswer(Outcome.OK, reply.said, {"last4": last4, "menu": menu, "tries": "0"})
+            return PhoneAnswer(Outcome.OK, reply.said, {"last4": last4, "menu": menu})
         return self._after_turn(reply)
 
     # ------------------------------------------------------------- confirmation
 
     def _pay(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
-        answer = self._after_turn(self._handle(event, Confirm()))
-        if answer.result is not Outcome.RETRY:
-            return answer
-        # The processor gave no answer (each press is a new request to it): presses are capped, and
-        # after the last one an agent checks, since the outcome of the last request is not known.
-        tries = event.tries + 1  # validated by the event: 0 to MAX_TRIES
-        if tries >= self.services.settings.max_payment_attempts:
-            return PhoneAnswer(
-                Outcome.AGENT, message(self.locale(event), _UNCONFIRMED), {"tries": str(tries)}
-            )
-        return PhoneAnswer(Outcome.RETRY, answer.say, {**answer.extra, "tries": str(tries)})
+        return self._after_turn(self._handle(event, Confirm()))
 
     def _change_card(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         reply = self._handle(event, ChangeCard())
         if reply.state.status.terminal:
             return self._after_turn(reply)
-        return PhoneAnswer(Outcome.OK, message(self.locale(event), "card_cleared"), {"tries": "0"})
+        return PhoneAnswer(Outcome.OK, message(self.locale(event), "card_cleared"))
 
     def _retry(self, event: ConnectContactFlowEvent) -> PhoneAnswer:
         """A menu answer that was no choice, or none: a failed try the engine counts."""
@@ -408,8 +399,7 @@ class PhoneChannel:
         if reply.state.phase is not Phase.ACTIVE:
             return self._after_turn(reply)
         refused = reply.invalid
-        extra = {"tries": _tries(reply, on), "error": (refused.code or "") if refused else ""}
-        return PhoneAnswer(Outcome.RETRY, reply.said, extra)
+        return PhoneAnswer(Outcome.RETRY, reply.said, {"error": (refused.code or "") if refused else ""})
 
     def _after_turn(self, reply: Reply) -> PhoneAnswer:
         state = reply.state
@@ -420,10 +410,12 @@ class PhoneChannel:
             )
         if state.status.terminal or state.phase is Phase.REQUIRES_ACTION:
             return PhoneAnswer(Outcome.AGENT, reply.text)
+        if state.payment_unconfirmed:  # the engine sends no more charges: an agent checks what went through
+            return PhoneAnswer(Outcome.AGENT, reply.said)
         if state.current_field is Field.CONFIRMATION:  # e.g. the processor could not be reached
             return PhoneAnswer(Outcome.RETRY, reply.said)
         extra = {"error": state.payment.failure_code or ""} if state.payment else {}
-        return PhoneAnswer(Outcome.RETRY_CARD, reply.said, {**extra, "tries": "0"})
+        return PhoneAnswer(Outcome.RETRY_CARD, reply.said, extra)
 
     def _restart(self, on: Field, locale: Locale) -> PhoneAnswer:
         """The caller pressed *: the field again from its first key, no try counted."""
@@ -461,22 +453,11 @@ def _failed(on: Field) -> FieldFailed:
     return FieldFailed(on, FailureReason.TIMEOUT)
 
 
-def _tries(reply: Reply, on: Field | None) -> str:
-    """The engine's count of failed tries at `on`, for the flow's `tries` attribute (it decides
-    nothing with it: the engine closes the session after the last allowed try)."""
-    return str(reply.state.attempts_on(on)) if on is not None else "0"
-
-
 def _brand(value: str) -> Brand | None:
     try:
         return Brand(value)
     except ValueError:
         return None
-
-
-def _tries_left(left: int, locale: Locale) -> str:
-    key = "tries_left.one" if left == 1 else "tries_left.many"
-    return message(locale, key, speech=True, left_words=number_words(left, locale))
 
 
 def _step_failed(step: Step, locale: Locale) -> PhoneAnswer:

@@ -12,8 +12,8 @@ and wants a flat map of strings back (ResponseValidation STRING_MAP). Parameters
 Connect-encrypted keypad input, so nothing here prints them.
 
 Everything the handler may log or answer back is validated here to its exact shape, because an
-invocation can be crafted: the ContactId is a UUID, `step` a lower-case name, `tries` a small
-number, `session` a paybot session id. Anything else refuses the event (ConnectEventError, whose
+invocation can be crafted: the ContactId is a UUID, `step` a lower-case name, `session` a paybot
+session id. Anything else refuses the event (ConnectEventError, whose
 messages name the field, never its value).
 """
 
@@ -28,11 +28,9 @@ from typing import Any
 from .errors import ConnectEventError
 
 EVENT_NAME = "ContactFlowEvent"
-MAX_TRIES = 20
 # Parameters whose values the handler logs or answers back, and the only shapes they may take.
 _PARAMETER_SHAPES = {
     "step": re.compile(r"[a-z][a-z_]{0,39}"),
-    "tries": re.compile(r"\d{1,2}"),
     "session": re.compile(r"ses_[A-Za-z]{1,60}"),
     "field": re.compile(r"[a-z][a-z_]{0,39}"),
     "reason": re.compile(r"[a-z][a-z_]{0,39}"),
@@ -87,8 +85,6 @@ class ConnectContactFlowEvent:
             value = parameters.get(key)
             if value and not shape.fullmatch(value):
                 raise ConnectEventError(f"The Connect event's Parameters.{key} is not valid.")
-        if int(parameters.get("tries") or 0) > MAX_TRIES:
-            raise ConnectEventError("The Connect event's Parameters.tries is not valid.")
         return cls(
             contact_data=ContactData(
                 contact_id=contact["ContactId"],
@@ -106,11 +102,6 @@ class ConnectContactFlowEvent:
 
     def parameter(self, key: str, default: str = "") -> str:
         return self.parameters.get(key, default)
-
-    @property
-    def tries(self) -> int:
-        """The flow's count of tries (validated: 0 to MAX_TRIES)."""
-        return int(self.parameters.get("tries") or 0)
 
     @property
     def caller_number(self) -> str:
