@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from paybot_core.pci.cards import Brand, CardNumberProblem, check_card_number, cvv_length, luhn_valid, mask
+from paybot_core.pci.cards import (
+    Brand,
+    CardNumberProblem,
+    brand_named,
+    check_card_number,
+    cvv_length,
+    cvv_side,
+    luhn_valid,
+    mask,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,6 +66,25 @@ def test_accepted_brands_are_configurable() -> None:
 @pytest.mark.parametrize(("brand", "length"), [(Brand.AMEX, 4), (Brand.VISA, 3), (None, 3)])
 def test_cvv_length(brand: Brand | None, length: int) -> None:
     assert cvv_length(brand) == length
+
+
+@pytest.mark.parametrize(
+    ("name", "brand", "length", "side"),
+    [
+        ("amex", Brand.AMEX, 4, "front"),
+        ("visa", Brand.VISA, 3, "back"),
+        ("unionpay", Brand.UNIONPAY, 3, "back"),
+        # a name a gateway may report that has no rules here: the default code, on the back
+        ("eftpos_au", None, 3, "back"),
+        ("", None, 3, "back"),
+        ("AMEX", None, 3, "back"),  # stored names are the enum's values, lower case
+    ],
+)
+def test_a_stored_brand_name_gives_the_code_length_and_side(
+    name: str, brand: Brand | None, length: int, side: str
+) -> None:
+    assert brand_named(name) is brand
+    assert (cvv_length(brand_named(name)), cvv_side(brand_named(name))) == (length, side)
 
 
 @pytest.mark.parametrize(

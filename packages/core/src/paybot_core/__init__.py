@@ -113,7 +113,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SessionStore": ("paybot_core.ports", "SessionStore"),
     "WebhookEventLog": ("paybot_core.ports", "WebhookEventLog"),
     "Brand": ("paybot_core.pci.cards", "Brand"),
+    "brand_named": ("paybot_core.pci.cards", "brand_named"),
     "cvv_length": ("paybot_core.pci.cards", "cvv_length"),
+    "cvv_side": ("paybot_core.pci.cards", "cvv_side"),
     "is_card_number": ("paybot_core.pci.recogniser", "is_card_number"),
     "holds_card_data": ("paybot_core.pci.text_checks", "holds_card_data"),
     "contains_card_number": ("paybot_core.pci.redact", "contains_card_number"),
@@ -270,10 +272,12 @@ __all__ = [
     "WebhookEventLog",
     "WebhookSignatureError",
     "aws_client",
+    "brand_named",
     "build",
     "configure_logging",
     "contains_card_number",
     "cvv_length",
+    "cvv_side",
     "decline_sentence",
     "describe_card",
     "find_card_numbers",
@@ -407,7 +411,9 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .metrics import Counters as Counters
     from .money import Locale as Locale
     from .pci.cards import Brand as Brand
+    from .pci.cards import brand_named as brand_named
     from .pci.cards import cvv_length as cvv_length
+    from .pci.cards import cvv_side as cvv_side
     from .pci.logging import configure_logging as configure_logging
     from .pci.logging import install_card_data_filter as install_card_data_filter
     from .pci.model_guard import CardDataGuard as CardDataGuard

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from ..pci.cards import Brand, check_expiry, cvv_length
+from ..pci.cards import brand_named, check_expiry, cvv_length
 from .events import (
     AccountKeyed,
     Action,
@@ -464,8 +464,8 @@ def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | No
     if cvv is not None and work.state.phase is Phase.ACTIVE:
         if not has_number or brand is None:
             work.notice(NoticeKind.NUMBER_FIRST, Field.CVV)
-        elif not cvv.all_digits or cvv.length != cvv_length(_brand(brand)):
-            _invalid(work, Field.CVV, "length", str(cvv_length(_brand(brand))))
+        elif not cvv.all_digits or cvv.length != cvv_length(brand_named(brand)):
+            _invalid(work, Field.CVV, "length", str(cvv_length(brand_named(brand))))
         else:
             keep.append("cvv")
             work.changed = True
@@ -605,7 +605,7 @@ def _on_card_keyed(state: SessionState, keyed: CardKeyed, now: float) -> Transit
         if brand is None:
             work.notice(NoticeKind.NUMBER_FIRST, Field.CVV)
             return work.done()
-        expected = cvv_length(_brand(brand))
+        expected = cvv_length(brand_named(brand))
         if not cvv.all_digits or cvv.length != expected:
             return _invalid(work, Field.CVV, "length", str(expected)).done()
     card = state.card if state.payment_method_id is None else None
@@ -624,13 +624,6 @@ def _on_card_keyed(state: SessionState, keyed: CardKeyed, now: float) -> Transit
         work.act(KeepTypedCard(tuple(sorted(TYPED_FIELDS_COMPLETE))))
         work.act(Tokenize())
     return work.done()
-
-
-def _brand(value: str) -> Brand | None:
-    try:
-        return Brand(value)
-    except ValueError:
-        return None
 
 
 def _apply_change_requests(work: _Work, understood: Understood) -> None:

@@ -107,9 +107,23 @@ def brand_lengths(brand: Brand) -> frozenset[int]:
     return frozenset()
 
 
+def brand_named(value: str) -> Brand | None:
+    """The brand a stored or reported name stands for ("visa"); None for a name with no rules here
+    (a gateway may report brands outside this list), so the default code length and side apply."""
+    try:
+        return Brand(value)
+    except ValueError:
+        return None
+
+
 def cvv_length(brand: Brand | None) -> int:
     """American Express prints a 4-digit code on the front; every other brand a 3-digit one."""
     return 4 if brand is Brand.AMEX else 3
+
+
+def cvv_side(brand: Brand | None) -> str:
+    """Where the card prints its security code, as the prompts name it: "front" or "back"."""
+    return "front" if brand is Brand.AMEX else "back"
 
 
 class CardNumberProblem(StrEnum):

@@ -15,7 +15,7 @@ from ..conversation.state import CardEntry, CardSummary, Field, Phase, SessionSt
 from ..conversation.understanding import Question
 from ..declines import decline_sentence
 from ..money import CURRENCIES, Locale, currency_exponent, currency_name, format_money
-from ..pci.cards import BRAND_DISPLAY, Brand, cvv_length
+from ..pci.cards import BRAND_DISPLAY, Brand, brand_named, cvv_length, cvv_side
 from .catalogue import CATALOGUES, message
 from .speech import number_words, spell_digits, spoken_code
 
@@ -109,18 +109,14 @@ def _count(n: int, loc: Locale, noun: str) -> str:
 
 
 def _brand_name(value: str) -> str:
-    try:
-        return BRAND_DISPLAY[Brand(value)]
-    except ValueError:
-        return value
+    brand = brand_named(value)
+    return BRAND_DISPLAY[brand] if brand else value
 
 
 def describe_card(card: CardSummary, style: Style = Style.TEXT, locale: Locale | str = Locale.EN) -> str:
     loc = Locale(locale)
-    try:
-        name = BRAND_DISPLAY[Brand(card.brand)]
-    except ValueError:
-        name = message(loc, "card.unknown")
+    brand = brand_named(card.brand)
+    name = BRAND_DISPLAY[brand] if brand else message(loc, "card.unknown")
     last4 = " ".join(card.last4) if style is Style.SPEECH else card.last4
     return message(loc, "card", brand=name, last4=last4)
 
@@ -199,10 +195,8 @@ def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
     if current is None:
         return ""
     if current is Field.CVV:
-        known = state.card.brand if state.card else ""
-        brand = Brand(known) if known in Brand.__members__.values() else None
-        side = "front" if brand is Brand.AMEX else "back"
-        return say(f"prompt.cvv.{side}", digits=cvv_length(brand))
+        brand = brand_named(state.card.brand) if state.card else None
+        return say(f"prompt.cvv.{cvv_side(brand)}", digits=cvv_length(brand))
     if current is Field.CONFIRMATION:
         return confirmation_question(state, style)
     if current is Field.AMOUNT and state.presets.partial:
