@@ -95,3 +95,26 @@ def test_paybot_serve_prints_the_lines_and_exits_2_before_serving(
         "  PAYBOT_MAX_AMOUNT='abc': expected a whole number (largest amount in minor units (cents))",
         "  PAYBOT_LOG_LEVEL='verbose': expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     ]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("PAYBOT_STRIPE_SECRET_KEY", "PAYBOT_STRIPE_SECRET_ID"),
+        ("PAYBOT_STRIPE_WEBHOOK_SECRET", "PAYBOT_STRIPE_WEBHOOK_SECRET_ID"),
+        ("PAYBOT_ACCOUNTS_TABLE", "PAYBOT_ACCOUNTS_FILE"),
+        ("PAYBOT_EDGE_SECRET", "PAYBOT_EDGE_SECRET_ID"),
+        ("PAYBOT_VAULT_KEY", "PAYBOT_VAULT_KEY_SECRET_ID"),
+    ],
+)
+def test_a_setting_given_two_ways_is_refused_naming_both(
+    monkeypatch: pytest.MonkeyPatch, one: str, other: str
+) -> None:
+    values = {one: "paybot-one-value-0123456789", other: "paybot-other-value-0123456789"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as raised:
+        Settings()
+    assert raised.value.problems == [f"set {one} or {other}, not both"]
+    monkeypatch.delenv(other)
+    Settings()  # either one alone is a start

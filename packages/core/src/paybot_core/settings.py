@@ -28,9 +28,20 @@ from pydantic import (
 from .conversation.state import CardEntry
 from .errors import SettingsError
 from .money import Locale
-from .settings_errors import PREFIX, describe_settings_errors
+from .settings_errors import PREFIX, describe_settings_errors, variable_name
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# Settings that name the same thing two ways (the value itself, for local use, or the Secrets Manager
+# id that holds it; the accounts as a table or a file): with both set, which one is used would be a
+# guess, so the start refuses them.
+_ONE_SOURCE_ONLY = (
+    ("stripe_secret_key", "stripe_secret_id"),
+    ("stripe_webhook_secret", "stripe_webhook_secret_id"),
+    ("accounts_table", "accounts_file"),
+    ("edge_secret", "edge_secret_id"),
+    ("vault_key", "vault_key_secret_id"),
+)
 
 
 def _environment(fields: dict[str, Any]) -> dict[str, str]:
@@ -256,14 +267,13 @@ class Settings(BaseModel):
                 "PAYBOT_PAYMENT_GATEWAY=stripe needs PAYBOT_STRIPE_SECRET_ID (or PAYBOT_STRIPE_SECRET_KEY "
                 "for local use)"
             )
-        if self.stripe_secret_key and self.stripe_secret_id:
-            problems.append("set PAYBOT_STRIPE_SECRET_KEY or PAYBOT_STRIPE_SECRET_ID, not both")
-        if self.stripe_webhook_secret and self.stripe_webhook_secret_id:
-            problems.append("set PAYBOT_STRIPE_WEBHOOK_SECRET or PAYBOT_STRIPE_WEBHOOK_SECRET_ID, not both")
+        problems += [
+            f"set {variable_name(one)} or {variable_name(other)}, not both"
+            for one, other in _ONE_SOURCE_ONLY
+            if getattr(self, one) and getattr(self, other)
+        ]
         if self.webhook_urls and self.webhook_secret is None:
             problems.append("PAYBOT_WEBHOOK_URLS needs PAYBOT_WEBHOOK_SECRET (every webhook is signed)")
-        if self.accounts_file and self.accounts_table:
-            problems.append("set PAYBOT_ACCOUNTS_TABLE or PAYBOT_ACCOUNTS_FILE, not both")
         if (
             self.payment_gateway == "stripe"
             and self.connect_private_key_secret_id
@@ -274,10 +284,6 @@ class Settings(BaseModel):
                 "the phone channel with PAYBOT_PAYMENT_GATEWAY=stripe needs PAYBOT_ACCOUNTS_TABLE (filled by "
                 "`paybot accounts import`) or PAYBOT_ACCOUNTS_FILE: the demo accounts table is refused"
             )
-        if self.edge_secret and self.edge_secret_id:
-            problems.append("set PAYBOT_EDGE_SECRET or PAYBOT_EDGE_SECRET_ID, not both")
-        if self.vault_key and self.vault_key_secret_id:
-            problems.append("set PAYBOT_VAULT_KEY or PAYBOT_VAULT_KEY_SECRET_ID, not both")
         if self.event_retention_seconds < self.webhook_retry_window_seconds:
             problems.append(
                 "PAYBOT_EVENT_RETENTION_SECONDS must be at least PAYBOT_WEBHOOK_RETRY_WINDOW_SECONDS "
