@@ -18,6 +18,7 @@ from ..errors import MessengerError
 from ..ids import random_string
 from ..merchant.messages import as_mime
 from ..ports import OutgoingMessage
+from .aws_errors import aws_failure
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -51,19 +52,8 @@ class AwsMessenger:
                     Content={"Raw": {"Data": raw}},
                 )
         except Exception as err:
-            raise _failed(err, "SNS" if message.kind == "sms" else "SES") from None
+            raise aws_failure(err, MessengerError, "SNS" if message.kind == "sms" else "SES") from None
         return str(answer["MessageId"])
-
-
-def _failed(err: Exception, service: str) -> Exception:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    if isinstance(err, ClientError):
-        code = err.response.get("Error", {}).get("Code", "error")
-        return MessengerError(f"{service} refused the message ({code}).")
-    if isinstance(err, BotoCoreError):
-        return MessengerError(f"{service} could not be reached ({type(err).__name__}).")
-    return err
 
 
 def build_from_settings(settings: Settings) -> AwsMessenger:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ModelUnavailableError
 from ..metrics import MODEL_CALLS, MODEL_INPUT_TOKENS, MODEL_OUTPUT_TOKENS, Counters
 from ..pci.model_guard import check_model_request
+from .aws_errors import error_code
 
 if TYPE_CHECKING:
     from ..ports import Metrics
@@ -151,7 +152,7 @@ class ConverseModel:
                 response: dict[str, Any] = self.client.converse(**body)
                 break
             except (ClientError, BotoCoreError) as err:
-                code, took = _error_code(err), self._clock() - started
+                code, took = error_code(err) or type(err).__name__, self._clock() - started
                 if retries_left and code in _PUSHED_BACK and took < _QUICK:
                     retries_left -= 1
                     continue
@@ -177,13 +178,6 @@ class ConverseModel:
                 }
             ),
         )
-
-
-def _error_code(err: Exception) -> str:
-    response = getattr(err, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", type(err).__name__))
-    return type(err).__name__
 
 
 def converse_from_settings(settings: Settings, metrics: Metrics | None = None) -> ConverseModel:

@@ -24,6 +24,7 @@ from ..conversation.state import AccountDue
 from ..errors import ConfigurationError, StoreUnavailableError
 from ..lazy import lazy_client
 from .account_directory import AccountRow, find_reference, lookup_keys, normalise_phone, phone_key
+from .aws_errors import aws_failure, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -55,13 +56,8 @@ class DynamoDBAccountDirectory:
 
         try:
             item = self.client.get_item(TableName=self.table_name, Key={KEY: {"S": key}}).get("Item")
-        except ClientError as err:
-            code = err.response.get("Error", {}).get("Code", "error")
-            raise StoreUnavailableError(f"The accounts table could not be read ({code}).") from None
-        except BotoCoreError as err:
-            raise StoreUnavailableError(
-                f"The accounts table could not be reached ({type(err).__name__})."
-            ) from None
+        except (BotoCoreError, ClientError) as err:
+            raise aws_failure(err, StoreUnavailableError, "The accounts table") from None
         if item is None:
             return None
         return AccountDue(
@@ -151,7 +147,7 @@ class AccountImport:
         try:
             schema = self.client.describe_table(TableName=self.table_name)["Table"]["KeySchema"]
         except ClientError as err:
-            code = err.response.get("Error", {}).get("Code", "error")
+            code = error_code(err) or "error"
             raise ConfigurationError(
                 f"The accounts table {self.table_name!r} cannot be used ({code})."
             ) from None
@@ -185,11 +181,8 @@ class AccountImport:
 
         try:
             return self.client.batch_write_item(RequestItems={self.table_name: batch})  # type: ignore[dict-item]
-        except ClientError as err:
-            code = err.response.get("Error", {}).get("Code", "error")
-            raise StoreUnavailableError(f"The accounts table refused the import ({code}).") from None
-        except BotoCoreError as err:
-            raise StoreUnavailableError(f"DynamoDB could not be reached ({type(err).__name__}).") from None
+        except (BotoCoreError, ClientError) as err:
+            raise aws_failure(err, StoreUnavailableError, "The accounts table") from None
 
     def _stale_keys(self) -> Iterator[dict[str, str]]:
         """Keys of items written by another import than this one."""

@@ -45,6 +45,7 @@ from ..errors import ConfigurationError, SessionExistsError, StoreUnavailableErr
 from ..lazy import lazy_client
 from ..merchant.events import MerchantEvent
 from ..merchant.records import EventQuery, Page, PaymentEntry, PaymentQuery, payment_entries
+from .aws_errors import aws_failure, error_code
 from .dynamodb_keys import DynamoDBSessionKeys
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ log = logging.getLogger("paybot.dynamodb")
 
 _LIVE_PHASES = (Phase.ACTIVE, Phase.REQUIRES_ACTION)
 _CONFLICT = "ConditionalCheckFailedException"
+# KMS refusing to unwrap a sealed card's data key: the seal is unusable (dropped), not the store down.
+_KEY_REFUSED = ("InvalidCiphertextException", "IncorrectKeyException", "AccessDeniedException")
 _WEBHOOK_PREFIX = "webhook-event#"
 _EVENT, _PAYMENT, _LINK = "event#", "payment#", "link#"
 BY_TIME, BY_REFERENCE = "byTime", "byReference"
@@ -110,7 +113,7 @@ class DynamoDBSessionStore:
                     ]
                 )
         except Exception as err:
-            if _code(err) == _CONFLICT or _cancelled_by_condition(err):
+            if error_code(err) == _CONFLICT or _cancelled_by_condition(err):
                 raise SessionExistsError("A session with that id already exists.") from None
             raise _unavailable(err) from None
         return stored
@@ -180,7 +183,7 @@ class DynamoDBSessionStore:
                 writes: list[Any] = [{"Update": update}, *self._record_writes(events, stored.version)]
                 self.client.transact_write_items(TransactItems=writes)
         except Exception as err:
-            if _code(err) == _CONFLICT or _cancelled_by_condition(err):
+            if error_code(err) == _CONFLICT or _cancelled_by_condition(err):
                 raise VersionConflictError("The session changed since it was read.") from None
             raise _unavailable(err) from None
         return stored
@@ -485,11 +488,11 @@ class DynamoDBSessionStore:
                 CiphertextBlob=_bytes(sealed["edk"]["B"]), EncryptionContext=_context(session_id)
             )
         except Exception as err:
-            if _code(err) in ("InvalidCiphertextException", "IncorrectKeyException", "AccessDeniedException"):
+            if error_code(err) in _KEY_REFUSED:
                 log.warning(
                     "sealed card data of session %s could not be unwrapped (%s); dropping it",
                     session_id,
-                    _code(err),
+                    error_code(err),
                 )
                 return None
             raise _unavailable(err) from None
@@ -527,7 +530,7 @@ class DynamoDBWebhookEvents:
                 ConditionExpression="attribute_not_exists(sessionId)",
             )
         except Exception as err:
-            if _code(err) == _CONFLICT:
+            if error_code(err) == _CONFLICT:
                 return False
             raise _unavailable(err) from None
         return True
@@ -577,7 +580,7 @@ def _payment(item: dict[str, Any]) -> PaymentEntry:
 
 def _cancelled_by_condition(err: Exception) -> bool:
     """A TransactWriteItems cancelled because one of its conditions failed."""
-    if _code(err) != "TransactionCanceledException":
+    if error_code(err) != "TransactionCanceledException":
         return False
     reasons = getattr(err, "response", {}).get("CancellationReasons") or []
     message = str(getattr(err, "response", {}).get("Error", {}).get("Message", ""))
@@ -586,23 +589,9 @@ def _cancelled_by_condition(err: Exception) -> bool:
     )
 
 
-def _code(err: Exception) -> str | None:
-    response = getattr(err, "response", None)
-    if isinstance(response, dict):
-        code = response.get("Error", {}).get("Code")
-        return str(code) if code else None
-    return None
-
-
 def _unavailable(err: Exception) -> Exception:
     """botocore failures (after its bounded retries) become StoreUnavailableError; others propagate."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    if isinstance(err, ClientError):
-        return StoreUnavailableError(f"DynamoDB/KMS answered {_code(err)}.")
-    if isinstance(err, BotoCoreError):
-        return StoreUnavailableError(f"DynamoDB/KMS could not be reached: {type(err).__name__}.")
-    return err
+    return aws_failure(err, StoreUnavailableError, "DynamoDB/KMS")
 
 
 def build_from_settings(settings: Settings) -> DynamoDBSessionStore:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, SecretUnavailableError
 from ..pci.vault import decode_key
+from .aws_errors import aws_failure
 
 if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
@@ -70,13 +71,9 @@ class SecretsCache:
 
         try:
             answer = self.client.get_secret_value(SecretId=secret_id)
-        except ClientError as err:
-            code = err.response.get("Error", {}).get("Code", "error")
-            raise SecretUnavailableError(f"Secret {secret_id!r} could not be read ({code}).") from None
-        except BotoCoreError as err:
-            raise SecretUnavailableError(
-                f"Secrets Manager could not be reached for {secret_id!r}: {err}"
-            ) from None
+        except (BotoCoreError, ClientError) as err:
+            service = f"Secrets Manager (secret {secret_id!r})"
+            raise aws_failure(err, SecretUnavailableError, service) from None
         self.fetches += 1
         fields: Mapping[str, Any] = answer  # the stubs call SecretString required; a binary secret has none
         raw = fields.get("SecretString")
