@@ -33,7 +33,7 @@ from paybot_core import (
 from . import deps
 from .api_docs import mount_api_docs
 from .edge import ViewerAddress
-from .errors import ApiError, install_error_handlers
+from .errors import ApiError, error_response, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
 from .merchant import created_session, install_merchant_routes, presets_from
@@ -371,16 +371,13 @@ def _add_sandbox_routes(app: FastAPI) -> None:
         Stripe's test mode. Only with the sandbox gateway."""
         number = "".join(ch for ch in body.number if ch not in " -")
         if not (number.isascii() and number.isdigit()):  # as Stripe: a 402, not a crash in the Luhn check
-            return JSONResponse(
-                {"error": {"code": "incorrect_number", "message": "Your card number is incorrect."}},
-                status_code=402,
-            )
+            return error_response(402, "incorrect_number", "Your card number is incorrect.")
         year = body.exp_year + 2000 if 0 <= body.exp_year < 100 else body.exp_year
         card = CardDetails(number, body.exp_month, year, body.cvc)
         try:
             pm_id, summary = gateway.create_payment_method(card)
         except CardValidationError as err:
-            return JSONResponse({"error": {"code": err.code, "message": str(err)}}, status_code=402)
+            return error_response(402, err.code, str(err))
         finally:
             del card
         return SandboxPaymentMethod(

@@ -16,7 +16,6 @@ at most once a minute.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .errors import ApiError
+from .errors import ApiError, error_response
 
 log = logging.getLogger("paybot.ratelimit")
 
@@ -158,16 +157,5 @@ class ClientRateLimit:
             log.warning(
                 "client rate limit reached: client=%s", key
             )  # never the path: it may hold a session id
-        body = json.dumps({"error": {"code": "rate_limited", "message": RATE_LIMITED_MESSAGE}}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", retry_after(wait).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        headers = {"retry-after": retry_after(wait)}
+        await error_response(429, "rate_limited", RATE_LIMITED_MESSAGE, headers)(scope, receive, send)
