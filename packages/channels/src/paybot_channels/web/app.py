@@ -280,25 +280,22 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
         note_session(body.session_id)
         return _noted(await runner.run(_turn, services, body.session_id, _turns(body)))
 
-    app.post(
-        "/v1/chat",
-        response_model=ChatResponse,
-        response_model_by_alias=True,
-        responses=_errors(400, 404, 409, 413, 429, 500, 503),
-        tags=["chat"],
-        summary="Send a turn",
-        response_description="The bot's answer and where the session stands.",
-    )(chat)
-    app.post(
-        "/chat",
-        response_model=ChatResponse,
-        response_model_by_alias=True,
-        responses=_errors(400, 404, 409, 413, 429, 500, 503),
-        tags=["chat"],
-        deprecated=True,
-        summary="Alias of POST /v1/chat for clients of the original API",
-        response_description="The bot's answer and where the session stands.",
-    )(chat)
+    def chat_route(path: str, summary: str, deprecated: bool | None = None) -> None:
+        """`chat` at `path`: the original API's `/chat` is the same operation as `/v1/chat`, documented
+        alike, so the two cannot drift apart."""
+        app.post(
+            path,
+            response_model=ChatResponse,
+            response_model_by_alias=True,
+            responses=_errors(400, 404, 409, 413, 429, 500, 503),
+            tags=["chat"],
+            deprecated=deprecated,
+            summary=summary,
+            response_description="The bot's answer and where the session stands.",
+        )(chat)
+
+    chat_route("/v1/chat", "Send a turn")
+    chat_route("/chat", "Alias of POST /v1/chat for clients of the original API", deprecated=True)
 
     @app.get(
         "/v1/sessions/{session_id}",
