@@ -9,7 +9,7 @@ import pytest
 
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
 from paybot_core.conversation.state import Channel
-from paybot_core.errors import CardValidationError, GatewayError, PaymentMethodError
+from paybot_core.errors import CardValidationError, PaymentIntentMissingError, PaymentMethodError
 from paybot_core.ports import CardDetails, PaymentGateway, PaymentRequest
 from tests.support.localstripe_emulator import stripe_client
 
@@ -129,6 +129,12 @@ def test_cancelling_a_succeeded_payment_leaves_it_succeeded(gateway) -> None:
     assert gateway.cancel_payment(record.id).status == "succeeded"
 
 
-def test_retrieving_an_unknown_payment_is_a_gateway_error(gateway) -> None:
-    with pytest.raises(GatewayError):
-        gateway.retrieve_payment("pi_unknownunknown")
+def test_an_unknown_payment_is_missing_alike_on_every_gateway(gateway) -> None:
+    for call in (gateway.retrieve_payment, gateway.cancel_payment):
+        with pytest.raises(PaymentIntentMissingError) as raised:
+            call("pi_unknownunknown")
+        assert (raised.value.code, str(raised.value), raised.value.retryable) == (
+            "resource_missing",
+            "No such payment intent.",
+            False,
+        )

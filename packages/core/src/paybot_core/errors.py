@@ -60,6 +60,14 @@ class GatewayError(PaybotError):
         self.retryable = retryable
 
 
+class PaymentIntentMissingError(GatewayError):
+    """The gateway has no payment intent with that id: what every gateway adapter raises for it, with
+    Stripe's code, so callers need not know which gateway answered."""
+
+    def __init__(self) -> None:
+        super().__init__("No such payment intent.", code="resource_missing")
+
+
 class PaymentMethodError(PaybotError):
     """A payment method id is unknown to the gateway or cannot be used."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..conversation.state import CardSummary, PaymentRecord
 from ..declines import decline_sentence
-from ..errors import CardValidationError, GatewayError, PaymentMethodError
+from ..errors import CardValidationError, GatewayError, PaymentIntentMissingError, PaymentMethodError
 from ..ids import random_string
 from ..pci.cards import Brand, check_card_number, check_expiry, cvv_length
 from ..pci.files import private_file
@@ -192,7 +192,7 @@ class SandboxGateway:
     def retrieve_payment(self, payment_intent_id: str) -> PaymentRecord:
         intent = self.intent(payment_intent_id)
         if intent is None:
-            raise GatewayError("No such payment intent.", code="resource_missing")
+            raise PaymentIntentMissingError
         return _record(intent)
 
     def cancel_payment(self, payment_intent_id: str) -> PaymentRecord:
@@ -209,7 +209,7 @@ class SandboxGateway:
         with self._lock, self._transaction():
             intent = self.intent(payment_intent_id)
             if intent is None:
-                raise GatewayError("No such payment intent.", code="resource_missing")
+                raise PaymentIntentMissingError
             if intent.status == "requires_action":
                 status, failure = (
                     ("succeeded", None)

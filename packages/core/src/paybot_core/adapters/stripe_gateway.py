@@ -31,7 +31,13 @@ import stripe
 
 from ..conversation.state import CardSummary, PaymentRecord
 from ..declines import DECLINED, decline_sentence
-from ..errors import CardValidationError, ConfigurationError, GatewayError, PaymentMethodError
+from ..errors import (
+    CardValidationError,
+    ConfigurationError,
+    GatewayError,
+    PaymentIntentMissingError,
+    PaymentMethodError,
+)
 from ..ports import CardDetails, PaymentRequest
 
 if TYPE_CHECKING:
@@ -192,7 +198,7 @@ class StripeGateway:
             )
         except stripe.InvalidRequestError as err:
             if _is_missing(err):
-                raise GatewayError("No such payment intent.", code=_NOT_FOUND) from None
+                raise PaymentIntentMissingError from None
             raise _gateway_error(err) from None
         return _record(intent)
 
@@ -206,7 +212,7 @@ class StripeGateway:
             )
         except stripe.InvalidRequestError as err:
             if _is_missing(err):
-                raise GatewayError("No such payment intent.", code=_NOT_FOUND) from None
+                raise PaymentIntentMissingError from None
             return self.retrieve_payment(payment_intent_id)  # not cancelable (succeeded, already canceled)
         return _record(intent)
 
