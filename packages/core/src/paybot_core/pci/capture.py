@@ -130,6 +130,10 @@ def _groups(canon: Canonical, start: int, end: int) -> list[tuple[int, int, str]
     return [(m.start(), m.end(), m.group()) for m in DIGIT_GROUP.finditer(canon.text, start, end)]
 
 
+def _overlaps(a: recogniser.DigitRun, b: recogniser.DigitRun) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
 def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical, str | None]:
     """Find the card number (valid or not) and replace it; leave trailing groups (expiry, CVV) in place."""
     runs = recogniser.digit_runs(canon.text)
@@ -138,27 +142,30 @@ def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical
     if (
         split
         and long_runs
-        and long_runs[0] in split[0]
+        and any(_overlaps(long_runs[0], piece) for piece in split[0])
         and not recogniser.is_card_number(long_runs[0].digits)
     ):
         long_runs = []  # "starts 34 and 0000000000009": the long run is only the end of the number
     if long_runs:
         first, further = long_runs[0], long_runs[1:]
-        # Only the first card number of a message is taken, but a second one must not pass the guard.
-        for run in reversed(further):
-            canon = canon.replace(run.start, run.end, PAN_PLACEHOLDER)
         groups = _groups(canon, first.start, first.end)
         taken = _card_number_groups([g for _, _, g in groups])
         number = "".join(g for _, _, g in groups[:taken])
         rest = sum(len(g) for _, _, g in groups[taken:])
         # More than an expiry and a code follow: all of it is card number.
         end = first.end if rest >= MIN_PAN_DIGITS else groups[taken - 1][1]
-        return canon.replace(first.start, end, PAN_PLACEHOLDER), number
+        # Only the first card number of a message is taken, but nothing else that is card material
+        # may pass the guard: a second long run, or a number in pieces that this run is only one
+        # piece of ("starts 5100000003098 and 00009": the run alone also passes Luhn by chance).
+        spans = [(first.start, end), *((r.start, r.end) for r in further)]
+        spans += recogniser.split_pan_spans(canon.text)
+        for start, stop in reversed(recogniser.merged_spans(spans)):
+            canon = canon.replace(start, stop, PAN_PLACEHOLDER)
+        return canon, number
     if split:
         number = "".join(r.digits for r in split[0])
-        for pieces in reversed(split):
-            for run in reversed(pieces):
-                canon = canon.replace(run.start, run.end, PAN_PLACEHOLDER)
+        for start, end in reversed(recogniser.split_pan_spans(canon.text)):
+            canon = canon.replace(start, end, PAN_PLACEHOLDER)
         return canon, number
     stripped = canon.text.strip()
     if (

@@ -332,42 +332,72 @@ def digit_runs(text: str) -> list[DigitRun]:
 
 
 def split_pan_runs(text: str) -> list[list[DigitRun]]:
-    """Runs of one message that together make a card number although words sit between them.
+    """Digits of one message that together make a card number although words sit between them.
 
-    Two or more consecutive runs (of 2+ digits, or touching a neighbour through separators only, as
-    a group longer than people write joins its neighbours) whose digits joined are 13-19 long,
-    Luhn-valid and of a known brand's issuer range. Several numbers may be found; each is a list.
+    Consecutive digit groups, taken from two or more digit runs, whose digits joined are 13-19
+    long, Luhn-valid and of a known brand's issuer range ("starts 49298541 and ends 92326189").
+    A run's groups are cut at the window's edges, because a run greedily joins what follows a
+    piece of the number through separators only: an amount ("... and 00000017 $1"), a code or an
+    expiry ("... ends 4242 12/27") must not hide the number. A one-digit group counts only when
+    it touches a neighbour in the window through separators. Every start is tried, so numbers
+    found may overlap (a figure before the number can complete a valid number by chance: "€40
+    352800030949 and 009"); each is a list of spans (the window's groups, merged where they belong
+    to one run), leftmost first. `split_pan_spans` gives their union, for replacing.
     """
     runs = digit_runs(text)
+    groups: list[tuple[int, DigitRun]] = [  # (index of its run, the group)
+        (at, DigitRun(m.start(), m.end(), m.group()))
+        for at, run in enumerate(runs)
+        for m in DIGIT_GROUP.finditer(text, run.start, run.end)
+    ]
     found: list[list[DigitRun]] = []
     index = 0
-    while index < len(runs):
-        hit = None
-        for stop in range(index + 2, min(len(runs), index + 6) + 1):
-            window = runs[index:stop]
-            if any(len(r.digits) < 2 and not _joined(text, window, r) for r in window):
+    while index < len(groups):
+        hit: list[tuple[int, DigitRun]] | None = None
+        for stop in range(index + 2, len(groups) + 1):
+            window = groups[index:stop]
+            pieces = [g for _, g in window]
+            if any(len(g.digits) < 2 and not _joined(text, pieces, g) for g in pieces):
                 break
-            joined = "".join(r.digits for r in window)
+            joined = "".join(g.digits for g in pieces)
             if len(joined) > MAX_PAN_DIGITS:
                 break
             if (
-                len(joined) >= MIN_PAN_DIGITS
+                window[0][0] != window[-1][0]  # within one run, the run rules apply instead
+                and len(joined) >= MIN_PAN_DIGITS
                 and luhn_valid(joined)
                 and detect_brand(joined) is not None
                 and len(set(joined)) > 1
             ):
                 hit = window
         if hit:
-            found.append(hit)
-            index += len(hit)
-        else:
-            index += 1
+            found.append(_merged_by_run(hit))
+        index += 1
     return found
+
+
+def split_pan_spans(text: str) -> list[tuple[int, int]]:
+    """The union of `split_pan_runs`' spans, sorted and without overlaps."""
+    return merged_spans([(r.start, r.end) for pieces in split_pan_runs(text) for r in pieces])
+
+
+def _merged_by_run(window: list[tuple[int, DigitRun]]) -> list[DigitRun]:
+    """The window's groups as one span per run they belong to."""
+    spans: list[DigitRun] = []
+    last_run = -1
+    for at, group in window:
+        if spans and at == last_run:
+            previous = spans[-1]
+            spans[-1] = DigitRun(previous.start, group.end, previous.digits + group.digits)
+        else:
+            spans.append(group)
+        last_run = at
+    return spans
 
 
 def _joined(text: str, window: list[DigitRun], run: DigitRun) -> bool:
     """Whether `run` touches a neighbour in `window` through separators only ("3 400000000 00009")."""
-    at = window.index(run)
+    at = window.index(run)  # groups are distinct spans: equality finds this very one
     before = window[at - 1] if at > 0 else None
     after = window[at + 1] if at + 1 < len(window) else None
     return bool(
@@ -457,13 +487,25 @@ def redact(text: Canonical, placeholder: str = REDACTED_NUMBER, code_placeholder
     code_placeholder = code_placeholder or placeholders.SECURITY_CODE
     for start, end in reversed(find_labelled_codes(text.text)):
         text = text.replace(start, end, code_placeholder)
-    for run in reversed(digit_runs(text.text)):
-        if len(run.digits) >= MIN_PAN_DIGITS:
-            text = text.replace(run.start, run.end, placeholder)
-    for runs in reversed(split_pan_runs(text.text)):
-        for run in reversed(runs):
-            text = text.replace(run.start, run.end, placeholder)
+    # Both kinds are found on the same text before anything is replaced: a long run can be the
+    # end of a number given in pieces ("first 4242 4242 then 4242 4242 12/27"), and replacing it
+    # first would leave the other piece behind.
+    spans = [(r.start, r.end) for r in digit_runs(text.text) if len(r.digits) >= MIN_PAN_DIGITS]
+    spans += split_pan_spans(text.text)
+    for start, end in reversed(merged_spans(spans)):
+        text = text.replace(start, end, placeholder)
     return text
+
+
+def merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` sorted, overlapping ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def may_hold_card_data(text: str) -> bool:
