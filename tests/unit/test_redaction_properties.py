@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 import logging
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from paybot_core.pci.capture import Expecting, capture_card_material
 from paybot_core.pci.cards import luhn_valid, mask
 from paybot_core.pci.logging import CardDataFilter
+from paybot_core.pci.recogniser import is_whole_card_number
 from paybot_core.pci.redact import find_card_numbers, redact_text
 
 PREFIXES = ["4", "51", "55", "2221", "34", "37", "6011", "65", "36", "3528"]
@@ -115,6 +116,8 @@ def number_in_pieces_with_neighbours(draw: st.DrawFn, number: str) -> tuple[str,
     pieces = [number[a:b] for a, b in itertools.pairwise(bounds)]
     if any(len(p) < 2 for p in pieces):
         pieces = [number[: len(number) // 2], number[len(number) // 2 :]]
+    # A piece that is a whole card number of its own is that card: what follows it is not card data.
+    assume(not any(is_whole_card_number(p) for p in pieces))
     text = pieces[0]
     for piece in pieces[1:]:
         text += draw(st.sampled_from(PIECE_LINKS)) + piece
@@ -146,3 +149,33 @@ def test_a_number_in_pieces_never_survives_whatever_figures_touch_its_pieces(
         # Every digit of the number is gone; at most the neighbours' own figures are left.
         assert len(remaining) <= neighbour_digits, (text, redacted)
         assert not find_card_numbers(redacted, split=True), (text, redacted)
+
+
+@st.composite
+def whole_card_numbers(draw: st.DrawFn) -> str:
+    """Numbers as brands issue them (a length the brand uses), so the run is a card on its own."""
+    number = draw(card_numbers())
+    assume(is_whole_card_number(number))
+    return number
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    number=whole_card_numbers(),
+    month=st.integers(1, 12),
+    year=st.integers(2027, 2040),
+    cvv=st.from_regex(r"[0-9]{3}", fullmatch=True),
+    link=st.sampled_from([" exp ", " expires ", ", ", " "]),
+)
+def test_a_whole_card_with_its_expiry_and_code_is_taken_field_by_field(
+    data: st.DataObject, number: str, month: int, year: int, cvv: str, link: str
+) -> None:
+    """The pieces rule never joins a whole card number to the expiry after it (a chance Luhn match
+    of "4242 4242 4242 4242" and "12" once swallowed the expiry of "... exp 12/29 cvc 739")."""
+    shown = data.draw(formatted(number))
+    text = f"card {shown}{link}{month:02d}/{year % 100:02d} cvc {cvv}"
+    with capture_card_material(text, Expecting.CARD_NUMBER, typed_entry=True)[1] as capture:
+        assert capture.number == number
+        assert (capture.exp_month, capture.exp_year) == (month, year)
+        assert capture.cvv == cvv

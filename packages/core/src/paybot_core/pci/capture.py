@@ -139,18 +139,20 @@ def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical
     runs = recogniser.digit_runs(canon.text)
     long_runs = [r for r in runs if len(r.digits) >= MIN_PAN_DIGITS]
     split = recogniser.split_pan_runs(canon.text)
-    if (
-        split
-        and long_runs
-        and any(_overlaps(long_runs[0], piece) for piece in split[0])
-        and not recogniser.is_card_number(long_runs[0].digits)
-    ):
-        long_runs = []  # "starts 34 and 0000000000009": the long run is only the end of the number
     if long_runs:
         first, further = long_runs[0], long_runs[1:]
         groups = _groups(canon, first.start, first.end)
-        taken = _card_number_groups([g for _, _, g in groups])
+        taken = _card_number_groups(groups, canon.text)
         number = "".join(g for _, _, g in groups[:taken])
+        touching = [w for w in split if any(_overlaps(first, piece) for piece in w)]
+        if recogniser.is_whole_card_number(number):
+            # The run starts with a card number of its own: a window joining the run's groups to a
+            # neighbour ("... 4242 exp 12/29", "... 2299 01/27 cvc 004") is Luhn-valid only by
+            # chance, and must not take the expiry or the code away from their fields.
+            split = [w for w in split if w not in touching]
+        elif touching and touching[0] is split[0]:
+            long_runs = []  # "starts 34 and 0000000000009": the long run is only the end of the number
+    if long_runs:
         rest = sum(len(g) for _, _, g in groups[taken:])
         # More than an expiry and a code follow: all of it is card number.
         end = first.end if rest >= MIN_PAN_DIGITS else groups[taken - 1][1]
@@ -158,7 +160,7 @@ def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical
         # may pass the guard: a second long run, or a number in pieces that this run is only one
         # piece of ("starts 5100000003098 and 00009": the run alone also passes Luhn by chance).
         spans = [(first.start, end), *((r.start, r.end) for r in further)]
-        spans += recogniser.split_pan_spans(canon.text)
+        spans += [(r.start, r.end) for window in split for r in window]
         for start, stop in reversed(recogniser.merged_spans(spans)):
             canon = canon.replace(start, stop, PAN_PLACEHOLDER)
         return canon, number
@@ -199,24 +201,48 @@ def _redact_card_context_digits(canon: Canonical) -> Canonical:
     return canon
 
 
-def _card_number_groups(groups: list[str]) -> int:
-    """How many leading groups form the card number.
+def _card_number_groups(groups: list[tuple[int, int, str]], text: str) -> int:
+    """How many leading groups (start, end, digits of canonical `text`) form the card number.
 
-    "4242424242424242 1227 123" is a number, an expiry and a code typed in one go: prefer the
-    longest prefix that is 13-19 digits and Luhn-valid; otherwise the longest prefix of at most
-    19 digits (an invalid attempt); a single over-long group is taken whole.
+    "4242424242424242 1227 123" is a number, an expiry and a code typed in one go. Preferred, in
+    order: a prefix that is a whole card number (of a length its brand uses) followed by an
+    expiry written with its slash or dash, and perhaps a code ("3600 0000 0000 08 05/39": the
+    14-digit Diners, not 18 digits that happen to pass Luhn too); the longest whole card number;
+    the longest prefix of 13-19 digits that is Luhn-valid; the longest prefix of at most 19
+    digits (an invalid attempt). A single over-long group is taken whole.
     """
-    best_valid = best_any = 0
+    digits_of = [g for _, _, g in groups]
+    best_before_expiry = best_whole = best_valid = best_any = 0
     count = 0
-    for index, group in enumerate(groups, start=1):
+    for index, group in enumerate(digits_of, start=1):
         count += len(group)
         if count > 19:
             break
         if count >= 13:
             best_any = index
-            if luhn_valid("".join(groups[:index])):
+            digits = "".join(digits_of[:index])
+            if luhn_valid(digits):
                 best_valid = index
-    return best_valid or best_any or 1
+                if recogniser.is_whole_card_number(digits):
+                    best_whole = index
+                    if not best_before_expiry and _written_expiry(groups[index:], text):
+                        best_before_expiry = index
+    return best_before_expiry or best_whole or best_valid or best_any or 1
+
+
+def _written_expiry(groups: list[tuple[int, int, str]], text: str) -> bool:
+    """Whether `groups` are a month and a year joined by "/" or "-" (12/29, 01-2030), perhaps
+    followed by one 3-4 digit code: the marks people put in an expiry, never inside a number."""
+    if len(groups) not in (2, 3):
+        return False
+    (_, month_end, month), (year_start, _, year) = groups[0], groups[1]
+    return (
+        len(month) in (1, 2)
+        and 1 <= int(month) <= 12
+        and len(year) in (2, 4)
+        and text[month_end:year_start].strip() in ("/", "-")
+        and (len(groups) == 2 or len(groups[2][2]) in (3, 4))
+    )
 
 
 def _year(raw: str) -> int:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import words
-from .cards import detect_brand, luhn_valid
+from .cards import brand_lengths, detect_brand, luhn_valid
 
 # Characters that separate digit groups: anything but a letter or a digit, underscores included.
 SEPARATOR = r"[\W_]"
@@ -413,6 +413,12 @@ def is_card_number(digits: str) -> bool:
         and luhn_valid(digits)
         and detect_brand(digits) is not None
     )
+
+
+def is_whole_card_number(digits: str) -> bool:
+    """A card number as its brand issues them: Luhn-valid, in an issuer range, of a length it uses."""
+    brand = detect_brand(digits)
+    return brand is not None and is_card_number(digits) and len(digits) in brand_lengths(brand)
 
 
 def find_card_numbers(text: str, *, split: bool = False) -> list[str]:
