@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
+
+from infra.components.table import paybot_table
 
 PARTITION_KEY = "lookup"  # paybot_core.adapters.dynamodb_accounts.KEY
 
@@ -31,19 +32,13 @@ class AccountsTable(pulumi.ComponentResource):
         self, name: str, args: AccountsTableArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("paybot:infra:AccountsTable", name, None, opts)
-        self.table = aws.dynamodb.Table(
-            f"{name}-table",
-            billing_mode="PAY_PER_REQUEST",
-            hash_key=PARTITION_KEY,
-            attributes=[aws.dynamodb.TableAttributeArgs(name=PARTITION_KEY, type="S")],
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=args.kms_key_arn
-            ),
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(
-                enabled=args.point_in_time_recovery
-            ),
-            deletion_protection_enabled=args.deletion_protection,
-            opts=pulumi.ResourceOptions(parent=self),
+        self.table = paybot_table(
+            name,
+            self,
+            partition_key=PARTITION_KEY,
+            kms_key_arn=args.kms_key_arn,
+            point_in_time_recovery=args.point_in_time_recovery,
+            deletion_protection=args.deletion_protection,
         )
         self.name = self.table.name
         self.arn = self.table.arn

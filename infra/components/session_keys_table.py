@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from infra.components.session_table import PARTITION_KEY, TTL_ATTRIBUTE
+from infra.components.table import paybot_table
 
 
 @dataclass
@@ -33,19 +34,15 @@ class SessionKeysTable(pulumi.ComponentResource):
         self, name: str, args: SessionKeysTableArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("paybot:infra:SessionKeysTable", name, None, opts)
-        self.table = aws.dynamodb.Table(
-            f"{name}-table",
-            billing_mode="PAY_PER_REQUEST",
-            hash_key=PARTITION_KEY,
-            attributes=[aws.dynamodb.TableAttributeArgs(name=PARTITION_KEY, type="S")],
-            ttl=aws.dynamodb.TableTtlArgs(attribute_name=TTL_ATTRIBUTE, enabled=True),
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=args.kms_key_arn
-            ),
+        self.table = paybot_table(
+            name,
+            self,
+            partition_key=PARTITION_KEY,
+            kms_key_arn=args.kms_key_arn,
             # Off on every stack: a point-in-time copy would keep the keys that wiping destroys.
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(enabled=False),
-            deletion_protection_enabled=args.deletion_protection,
-            opts=pulumi.ResourceOptions(parent=self),
+            point_in_time_recovery=False,
+            deletion_protection=args.deletion_protection,
+            ttl=aws.dynamodb.TableTtlArgs(attribute_name=TTL_ATTRIBUTE, enabled=True),
         )
         self.name = self.table.name
         self.arn = self.table.arn

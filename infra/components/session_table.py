@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from infra.components.table import paybot_table
+
 PARTITION_KEY = "sessionId"
 TTL_ATTRIBUTE = "ttl"
 
@@ -25,14 +27,14 @@ class SessionTable(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SessionTableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("paybot:infra:SessionTable", name, None, opts)
-        self.table = aws.dynamodb.Table(
-            f"{name}-table",
-            billing_mode="PAY_PER_REQUEST",
-            hash_key=PARTITION_KEY,
-            attributes=[
-                aws.dynamodb.TableAttributeArgs(name=name, type="S")
-                for name in (PARTITION_KEY, "listPk", "listSk", "reference")
-            ],
+        self.table = paybot_table(
+            name,
+            self,
+            partition_key=PARTITION_KEY,
+            kms_key_arn=args.kms_key_arn,
+            point_in_time_recovery=args.point_in_time_recovery,
+            deletion_protection=args.deletion_protection,
+            other_attributes=("listPk", "listSk", "reference"),
             # The merchant's events and payments, newest first, and payments by reference (see
             # paybot_core.adapters.dynamodb_store); the stream carries each save's events, in order
             # per session, to the outbox dispatcher.
@@ -55,14 +57,6 @@ class SessionTable(pulumi.ComponentResource):
             stream_view_type="NEW_IMAGE",
             # Expired sessions vanish on their own; the app also refuses them before DynamoDB does.
             ttl=aws.dynamodb.TableTtlArgs(attribute_name=TTL_ATTRIBUTE, enabled=True),
-            server_side_encryption=aws.dynamodb.TableServerSideEncryptionArgs(
-                enabled=True, kms_key_arn=args.kms_key_arn
-            ),
-            point_in_time_recovery=aws.dynamodb.TablePointInTimeRecoveryArgs(
-                enabled=args.point_in_time_recovery
-            ),
-            deletion_protection_enabled=args.deletion_protection,
-            opts=pulumi.ResourceOptions(parent=self),
         )
         self.name = self.table.name
         self.arn = self.table.arn
