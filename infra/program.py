@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -149,6 +150,26 @@ def data_statements(
     return statements
 
 
+def function_args(
+    cfg: InfraConfig,
+    observability: Observability,
+    layer: DependencyLayer,
+    key: str,
+    **own: Any,
+) -> PaybotFunctionArgs:
+    """A function of the stack as every one runs: logging into its group of the observability
+    component (`key`: web, phone, relay, delivery), with the dependency layer, on the configured
+    runtime and architecture; `own` is the rest (name, handler, code, policy, settings, size)."""
+    return PaybotFunctionArgs(
+        log_group_name=observability.log_groups[key].name,
+        log_group_arn=observability.log_groups[key].arn,
+        layers=[layer.arn],
+        runtime=cfg.lambda_runtime,
+        architecture=cfg.lambda_architecture,
+        **own,
+    )
+
+
 def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
     """Declare every resource of the stack and export its outputs; returns the exports."""
     identity = aws.get_caller_identity_output()
@@ -245,17 +266,16 @@ def build_stack(cfg: InfraConfig) -> dict[str, pulumi.Output[object] | object]:
     web = WebChat(
         f"{prefix}-web",
         WebChatArgs(
-            function=PaybotFunctionArgs(
+            function=function_args(
+                cfg,
+                observability,
+                layer,
+                "web",
                 function_name=watched["web"].function_name,
                 handler=WEB_HANDLER,
                 code_path=cfg.web_zip,
-                log_group_name=observability.log_groups["web"].name,
-                log_group_arn=observability.log_groups["web"].arn,
                 statements=web_statements,
                 environment=web_environment(cfg, data, public_url),
-                layers=[layer.arn],
-                runtime=cfg.lambda_runtime,
-                architecture=cfg.lambda_architecture,
                 memory_mb=cfg.web_memory_mb,
                 timeout_seconds=cfg.web_timeout_seconds,
                 description="paybot web chat API",
@@ -326,17 +346,16 @@ def _phone(
     statements.extend(iam.messenger_statements(ses_identity_arn(cfg, account_id)))
     function = PaybotFunction(
         f"{prefix}-phone",
-        PaybotFunctionArgs(
+        function_args(
+            cfg,
+            observability,
+            layer,
+            "phone",
             function_name=cfg.name("phone"),
             handler=PHONE_HANDLER,
             code_path=cfg.connect_zip,
-            log_group_name=observability.log_groups["phone"].name,
-            log_group_arn=observability.log_groups["phone"].arn,
             statements=statements,
             environment=phone_environment(cfg, data, accounts.name, public_url),
-            layers=[layer.arn],
-            runtime=cfg.lambda_runtime,
-            architecture=cfg.lambda_architecture,
             memory_mb=cfg.phone_memory_mb,
             timeout_seconds=cfg.phone_timeout_seconds,
             description="paybot phone channel (Amazon Connect)",
@@ -405,17 +424,16 @@ def _outbox(
         environment["PAYBOT_WEBHOOK_SECRET"] = cfg.webhook_secret
 
     def function(key: str, description: str) -> PaybotFunctionArgs:
-        return PaybotFunctionArgs(
+        return function_args(
+            cfg,
+            observability,
+            layer,
+            key,
             function_name=cfg.name(f"outbox-{key}"),
             handler="set by OutboxDispatcher",
             code_path=cfg.web_zip,
-            log_group_name=observability.log_groups[key].name,
-            log_group_arn=observability.log_groups[key].arn,
             statements=data_statements(cfg, data, ["stripe-secret-key", "vault-key"]),
             environment=environment,
-            layers=[layer.arn],
-            runtime=cfg.lambda_runtime,
-            architecture=cfg.lambda_architecture,
             memory_mb=512,
             timeout_seconds=OUTBOX_TIMEOUT_SECONDS,
             description=description,
