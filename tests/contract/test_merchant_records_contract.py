@@ -4,13 +4,10 @@ the session save, the payments list, and (for the stores the local dispatcher wo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from paybot_core.adapters.memory import MemorySessionStore
-from paybot_core.adapters.sqlite_store import SqliteSessionStore
 from paybot_core.conversation.state import (
     Channel,
     Limits,
@@ -24,15 +21,12 @@ from paybot_core.errors import VersionConflictError
 from paybot_core.merchant.events import EventType, events_for_change
 from paybot_core.merchant.links import new_link_token
 from paybot_core.merchant.records import EventQuery, PaymentQuery
-from tests.support import moto_server as moto
-
-NOW = 1_800_000_000.0
+from tests.contract.conftest import NOW, new_session_id
 
 
 def new_state(reference: str = "INV-1", **presets: Any) -> SessionState:
-    sid = "ses_" + uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop"))
     return SessionState(
-        session_id=sid,
+        session_id=new_session_id(),
         channel=Channel.WEB,
         presets=Presets(amount=5000, reference=reference, metadata=(("order", "A-7"),), **presets),
         limits=Limits(),
@@ -42,25 +36,6 @@ def new_state(reference: str = "INV-1", **presets: Any) -> SessionState:
         name="Jane Doe",
         amount=5000,
     )
-
-
-@pytest.fixture(params=["memory", "sqlite", "dynamodb"])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Any]:
-    if request.param == "memory":
-        yield MemorySessionStore()
-    elif request.param == "sqlite":
-        sqlite = SqliteSessionStore(tmp_path / "sessions.sqlite3")
-        yield sqlite
-        sqlite.close()
-    else:
-        request.applymarker(pytest.mark.aws)
-        url = request.getfixturevalue("moto_url")
-        from paybot_core.adapters.dynamodb_store import DynamoDBSessionStore
-
-        dynamodb = moto.client("dynamodb", url)
-        table = f"sessions-{uuid.uuid4().hex[:8]}"
-        moto.create_session_table(dynamodb, table)
-        yield DynamoDBSessionStore(dynamodb, table, clock=lambda: NOW)
 
 
 def pay(store: Any, state: SessionState, status: str, at: float, intent: str | None = None) -> SessionState:

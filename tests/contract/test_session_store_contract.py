@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from paybot_core.adapters.memory import MemorySessionStore
 from paybot_core.adapters.sqlite_store import SqliteSessionStore
 from paybot_core.conversation.state import (
     CardEntry,
@@ -22,15 +20,12 @@ from paybot_core.conversation.state import (
 )
 from paybot_core.errors import SessionExistsError, VersionConflictError
 from paybot_core.ports import SessionStore
-from tests.support import moto_server as moto
-
-NOW = 1_800_000_000.0
+from tests.contract.conftest import NOW, new_session_id
 
 
 def new_state(session_id: str | None = None, expires_in: float = 900) -> SessionState:
     return SessionState(
-        session_id=session_id
-        or "ses_" + uuid.uuid4().hex.translate(str.maketrans("0123456789", "ghijklmnop")),
+        session_id=session_id or new_session_id(),
         channel=Channel.WEB,
         presets=Presets(card_entry=CardEntry.TYPED),
         limits=Limits(),
@@ -38,27 +33,6 @@ def new_state(session_id: str | None = None, expires_in: float = 900) -> Session
         updated_at=NOW,
         expires_at=NOW + expires_in,
     )
-
-
-@pytest.fixture(params=["memory", "sqlite", "dynamodb"])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[SessionStore]:
-    if request.param == "memory":
-        yield MemorySessionStore()
-    elif request.param == "sqlite":
-        sqlite = SqliteSessionStore(tmp_path / "sessions.sqlite3")
-        yield sqlite
-        sqlite.close()
-    else:
-        request.applymarker(pytest.mark.aws)
-        url = request.getfixturevalue("moto_url")
-        from paybot_core.adapters.dynamodb_store import DynamoDBSessionStore
-
-        dynamodb, kms = moto.client("dynamodb", url), moto.client("kms", url)
-        table = f"sessions-{uuid.uuid4().hex[:8]}"
-        moto.create_session_table(dynamodb, table)
-        yield DynamoDBSessionStore(
-            dynamodb, table, kms_client=kms, kms_key_id=moto.create_kms_key(kms), clock=lambda: NOW
-        )
 
 
 def test_create_then_load_gives_version_one(store: SessionStore) -> None:
