@@ -38,9 +38,7 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[Any]:
         url = request.getfixturevalue("moto_url")
         from paybot_core.adapters.dynamodb_store import DynamoDBSessionStore
 
-        dynamodb, kms = moto.client("dynamodb", url), moto.client("kms", url)
-        table = f"sessions-{uuid.uuid4().hex[:8]}"
-        moto.create_session_table(dynamodb, table)
+        table = moto.new_session_table(url)
         yield DynamoDBSessionStore(
-            dynamodb, table, kms_client=kms, kms_key_id=moto.create_kms_key(kms), clock=lambda: NOW
+            table.dynamodb, table.name, kms_client=table.kms, kms_key_id=table.kms_key_id, clock=lambda: NOW
         )

@@ -8,7 +8,17 @@ import pytest
 
 from tests.support.converse_server import ConverseServer
 from tests.support.localstripe_emulator import localstripe_url  # noqa: F401  (a fixture)
-from tests.support.moto_server import moto_url  # noqa: F401  (a fixture)
+from tests.support.moto_server import (
+    SessionTable,
+    moto_url,  # noqa: F401  (a fixture)
+    new_session_table,
+)
+
+
+@pytest.fixture
+def table(request: pytest.FixtureRequest) -> SessionTable:
+    """A fresh session table and KMS key on the moto server."""
+    return new_session_table(request.getfixturevalue("moto_url"))
 
 
 @pytest.fixture(scope="session")

@@ -31,14 +31,6 @@ pytestmark = pytest.mark.aws
 PAN = "4242424242424242"
 
 
-@pytest.fixture
-def table(moto_url):
-    dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
-    name = f"sessions-{uuid.uuid4().hex[:8]}"
-    moto.create_session_table(dynamodb, name)
-    return dynamodb, kms, name, moto.create_kms_key(kms)
-
-
 def dynamo_services(tmp_path, store, gateway=None):
     settings = Settings(
         data_dir=tmp_path, allow_typed_card_entry=True, vault_key=base64.b64encode(b"k" * 32).decode()

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 
@@ -69,9 +68,8 @@ print(json.dumps(report))
 
 
 def test_build_and_a_first_answer_leave_stripe_kms_and_the_vault_key_alone(tmp_path, moto_url) -> None:
-    dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
-    table = f"sessions-{uuid.uuid4().hex[:8]}"
-    moto.create_session_table(dynamodb, table)
+    sessions = moto.new_session_table(moto_url)
+    table = sessions.name
     secretsmanager = moto.client("secretsmanager", moto_url)
     for name, value in (
         (f"{table}/stripe", "sk_test_x"),
@@ -83,9 +81,7 @@ def test_build_and_a_first_answer_leave_stripe_kms_and_the_vault_key_alone(tmp_p
         **moto.aws_env(moto_url),
         "PAYBOT_DATA_DIR": str(tmp_path),
         "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
-        "PAYBOT_SESSION_STORE": "dynamodb",
-        "PAYBOT_DYNAMODB_TABLE": table,
-        "PAYBOT_SESSION_KMS_KEY_ID": moto.create_kms_key(kms),
+        **sessions.env(),
         "PAYBOT_PAYMENT_GATEWAY": "stripe",
         "PAYBOT_STRIPE_SECRET_ID": f"{table}/stripe",
         "PAYBOT_VAULT_KEY_SECRET_ID": f"{table}/vault",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -39,16 +38,9 @@ def run_dialogs(base_url: str) -> str:
 
 @pytest.mark.aws
 def test_conformance_dialogs_pass_on_dynamodb(tmp_path, moto_url):
-    dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
-    table = f"sessions-{uuid.uuid4().hex[:8]}"
-    moto.create_session_table(dynamodb, table)
-    env = {
-        **moto.aws_env(moto_url),
-        "PAYBOT_SESSION_STORE": "dynamodb",
-        "PAYBOT_DYNAMODB_TABLE": table,
-        "PAYBOT_SESSION_KMS_KEY_ID": moto.create_kms_key(kms),
-        "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true",
-    }
+    sessions = moto.new_session_table(moto_url)
+    dynamodb, table = sessions.dynamodb, sessions.name
+    env = {**moto.aws_env(moto_url), **sessions.env(), "PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true"}
     with paybot_server(tmp_path, env) as base:
         run_dialogs(base)
     assert dynamodb.scan(TableName=table, Select="COUNT")["Count"] > 10

@@ -8,7 +8,6 @@ one, maps and lists 3 bytes plus 1 per element. The items are read back raw from
 from __future__ import annotations
 
 import base64
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +21,6 @@ from paybot_core.conversation.state import CardEntry, Presets, state_from_json, 
 from paybot_core.conversation.turns import NextActionDone, Say, UsePaymentMethod
 from paybot_core.ports import CardDetails
 from paybot_core.settings import Settings
-from tests.support import moto_server as moto
 
 pytestmark = pytest.mark.aws
 ONE_WRITE_UNIT = 1024
@@ -59,14 +57,6 @@ def test_the_size_rules_match_dynamodbs_published_examples() -> None:
     assert value_size({"N": "12345"}) == 4 and value_size({"N": "1764600000.125"}) == 8
     assert item_size({"sessionId": {"S": "ses_abc"}}) == 9 + 7
     assert value_size({"M": {"a": {"S": "xy"}}}) == 3 + 1 + 1 + 2
-
-
-@pytest.fixture
-def table(moto_url: str) -> tuple[Any, Any, str, str]:
-    dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
-    name = f"sessions-{uuid.uuid4().hex[:8]}"
-    moto.create_session_table(dynamodb, name)
-    return dynamodb, kms, name, moto.create_kms_key(kms)
 
 
 def test_every_step_of_a_secure_form_payment_fits_one_write_unit(tmp_path, table) -> None:

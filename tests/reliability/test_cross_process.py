@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -73,15 +72,9 @@ def test_two_servers_on_one_sqlite_file_charge_a_confirmation_once(tmp_path):
 
 @pytest.mark.aws
 def test_two_servers_on_one_dynamodb_table_charge_a_confirmation_once(tmp_path, moto_url):
-    dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
-    table = f"sessions-{uuid.uuid4().hex[:8]}"
-    moto.create_session_table(dynamodb, table)
-    env = {
-        **moto.aws_env(moto_url),
-        "PAYBOT_SESSION_STORE": "dynamodb",
-        "PAYBOT_DYNAMODB_TABLE": table,
-        "PAYBOT_SESSION_KMS_KEY_ID": moto.create_kms_key(kms),
-    }
+    sessions = moto.new_session_table(moto_url)
+    dynamodb, table = sessions.dynamodb, sessions.name
+    env = {**moto.aws_env(moto_url), **sessions.env()}
     with running(tmp_path, env) as first, running(tmp_path, env) as second:
         with httpx.Client(timeout=15) as client:
             sessions = [session_at_confirmation(client, url) for url in (first.base_url, second.base_url)]

@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 if __package__:
     from .servers import free_port, stop, wait_until_up
@@ -110,6 +111,31 @@ def create_session_table(dynamodb: Any, name: str) -> None:
 
 def create_kms_key(kms: Any) -> str:
     return str(kms.create_key(Description="paybot test key")["KeyMetadata"]["KeyId"])
+
+
+class SessionTable(NamedTuple):
+    """A session table of its own and a KMS key for its sealed card data, as a stack has them."""
+
+    dynamodb: Any
+    kms: Any
+    name: str
+    kms_key_id: str
+
+    def env(self) -> dict[str, str]:
+        """The settings that keep paybot's sessions in this table."""
+        return {
+            "PAYBOT_SESSION_STORE": "dynamodb",
+            "PAYBOT_DYNAMODB_TABLE": self.name,
+            "PAYBOT_SESSION_KMS_KEY_ID": self.kms_key_id,
+        }
+
+
+def new_session_table(url: str) -> SessionTable:
+    """A fresh table (a random name, so tests sharing one moto server never meet) and key on `url`."""
+    dynamodb, kms = client("dynamodb", url), client("kms", url)
+    name = f"sessions-{uuid.uuid4().hex[:8]}"
+    create_session_table(dynamodb, name)
+    return SessionTable(dynamodb, kms, name, create_kms_key(kms))
 
 
 def serve(port: int, iam: bool = False) -> None:
