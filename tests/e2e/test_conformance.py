@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.conformance import KIT, run_dialogs
 from tests.support.servers import paybot_server
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-KIT = SHARED / "conformance"
 TEST_CARDS = re.compile(
     rb"4242[ -]?4242[ -]?4242[ -]?4242|4111[ -]?1111[ -]?1111[ -]?1111|5555[ -]?5555[ -]?5555[ -]?4444"
     rb"|3782[ -]?822463[ -]?10005|4000[ -]?0000[ -]?0000[ -]?0002|4000[ -]?0025[ -]?0000[ -]?3155"
@@ -42,18 +41,7 @@ def test_public_dialogs_pass_and_nothing_leaks(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     with paybot_server(data, {"PAYBOT_ALLOW_TYPED_CARD_ENTRY": "true"}) as base_url:
-        result = subprocess.run(
-            [sys.executable, str(KIT / "run_dialogs.py"), "--base-url", base_url, str(KIT / "dialogs")],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    print(result.stdout)
-    assert result.returncode == 0, result.stdout + result.stderr
-    summary = result.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"\d+ passed, 0 failed", summary), summary
-    assert int(summary.split()[0]) >= 20
+        assert run_dialogs(base_url) >= 20
     assert (data / "sessions.sqlite3").exists() and (data / "audit.jsonl").exists()
     assert scan_for_test_cards(data) == []
 

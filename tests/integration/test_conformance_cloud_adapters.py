@@ -3,37 +3,14 @@ Converse server): the same behaviour on the cloud adapters, chosen by environmen
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from paybot_core.pci.redact import contains_card_number
 from tests.support import moto_server as moto
+from tests.support.conformance import run_dialogs
 from tests.support.servers import paybot_server
 
 pytestmark = pytest.mark.slow
-# The kit sits beside the repository (../shared), wherever the clone is, as in CI.
-CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
-
-
-def run_dialogs(base_url: str) -> str:
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(CONFORMANCE / "run_dialogs.py"),
-            "--base-url",
-            base_url,
-            str(CONFORMANCE / "dialogs"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert ", 0 failed" in result.stdout
-    return result.stdout
 
 
 @pytest.mark.aws
