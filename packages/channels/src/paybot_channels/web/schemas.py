@@ -79,6 +79,12 @@ EmailAddress = Annotated[
 PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
 
 
+class _Out(BaseModel):
+    """A response model: its fields are titled from their names in the API documents."""
+
+    model_config = ConfigDict(field_title_generator=_title)
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(
         extra="forbid", populate_by_name=True, str_strip_whitespace=False, field_title_generator=_title
@@ -216,9 +222,7 @@ class Collected(_OnlyKnown):
     card: CardOut | None = None
 
 
-class PaymentOut(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class PaymentOut(_Out):
     id: str
     status: Literal["succeeded", "failed", "requires_action", "processing"]
     amount: int
@@ -229,16 +233,12 @@ class PaymentOut(BaseModel):
     failure_message: str | None = Field(None, serialization_alias="failureMessage")
 
 
-class CardEntryOut(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class CardEntryOut(_Out):
     mode: Literal["sandbox", "stripe"]
     publishable_key: str | None = Field(None, serialization_alias="publishableKey")
 
 
-class NextActionOut(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class NextActionOut(_Out):
     type: Literal["use_stripe_sdk"] = "use_stripe_sdk"
     client_secret: str = Field(serialization_alias="clientSecret")
 
@@ -256,9 +256,7 @@ Status = Literal[
 CurrentField = Literal["name", "amount", "card_number", "expiry", "cvv", "payment_method", "confirmation"]
 
 
-class ChatResponse(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class ChatResponse(_Out):
     session_id: str = Field(serialization_alias="sessionId")
     response: str
     status: Status
@@ -287,32 +285,24 @@ class SendLinkRequest(_Body):
     email: EmailAddress | None = None
 
 
-class SentLink(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class SentLink(_Out):
     sent: Literal["sms", "email"]
     message_id: str = Field(serialization_alias="messageId")
 
 
-class EventOut(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class EventOut(_Out):
     id: str
     type: str
     created: int
     data: dict[str, Any]
 
 
-class EventList(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class EventList(_Out):
     data: list[EventOut]
     has_more: bool = Field(serialization_alias="hasMore")
 
 
-class PaymentEntryOut(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class PaymentEntryOut(_Out):
     id: str
     status: str
     amount: int
@@ -327,9 +317,7 @@ class PaymentEntryOut(BaseModel):
     metadata: dict[str, str] = Field(default_factory=dict)
 
 
-class PaymentList(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class PaymentList(_Out):
     data: list[PaymentEntryOut]
     has_more: bool = Field(serialization_alias="hasMore")
 
@@ -341,9 +329,7 @@ class SandboxCardRequest(_Body):
     cvc: Annotated[str, StringConstraints(min_length=1, max_length=8)]
 
 
-class SandboxPaymentMethod(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class SandboxPaymentMethod(_Out):
     id: str
     brand: str
     last4: str
@@ -355,9 +341,7 @@ class SandboxAuthenticateRequest(_Body):
     outcome: Literal["approve", "fail"]
 
 
-class SandboxIntentOut(BaseModel):
-    model_config = ConfigDict(field_title_generator=_title)
-
+class SandboxIntentOut(_Out):
     id: str
     status: str
     amount: int
