@@ -115,12 +115,20 @@ def encryptor() -> ConnectStyleEncryptor:
 
 @pytest.fixture
 def make_phone(tmp_path: Path, clock: Clock, encryptor: ConnectStyleEncryptor) -> Callable[..., Phone]:
-    def factory(**settings_fields: object) -> Phone:
-        store = RecordingStore()
+    """A phone line on in-memory services: `store` and `gateway` (recording ones by default) may be
+    subclasses that fail on purpose; the other keywords are settings."""
+
+    def factory(
+        *,
+        store: RecordingStore | None = None,
+        gateway: SandboxGateway | None = None,
+        **settings_fields: object,
+    ) -> Phone:
+        store = store if store is not None else RecordingStore()
         services = build(
             Settings(data_dir=tmp_path, **settings_fields),  # type: ignore[arg-type]
             store=store,
-            gateway=RecordingGateway(clock=clock),
+            gateway=gateway if gateway is not None else RecordingGateway(clock=clock),
             audit=MemoryAuditLog(),
             vault=CardVault(b"k" * 32),
             clock=clock,

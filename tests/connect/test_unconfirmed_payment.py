@@ -8,21 +8,16 @@ agent might then charge again).
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from paybot_channels.connect.channel import PhoneChannel
 from paybot_channels.connect.handler import respond
 from paybot_core import (
-    CardVault,
-    MemoryAuditLog,
     SessionState,
-    Settings,
     Status,
     StoreUnavailableError,
-    build,
 )
 from tests.conftest import Clock
 from tests.connect.conftest import Phone, RecordingGateway, RecordingStore
@@ -49,21 +44,13 @@ class GatewayFailingAfterTheCharge(RecordingGateway):
 
 @pytest.mark.parametrize("failure", ["store", "unknown"])
 def test_a_failure_after_the_charge_sends_the_caller_to_an_agent_without_saying_nothing_was_charged(
-    failure: str, tmp_path: Path, clock: Clock, encryptor
+    failure: str, make_phone: Callable[..., Phone], clock: Clock
 ) -> None:
     store = StoreFailingAfterTheCharge() if failure == "store" else RecordingStore()
     gateway = (
         GatewayFailingAfterTheCharge(clock=clock) if failure == "unknown" else RecordingGateway(clock=clock)
     )
-    services = build(
-        Settings(data_dir=tmp_path),
-        store=store,
-        gateway=gateway,
-        audit=MemoryAuditLog(),
-        vault=CardVault(b"k" * 32),
-        clock=clock,
-    )
-    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+    phone = make_phone(store=store, gateway=gateway)
 
     call = phone.call(f"{CARD}#1230#123#1")
 
@@ -91,19 +78,11 @@ class UnreachableProcessor(RecordingGateway):
 
 
 def test_presses_of_1_are_capped_when_the_processor_does_not_answer(
-    tmp_path: Path, clock: Clock, encryptor
+    make_phone: Callable[..., Phone], clock: Clock
 ) -> None:
     gateway = UnreachableProcessor(clock=clock)
     store = RecordingStore()
-    services = build(
-        Settings(data_dir=tmp_path, max_payment_attempts=3),
-        store=store,
-        gateway=gateway,
-        audit=MemoryAuditLog(),
-        vault=CardVault(b"k" * 32),
-        clock=clock,
-    )
-    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+    phone = make_phone(store=store, gateway=gateway, max_payment_attempts=3)
 
     call = phone.call(f"{CARD}#1230#123#" + "1" * 8)
 
@@ -118,7 +97,7 @@ def test_presses_of_1_are_capped_when_the_processor_does_not_answer(
     assert call.events[-1]["Details"]["Parameters"]["step"] == "pay"
     again = respond(phone.channel, call.events[-1])
     assert again["result"] == "agent" and len(gateway.requests) == 3
-    state = services.conversations.get(call.attributes["paybotSession"]).state
+    state = phone.services.conversations.get(call.attributes["paybotSession"]).state
     assert state.payment_unconfirmed and state.status is Status.CONFIRMING
 
 
@@ -155,19 +134,11 @@ class RawCardDataNotEnabled(RecordingGateway):
 
 
 def test_a_refused_tokenization_sends_the_caller_to_an_agent_not_back_to_the_card_number(
-    tmp_path: Path, clock: Clock, encryptor
+    make_phone: Callable[..., Phone], clock: Clock
 ) -> None:
     gateway = RawCardDataNotEnabled(clock=clock)
     store = RecordingStore()
-    services = build(
-        Settings(data_dir=tmp_path),
-        store=store,
-        gateway=gateway,
-        audit=MemoryAuditLog(),
-        vault=CardVault(b"k" * 32),
-        clock=clock,
-    )
-    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+    phone = make_phone(store=store, gateway=gateway)
 
     call = phone.call(f"{CARD}#1230#123#" * 3 + "1")
 
@@ -178,19 +149,11 @@ def test_a_refused_tokenization_sends_the_caller_to_an_agent_not_back_to_the_car
 
 
 def test_a_refusal_no_retry_can_change_sends_the_caller_to_an_agent_at_the_first_press(
-    tmp_path: Path, clock: Clock, encryptor
+    make_phone: Callable[..., Phone], clock: Clock
 ) -> None:
     gateway = MotoNotEnabled(clock=clock)
     store = RecordingStore()
-    services = build(
-        Settings(data_dir=tmp_path, max_payment_attempts=3),
-        store=store,
-        gateway=gateway,
-        audit=MemoryAuditLog(),
-        vault=CardVault(b"k" * 32),
-        clock=clock,
-    )
-    phone = Phone(services, store, encryptor, PhoneChannel(services, encryptor.decryptor()))
+    phone = make_phone(store=store, gateway=gateway, max_payment_attempts=3)
 
     call = phone.call(f"{CARD}#1230#123#" + "1" * 8)
 
