@@ -48,6 +48,15 @@ def make_services(tmp_path, clock) -> Callable[..., Services]:
     return factory
 
 
+def pay_again(client: TestClient, session_id: str, number: str = "4242424242424242") -> dict:
+    """After a decline: another card from the secure form, and yes to pay with it (the name is known)."""
+    method = client.post(
+        "/v1/sandbox/payment_methods", json={"number": number, "expMonth": 12, "expYear": 2030, "cvc": "123"}
+    ).json()
+    client.post("/v1/chat", json={"sessionId": session_id, "paymentMethod": method["id"]})
+    return client.post("/v1/chat", json={"sessionId": session_id, "message": "yes"}).json()
+
+
 def paid_sessions(services: Services, count: int) -> list[str]:
     """`count` sessions, each with one decline and then a success: three events per session."""
     ids = []
@@ -57,15 +66,7 @@ def paid_sessions(services: Services, count: int) -> list[str]:
                 "sessionId"
             ]
             pay_with_card(client, sid, "4000000000000002")
-            method = client.post(
-                "/v1/sandbox/payment_methods",
-                json={"number": "4242424242424242", "expMonth": 12, "expYear": 2030, "cvc": "123"},
-            ).json()
-            client.post("/v1/chat", json={"sessionId": sid, "paymentMethod": method["id"]})
-            assert (
-                client.post("/v1/chat", json={"sessionId": sid, "message": "yes"}).json()["status"]
-                == "completed"
-            )
+            assert pay_again(client, sid)["status"] == "completed"
             ids.append(sid)
     return ids
 
@@ -146,14 +147,7 @@ def test_an_event_past_the_retry_window_is_given_up_and_the_session_moves_on(mak
             dispatcher.run_once()
             clock.advance(100)
         assert len([r for r in receiver.all() if r.event["type"] == "payment.failed"]) >= 3
-        method = client.post(
-            "/v1/sandbox/payment_methods",
-            json={"number": "4242424242424242", "expMonth": 12, "expYear": 2030, "cvc": "123"},
-        ).json()
-        client.post("/v1/chat", json={"sessionId": sid, "paymentMethod": method["id"]})
-        assert (
-            client.post("/v1/chat", json={"sessionId": sid, "message": "yes"}).json()["status"] == "completed"
-        )
+        assert pay_again(client, sid)["status"] == "completed"
         receiver.answer = 200
         dispatcher.run_once()
     # The decline was given up after its window; the later events arrived, in order.
