@@ -16,11 +16,12 @@ import pytest
 from paybot_core.adapters.dynamodb_store import DynamoDBSessionStore
 from paybot_core.adapters.memory import MemoryAuditLog
 from paybot_core.adapters.sandbox_gateway import SandboxGateway
-from paybot_core.bootstrap import build
+from paybot_core.bootstrap import Services, build
 from paybot_core.conversation.state import CardEntry, Presets, state_from_json, state_to_json
 from paybot_core.conversation.turns import NextActionDone, Say, UsePaymentMethod
 from paybot_core.ports import CardDetails
 from paybot_core.settings import Settings
+from tests.support.moto_server import SessionTable
 
 pytestmark = pytest.mark.aws
 ONE_WRITE_UNIT = 1024
@@ -106,15 +107,23 @@ def test_every_step_of_a_secure_form_payment_fits_one_write_unit(tmp_path, table
     assert max(size for _, size in sizes) < ONE_WRITE_UNIT, sizes
 
 
-def test_items_leave_out_what_a_reader_gets_from_defaults_and_read_back_whole(table) -> None:
-    dynamodb, kms, name, key_id = table
-    store = DynamoDBSessionStore(dynamodb, name, kms_client=kms, kms_key_id=key_id)
+def services_on(table: SessionTable) -> tuple[DynamoDBSessionStore, Services]:
+    """The session store on `table` and the services around it (sandbox gateway, memory audit)."""
+    store = DynamoDBSessionStore(
+        table.dynamodb, table.name, kms_client=table.kms, kms_key_id=table.kms_key_id
+    )
     services = build(
         Settings(vault_key=base64.b64encode(b"k" * 32).decode()),
         store=store,
         gateway=SandboxGateway(),
         audit=MemoryAuditLog(),
     )
+    return store, services
+
+
+def test_items_leave_out_what_a_reader_gets_from_defaults_and_read_back_whole(table) -> None:
+    dynamodb, name = table.dynamodb, table.name
+    store, services = services_on(table)
     state = services.conversations.start(Presets(amount=5000)).state
     item = dynamodb.get_item(TableName=name, Key={"sessionId": {"S": state.session_id}})["Item"]
     text = item["state"]["S"]
@@ -123,14 +132,8 @@ def test_items_leave_out_what_a_reader_gets_from_defaults_and_read_back_whole(ta
 
 
 def test_an_item_an_older_version_wrote_in_full_reads_the_same(table) -> None:
-    dynamodb, kms, name, key_id = table
-    store = DynamoDBSessionStore(dynamodb, name, kms_client=kms, kms_key_id=key_id)
-    services = build(
-        Settings(vault_key=base64.b64encode(b"k" * 32).decode()),
-        store=store,
-        gateway=SandboxGateway(),
-        audit=MemoryAuditLog(),
-    )
+    dynamodb, name = table.dynamodb, table.name
+    store, services = services_on(table)
     state = services.conversations.start(Presets(amount=5000)).state
     from paybot_core.conversation.state import _ADAPTER
 
