@@ -5,22 +5,15 @@ Filled by the operator with `paybot accounts import FILE` (docs/phone.md, "The a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 
-from infra.components.table import paybot_table
+from infra.components.table import TableArgs, paybot_table
 
 PARTITION_KEY = "lookup"  # paybot_core.adapters.dynamodb_accounts.KEY
 
 
-@dataclass
-class AccountsTableArgs:
+class AccountsTableArgs(TableArgs):
     """Inputs of an AccountsTable."""
-
-    kms_key_arn: pulumi.Input[str]
-    point_in_time_recovery: bool = False
-    deletion_protection: bool = False
 
 
 class AccountsTable(pulumi.ComponentResource):

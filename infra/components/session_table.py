@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pulumi
 import pulumi_aws as aws
 
-from infra.components.table import paybot_table
+from infra.components.table import TableArgs, paybot_table
 
 PARTITION_KEY = "sessionId"
 TTL_ATTRIBUTE = "ttl"
 
 
-@dataclass
-class SessionTableArgs:
+class SessionTableArgs(TableArgs):
     """Inputs of a SessionTable."""
-
-    kms_key_arn: pulumi.Input[str]
-    point_in_time_recovery: bool = False
-    deletion_protection: bool = False
 
 
 class SessionTable(pulumi.ComponentResource):

@@ -5,10 +5,21 @@ stack sets them. Each table component adds only what is its own (indexes, a stre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
+
+@dataclass
+class TableArgs:
+    """Inputs of a table component: the stack key that encrypts it, and how the stack protects its
+    tables (point-in-time recovery, deletion protection)."""
+
+    kms_key_arn: pulumi.Input[str]
+    point_in_time_recovery: bool = False
+    deletion_protection: bool = False
 
 
 def paybot_table(
