@@ -1,12 +1,12 @@
 """The card-data guard toward a language model: deny by default, then check the final body.
 
 Two steps, both here so that no model adapter decides what card data looks like:
-1. `sanitise_for_model` runs before a model layer sees a text: the recogniser's card material
-   is replaced, then every remaining digit group (in any script, spelled or not) is replaced by
+1. `sanitise_for_model` runs before a model layer sees a text: opaque tokens that decode to card
+   data (base64, base32, hex: `encodings`) and the recogniser's card material are replaced, then every remaining digit group (in any script, spelled or not) is replaced by
    `[number]` unless it is an amount the bot asked for. What is left can only hold digits that
    are plainly money.
 2. `check_model_request` runs on the final request body, right before it goes on the wire: it
-   refuses (`CardDataLeakError`) anything the recogniser calls card material, and any digit
+   refuses (`CardDataLeakError`) anything the recogniser calls card material (encoded too), and any digit
    group it cannot account for (not amount-shaped, or an amount where none was asked for),
    outside the adapter's own fixed texts (its system prompt and tool description).
 
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..conversation.state import Field
 from ..errors import CardDataLeakError
 from . import placeholders
+from .encodings import encoded_card_data
 from .recogniser import canonical, digit_runs, redact
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ AMOUNT_SHAPE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d{1,7})(?:[.,]\d{1,2})?")
 
 def sanitise_for_model(text: str, *, amounts_allowed: bool) -> str:
     """`text` with card material and every digit group that is not an allowed amount replaced."""
+    for start, end in reversed(encoded_card_data(text)):
+        text = text[:start] + placeholders.CARD_NUMBER + text[end:]
     canon = redact(canonical(text), placeholders.CARD_NUMBER, placeholders.SECURITY_CODE)
     for run in reversed(digit_runs(canon.text)):
         if amounts_allowed and AMOUNT_SHAPE.fullmatch(canon.text[run.start : run.end]):
@@ -64,7 +67,7 @@ def check_model_request(
         if text in trusted:
             continue
         canon = canonical(text)
-        if redact(canon).changed:
+        if redact(canon).changed or encoded_card_data(text):
             raise CardDataLeakError("A model request held card data; it was not sent.")
         for run in digit_runs(canon.text):
             if not (amounts_allowed and AMOUNT_SHAPE.fullmatch(canon.text[run.start : run.end])):

@@ -1,10 +1,11 @@
 """Checks of text that a person or a merchant gives and paybot keeps or shows.
 
 - `holds_card_data`: merchant presets, metadata and ids are refused (400 naming the key, never
-  the value) when the recogniser finds card data in them in any form.
+  the value) when the recogniser finds card data in them in any form, base64 or hex included.
 - `name_problem`: a name is letters. A digit of any Unicode category (circled, superscript,
   fullwidth, another script's) or a name made only of number words ("four nine two nine",
-  "cuatro-nueve") is no name, and could be a card number on its way into the store.
+  "cuatro-nueve") is no name, and could be a card number on its way into the store; nor is a token
+  that decodes to one (a digit-free base64 of a card number is all letters).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import unicodedata
 
 from . import words
+from .encodings import holds_encoded_card_data
 from .recogniser import canonical, may_hold_card_data, redact
 
 # Marks a name may hold between its letters: spaces, apostrophes, hyphens, periods.
@@ -23,7 +25,7 @@ _NUMBER_LIKE = words.NUMBER_WORDS | frozenset(words.REPEAT) | words.INNER_ZERO |
 
 def holds_card_data(text: str) -> bool:
     """Whether the recogniser finds a card number (any form, split or not) or a labelled code."""
-    return may_hold_card_data(text) and redact(canonical(text)).changed
+    return (may_hold_card_data(text) and redact(canonical(text)).changed) or holds_encoded_card_data(text)
 
 
 def name_problem(name: str) -> str | None:
@@ -38,5 +40,7 @@ def name_problem(name: str) -> str | None:
         return "invalid_characters"
     tokens = _WORDS.findall(canon)
     if tokens and all(t in _NUMBER_LIKE for t in tokens):  # "Seven", "Twenty"
+        return "invalid_characters"
+    if holds_encoded_card_data(name):
         return "invalid_characters"
     return None
