@@ -193,3 +193,142 @@ def cvv_after_expiry(draw: st.DrawFn, cvv: str, month: int, year: int) -> str:
     )
     link = draw(st.sampled_from([" ", ", ", "  ", " and ", " - "]))
     return f"{draw(st.sampled_from(['', 'exp ', 'expires ']))}{expiry}{link}{cvv}"
+
+
+# ---------------------------------------------------------------- second round (issue 13's own red team)
+
+# Letters typed for digits: what a typewriter habit, a font or an attacker puts in a digit group.
+LOOKALIKES = {
+    "0": ["o", "O", "о", "ο"],  # Latin, Cyrillic, Greek
+    "1": ["l", "I", "i"],
+    "2": ["z", "Z"],
+    "5": ["s", "S"],
+    "8": ["B", "b"],
+}
+
+
+@st.composite
+def lookalike_pan(draw: st.DrawFn, pan: str) -> str:
+    """The number in groups of four with some digits typed as look-alike letters ("4929 854l 9232 6l89",
+    "4OOO OOOO OOOO OOO2"); the first digit stays a digit (somebody typing a card number starts with one)."""
+    swappable = [i for i, d in enumerate(pan) if i > 0 and d in LOOKALIKES]
+    chosen = draw(st.sets(st.sampled_from(swappable), min_size=1)) if swappable else set()
+    shown = "".join(draw(st.sampled_from(LOOKALIKES[d])) if i in chosen else d for i, d in enumerate(pan))
+    sep = draw(st.sampled_from([" ", "-", "  ", ".", "\u00a0"]))
+    return sep.join(shown[i : i + 4] for i in range(0, len(shown), 4))
+
+
+SPOKEN_TENS = {
+    "en": ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"],
+    "es": ["", "", "veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"],
+}
+SPOKEN_REPEATS = {"en": {2: "double", 3: "triple"}, "es": {2: "doble"}}
+
+
+@st.composite
+def spoken_pan(draw: st.DrawFn, pan: str) -> str:
+    """The number read aloud and typed as heard: "double four", "triple zero", "oh" for zero,
+    two digits as one number ("forty-two", "cuarenta y dos"), any punctuation between the words."""
+    lang = draw(st.sampled_from(sorted(DIGIT_WORDS)))
+    unit = DIGIT_WORDS[lang]
+    spoken: list[str] = []
+    at = 0
+    while at < len(pan):
+        digit = pan[at]
+        repeat = 1
+        while at + repeat < len(pan) and pan[at + repeat] == digit and repeat < 3:
+            repeat += 1
+        zero = "oh" if lang == "en" and digit == "0" and at > 0 and draw(st.booleans()) else unit[0]
+        word = zero if digit == "0" else unit[int(digit)]
+        if repeat > 1 and repeat in SPOKEN_REPEATS[lang] and draw(st.booleans()):
+            spoken.append(f"{SPOKEN_REPEATS[lang][repeat]} {word}")
+            at += repeat
+            continue
+        if at + 1 < len(pan) and digit >= "2" and pan[at + 1] != "0" and draw(st.booleans()):
+            tens, second = SPOKEN_TENS[lang][int(digit)], unit[int(pan[at + 1])]
+            if lang == "en":
+                spoken.append(f"{tens}{draw(st.sampled_from(['-', ' ']))}{second}")
+            elif digit == "2":  # Spanish writes 21-29 as one word
+                one_word = {"uno": "veintiuno", "dos": "veintidos", "tres": "veintitres"}
+                spoken.append(one_word.get(second, f"veinti{second}"))
+            else:
+                spoken.append(f"{tens} y {second}")
+            at += 2
+            continue
+        spoken.append(word)
+        at += 1
+    joiner = draw(st.sampled_from([" ", ", ", ".", "/", ". ", " - ", "_", " · "]))
+    return joiner.join(_case(draw, w) for w in spoken)
+
+
+PAN_CLASSES.update({"lookalikes": lookalike_pan, "spoken": spoken_pan})
+
+# Labels and the ways a label meets its code that the first round did not try.
+MORE_CVV_LABELS = [
+    "c-v-v", "sec code", "security", "verification", "verification value", "cvv nr",
+    "the code on the back is", "on the back it says", "the back says",
+    "the code on the back of my card is", "clave de seguridad",
+    "número de atrás", "los números de atrás son", "el de atrás es", "los de atrás:", "cifras de atrás",
+]  # fmt: skip
+# The code wrapped or pointed at ("cvv → 737", "cvv [737]", "**cvv:** 737").
+CODE_WRAPS = ["{}", "[{}]", "<{}>", "*{}*", "({})", "`{}`", '"{}"']
+LABEL_POINTERS = [" → ", " -> ", "=>", " >> ", "? ", ":: ", "** ", " | ", " ~ "]
+KEYCAP = "\ufe0f\u20e3"  # "7️⃣": a digit, a variation selector and the combining keycap
+
+
+@st.composite
+def code_shown(draw: st.DrawFn, cvv: str) -> str:
+    """The code as typed: plain, another script, keycap emoji, digit by digit, wrapped."""
+    shown = draw(st.sampled_from(["plain", "script", "keycap", "one by one"]))
+    if shown == "script":
+        script = draw(st.sampled_from(ALL_SCRIPTS))
+        cvv = "".join(script[d] for d in cvv)
+    elif shown == "keycap":
+        cvv = "".join(d + draw(st.sampled_from([KEYCAP, "\u20e3"])) for d in cvv)
+    elif shown == "one by one":
+        cvv = " ".join(cvv)
+    return draw(st.sampled_from(CODE_WRAPS)).format(cvv)
+
+
+@st.composite
+def relabelled_cvv(draw: st.DrawFn, cvv: str) -> str:
+    """A label of either round, linked to the code by a pointer or a wrap, the code in any form."""
+    label = _case(draw, draw(st.sampled_from([*CVV_LABELS, *MORE_CVV_LABELS])))
+    link = draw(st.sampled_from([*LABEL_LINKS, *LABEL_POINTERS]))
+    if label[-1].isalnum() and not link:
+        link = " "
+    return f"{label}{link}{draw(code_shown(cvv))}"
+
+
+CODE_BEFORE_LABEL = [
+    "{} is the cvv", "{} (cvv)", "{} cvv", "{} is my security code", "{} = cvc", "{} - security code",
+    "{} es el código de seguridad", "{}, the code on the back", "{} is the 3 digits on the back",
+]  # fmt: skip
+
+
+@st.composite
+def cvv_before_label(draw: st.DrawFn, cvv: str) -> str:
+    """The code first, its label after ("737 is the cvv", "737 (cvv)")."""
+    return draw(st.sampled_from(CODE_BEFORE_LABEL)).format(draw(code_shown(cvv)))
+
+
+@st.composite
+def cvv_before_expiry(draw: st.DrawFn, cvv: str, month: int, year: int) -> str:
+    """The code, then the expiry ("737 exp 12/27", "737, expires 12/2027")."""
+    short = f"{year % 100:02d}"
+    expiry = draw(st.sampled_from([f"{month:02d}/{short}", f"{month}/{year}", f"{month:02d}-{short}"]))
+    label = draw(st.sampled_from(["exp ", "expires ", "", "vence ", "valid thru "]))
+    return f"{cvv}{draw(st.sampled_from([' ', ', ', ' - ', ' and ']))}{label}{expiry}"
+
+
+CVV_CLASSES = {
+    "relabelled": lambda cvv, month, year: relabelled_cvv(cvv),
+    "before label": lambda cvv, month, year: cvv_before_label(cvv),
+    "before expiry": cvv_before_expiry,
+}
+
+
+@st.composite
+def cvv_attack(draw: st.DrawFn, cvv: str, month: int, year: int) -> str:
+    """A code of the second round's classes."""
+    return draw(CVV_CLASSES[draw(st.sampled_from(sorted(CVV_CLASSES)))](cvv, month, year))

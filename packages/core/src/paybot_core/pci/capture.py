@@ -92,9 +92,13 @@ _EXPIRY_MONTH_NAME = re.compile(
 _ONLY_DIGITS = re.compile(r"[\d\s\-._,]+")
 # A comma or period ends a number ("123, thanks") unless a digit follows ("1,250" or "50.00").
 _LONE_SHORT_RUN = re.compile(r"(?<![\w$€£])(?<!\d[.,])(\d{3,4})(?![\w%]|[.,]\d)")
-# Right after an expiry, a lone 3-4 digit group is its security code ("12/30 846").
+# Right after an expiry, a lone 3-4 digit group is its security code ("12/30 846"); right before
+# one too ("846 exp 12/30"), unless it is money or part of a longer number.
 _CODE_AFTER_EXPIRY = re.compile(
     re.escape(EXPIRY_PLACEHOLDER) + r"[\W_]{0,5}(?:(?:and|y)\s+)?(\d{3,4})(?![\d])"
+)
+_CODE_BEFORE_EXPIRY = re.compile(
+    r"(?<![\w$€£¥.,/\-])(\d{3,4})[\W_]{0,5}(?:(?:and|y)\s+)?" + re.escape(EXPIRY_PLACEHOLDER)
 )
 
 
@@ -107,6 +111,8 @@ def capture_card_material(
 ) -> tuple[str, CardCapture]:
     """Return (redacted text, capture). With `typed_entry` False everything is redacted and dropped."""
     capture = CardCapture()
+    if not recogniser.may_hold_card_data(text):  # plain ASCII without a digit or a number word
+        return text, capture
     canon, number = _take_card_number(canonical(text), expecting)
     if number is not None:
         capture.typed_number_seen = True
@@ -182,8 +188,7 @@ def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical
 
 # Short digit groups that are money, not card material: "$50", "50 dollars", "50.00", "USD 50".
 _SHORT_DIGITS = re.compile(
-    r"(?<![\w$€£¥])(?<!\d[.,])\d{1,4}(?:\s?[/\-]\s?\d{1,4})?(?![\w%]|[.,]\d)"
-    r"(?!\s*(?:dollars?|bucks|usd|eur|euros?|pounds?|gbp|cad|aud|cents?|pence|pesos?|mxn|centavos?)\b)"
+    r"(?<![\w$€£¥])(?<!\d[.,])\d{1,4}(?:\s?[/\-]\s?\d{1,4})?(?![\w%]|[.,]\d)" + words.MONEY_AFTER
 )
 _CURRENCY_BEFORE = re.compile(r"(?:usd|eur|gbp|cad|aud|mxn)\s*$")
 
@@ -286,7 +291,7 @@ def _take_expiry(canon: Canonical, expecting: Expecting, capture: CardCapture) -
 
 # One run of 1-8 digits that is not money ("$50", "50 dollars") and not part of a longer number.
 _LONE_DIGIT_RUN = re.compile(
-    r"(?<![\d$€£¥.,])(\d{1,8})(?![\d]|[.,]\d)(?!\s*(?:dollars?|bucks|euros?|pesos?|dolares|usd|eur)\b)",
+    r"(?<![\d$€£¥.,])(\d{1,8})(?![\d]|[.,]\d)" + words.MONEY_AFTER,
     re.IGNORECASE,
 )
 _ANY_DIGITS = re.compile(r"\d+")
@@ -297,8 +302,7 @@ _DIGIT_COUNT_AFTER = re.compile(
 # At the code prompt, any run of 3 or 4 digits that could be a code, spaced or not ("12 34", "1-2-3");
 # an amount with its currency word is left alone.
 _CODE_LIKE_RUN = re.compile(
-    r"(?<![\d$€£¥.,])(\d(?:[ \-]?\d){2,3})(?![\d]|[.,]\d|[ \-]\d)"
-    r"(?!\s*(?:dollars?|bucks|euros?|pesos?|dolares|usd|eur)\b)",
+    r"(?<![\d$€£¥.,])(\d(?:[ \-]?\d){2,3})(?![\d]|[.,]\d|[ \-]\d)" + words.MONEY_AFTER,
     re.IGNORECASE,
 )
 
@@ -332,7 +336,9 @@ def _take_cvv(
         for run in reversed(list(_CODE_LIKE_RUN.finditer(text))):
             canon = canon.replace(run.start(1), run.end(1), CVV_PLACEHOLDER)
         return canon
-    after_expiry = _CODE_AFTER_EXPIRY.search(text) if capture.has_expiry else None
+    after_expiry = (
+        _CODE_AFTER_EXPIRY.search(text) or _CODE_BEFORE_EXPIRY.search(text) if capture.has_expiry else None
+    )
     if after_expiry:
         capture.cvv = after_expiry.group(1)
         return canon.replace(after_expiry.start(1), after_expiry.end(1), CVV_PLACEHOLDER)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import re
 from collections.abc import Iterator
 
@@ -41,7 +42,8 @@ def _hides_card_data(token: str, depth: int) -> bool:
     for decoded in _decodings(token):
         if redact(canonical(decoded)).changed:
             return True
-        if depth > 1 and any(_hides_card_data(inner.group(), depth - 1) for inner in _TOKEN.finditer(decoded)):
+        inner = _TOKEN.finditer(decoded) if depth > 1 else iter(())
+        if any(_hides_card_data(token.group(), depth - 1) for token in inner):
             return True
     return False
 
@@ -52,13 +54,9 @@ def _decodings(token: str) -> Iterator[str]:
     if _HEX.fullmatch(token):
         yield bytes.fromhex(token).decode("latin-1")
     if _BASE32.fullmatch(token):
-        try:
+        with contextlib.suppress(binascii.Error, ValueError):
             yield base64.b32decode(bare.upper() + "=" * (-len(bare) % 8)).decode("latin-1")
-        except (binascii.Error, ValueError):
-            pass
     standard = bare.replace("-", "+").replace("_", "/")
     if len(standard) % 4 != 1:
-        try:
+        with contextlib.suppress(binascii.Error, ValueError):
             yield base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True).decode("latin-1")
-        except (binascii.Error, ValueError):
-            pass

@@ -2,12 +2,12 @@
 
 Two steps, both here so that no model adapter decides what card data looks like:
 1. `sanitise_for_model` runs before a model layer sees a text: opaque tokens that decode to card
-   data (base64, base32, hex: `encodings`) and the recogniser's card material are replaced, then every remaining digit group (in any script, spelled or not) is replaced by
-   `[number]` unless it is an amount the bot asked for. What is left can only hold digits that
-   are plainly money.
+   data (base64, base32, hex: `encodings`) and the recogniser's card material are replaced, then
+   every remaining digit group (in any script, spelled or not) is replaced by `[number]` unless it
+   is an amount the bot asked for. What is left can only hold digits that are plainly money.
 2. `check_model_request` runs on the final request body, right before it goes on the wire: it
-   refuses (`CardDataLeakError`) anything the recogniser calls card material (encoded too), and any digit
-   group it cannot account for (not amount-shaped, or an amount where none was asked for),
+   refuses (`CardDataLeakError`) anything the recogniser calls card material (encoded too), and any
+   digit group it cannot account for (not amount-shaped, or an amount where none was asked for),
    outside the adapter's own fixed texts (its system prompt and tool description).
 
 `CardDataGuard` is the wrapper layer (as pydantic-ai wraps models) that applies step 1 to every

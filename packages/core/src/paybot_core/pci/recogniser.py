@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import words
-from .cards import brand_lengths, detect_brand, luhn_valid
+from .cards import Brand, brand_lengths, check_card_number, detect_brand, luhn_valid
 
 # Characters that separate digit groups: anything but a letter or a digit, underscores included.
 SEPARATOR = r"[\W_]"
@@ -136,7 +136,9 @@ def _char_digits(ch: str) -> str:
 def _canonical_char(ch: str) -> str:
     """One original character in canonical form: "" for format characters (zero-width, BOM)."""
     category = unicodedata.category(ch)
-    if category == "Cf":
+    if category in ("Cf", "Mn", "Me"):
+        # Format characters (zero-width, BOM) and marks that render on the character before them:
+        # accents, variation selectors, the keycap and enclosing circles of "7️⃣" or "4⃝".
         return ""
     if category.startswith("Z") or ch in "\t\n\r\v\f":
         return " "
@@ -166,13 +168,14 @@ def canonical(text: str) -> Canonical:
             ends.extend([index + 1] * len(canon))
         base = "".join(pieces)
     result = Canonical(text, base, starts, ends)
-    return _spelled_digits_as_digits(result)
+    return _lookalikes_as_digits(_spelled_digits_as_digits(result))
 
 
 # ---------------------------------------------------------------- spelled digits
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-_PHRASE_GAP = re.compile(r"[\s,\-]*")
+# Between two number words: any separator a person or a copy-paste puts there ("four.nine/two_nine").
+_PHRASE_GAP = re.compile(r"[\W_]{0,6}")
 
 
 def _spelled_digits_as_digits(text: Canonical) -> Canonical:
@@ -190,8 +193,10 @@ def _spelled_digits_as_digits(text: Canonical) -> Canonical:
     return text
 
 
-_NUMBER_WORD_HINT = re.compile(
-    r"\b(?:" + "|".join(sorted(words.NUMBER_WORDS | frozenset(words.REPEAT), key=len, reverse=True)) + r")\b"
+_NUMBER_WORD_HINT = re.compile(  # not \b: "four_nine_two" holds no word boundary; (?=[a-z]) is fast
+    r"(?<![a-z])(?=[a-z])(?:"
+    + "|".join(sorted(words.NUMBER_WORDS | frozenset(words.REPEAT), key=len, reverse=True))
+    + r")(?![a-z])"
 )
 
 
@@ -228,7 +233,7 @@ class _PhraseReader:
         self.first = 0
 
     def word(self, i: int) -> str | None:
-        """The i-th word, or None past the end or when anything but spaces, commas or hyphens precede it."""
+        """The i-th word, or None past the end or when anything but a few separators precede it."""
         if i >= len(self.tokens):
             return None
         if i > self.first and not _PHRASE_GAP.fullmatch(self.text[self.tokens[i - 1][1] : self.tokens[i][0]]):
@@ -242,17 +247,29 @@ class _PhraseReader:
         index = first
         while (w := self.word(index)) is not None:
             following = self.word(index + 1)
-            if w in words.JOINERS or w in words.INNER_ZERO:
-                # "forty and two", "treinta y uno", "four two oh four": only between number words
+            if w in words.INNER_ZERO:
+                # "four two oh four", "four oh oh two": inside a number; "... six oh" closing a group
+                zeros = 1
+                while self.word(index + zeros) in words.INNER_ZERO:
+                    zeros += 1
+                after = self.word(index + zeros)
+                inside = after is not None and _is_number_start(after)
+                if not digits or not (inside or sum(map(len, digits)) + zeros >= 4):
+                    break
+                digits.append("0" * zeros)
+                index += zeros
+            elif w in words.JOINERS:
+                # "forty and two", "treinta y uno": only between number words
                 if not (digits and following is not None and _is_number_start(following)):
                     break
-                if w in words.INNER_ZERO:
-                    digits.append("0")
                 index += 1
             elif w in words.REPEAT:
-                if following not in words.UNITS:
+                if following in words.INNER_ZERO:  # "double oh", "triple oh"
+                    digits.append("0" * words.REPEAT[w])
+                elif following in words.UNITS:
+                    digits.append(str(words.UNITS[following]) * words.REPEAT[w])
+                else:
                     break
-                digits.append(str(words.UNITS[following]) * words.REPEAT[w])
                 index += 2
             elif w in words.UNITS and following in words.HUNDRED:
                 rest, consumed = self.below_hundred(index + 2)
@@ -295,6 +312,120 @@ class _PhraseReader:
 
 def _is_number_start(w: str) -> bool:
     return w in words.UNITS or w in words.TEENS or w in words.TENS or w in words.REPEAT
+
+
+# ---------------------------------------------------------------- letters typed for digits
+
+# Letters people and attackers type for digits, as canonical (case-folded) text holds them: l and i (I)
+# for 1, o (Latin, Cyrillic, Greek) for 0, z for 2, s for 5, b for 8.
+LOOKALIKE_DIGITS = {"l": "1", "i": "1", "o": "0", "\u043e": "0", "\u03bf": "0", "z": "2", "s": "5", "b": "8"}
+_LOOK = "".join(LOOKALIKE_DIGITS)
+_LOOK_TABLE = str.maketrans(LOOKALIKE_DIGITS)
+# The slow reading is tried only where a token mixes digits and look-alikes ("854l", "4ooo") or a
+# token of three or more look-alikes only sits beside a digit ("4000 oooo"); not for "is 4929".
+# (Three searches, the costly one last: one alternation of all of it costs twice as much.)
+_MIXED_HINT = re.compile(rf"\d[{_LOOK}]|[{_LOOK}]\d")
+_THREE_LOOKALIKES = re.compile(rf"[{_LOOK}]{{3}}")
+_BESIDE_A_DIGIT = re.compile(rf"\d[\W_]{{1,6}}[{_LOOK}]{{3}}|[{_LOOK}]{{3}}[\W_]{{1,6}}\d")
+# A short last group after a digit ("4000 3333 3333 o": 13 digits in fours).
+_LAST_GROUP = re.compile(rf"\d[\W_]{{1,6}}[{_LOOK}]{{1,2}}(?![^\W_])")
+_ALNUM_TOKEN = re.compile(r"[^\W_]+")
+_LOOKALIKE_TOKEN = re.compile(rf"[0-9{_LOOK}]+")
+_ALL_BRANDS = frozenset(Brand)
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int
+    end: int
+    digits: str  # as digits, look-alikes read
+    typed_digits: bool  # holds a digit as typed
+    lookalikes: bool  # holds a letter read as a digit
+
+
+def _lookalikes_as_digits(text: Canonical) -> Canonical:
+    """Letters typed for digits inside a card number ("4929 854l 9232 6l89", "4OOO OOOO OOOO OOO2") read
+    as the digits they stand for. Only where, so read, consecutive digit groups make a valid card number
+    of a known brand and length, with a digit typed as one among them and no plain 13+ digit run there
+    already: so "is", "so", "lol" or "bills" beside a figure never turn into digits."""
+    if not (
+        _MIXED_HINT.search(text.text)
+        or (_THREE_LOOKALIKES.search(text.text) and _BESIDE_A_DIGIT.search(text.text))
+        or _LAST_GROUP.search(text.text)
+    ):
+        return text
+    plain_cards: list[DigitRun] | None = None
+    for run in _group_runs(text.text, _digit_like_groups(text.text)):
+        hit = _lookalike_card(run)
+        if hit is None:
+            continue
+        if plain_cards is None:
+            plain_cards = [r for r in digit_runs(text.text) if check_card_number(r.digits, _ALL_BRANDS).ok]
+        if any(run[0].start <= card.start < run[-1].end for card in plain_cards):
+            continue  # a card number in plain digits is the plain reading's
+        for group in reversed(hit):
+            if group.lookalikes:
+                text = text.replace(group.start, group.end, group.digits, redact=False)
+    return text
+
+
+def _digit_like_groups(text: str) -> list[_Group]:
+    """Digit groups of `text`: a whole token of digits and look-alikes, or the digits inside any other
+    token ("card4929")."""
+    groups: list[_Group] = []
+    for token in _ALNUM_TOKEN.finditer(text):
+        word = token.group()
+        if _LOOKALIKE_TOKEN.fullmatch(word) and not word.isdigit():
+            typed = any(ch.isdigit() for ch in word)
+            groups.append(_Group(token.start(), token.end(), word.translate(_LOOK_TABLE), typed, True))
+            continue
+        for digits in DIGIT_GROUP.finditer(word):
+            start = token.start() + digits.start()
+            groups.append(_Group(start, start + len(digits.group()), digits.group(), True, False))
+    return groups
+
+
+def _group_runs(text: str, groups: list[_Group]) -> Iterator[list[_Group]]:
+    """Groups joined by short gaps of separators, as `digit_runs` joins digit groups."""
+    run: list[_Group] = []
+    for group in groups:
+        if run and not (
+            len(group.digits) <= MAX_JOINED_GROUP
+            and len(run[-1].digits) <= MAX_JOINED_GROUP
+            and _GAP.fullmatch(text, run[-1].end, group.start)
+        ):
+            yield run
+            run = []
+        run.append(group)
+    if run:
+        yield run
+
+
+def _lookalike_card(run: list[_Group]) -> list[_Group] | None:
+    """The consecutive groups of `run` that, look-alikes read, are a valid card number; or None.
+    Groups beginning and ending with a typed digit are preferred, then the longest, then the first."""
+    if not any(g.lookalikes for g in run):
+        return None
+    candidates = []
+    for first in range(len(run)):
+        joined, lookalikes, typed = "", False, False
+        for stop in range(first, len(run)):
+            group = run[stop]
+            joined += group.digits
+            lookalikes, typed = lookalikes or group.lookalikes, typed or group.typed_digits
+            if len(joined) > MAX_PAN_DIGITS:
+                break
+            if (  # the cheap tests first: this runs for every window
+                len(joined) >= MIN_PAN_DIGITS
+                and lookalikes
+                and typed
+                and luhn_valid(joined)
+                and len(set(joined)) > 1
+                and check_card_number(joined, _ALL_BRANDS).ok
+            ):
+                typed_ends = run[first].typed_digits + group.typed_digits
+                candidates.append((-typed_ends, -len(joined), first, run[first : stop + 1]))
+    return min(candidates, key=lambda c: c[:3])[3] if candidates else None
 
 
 # ---------------------------------------------------------------- card numbers
@@ -459,26 +590,58 @@ def contains_card_number(text: str, *, split: bool = False) -> bool:
 
 def _acronym(letters: str) -> str:
     """An acronym whose letters may be dotted or spaced: "cvv" matches "c.v.v." and "c v v"."""
-    return r"[\s.]?".join(re.escape(ch) for ch in letters) + r"\.?"
+    return r"[\s.\-_/]?".join(re.escape(ch) for ch in letters) + r"\.?"
 
 
 _CVV_LABEL = (
-    r"(?<![a-z])(?:"
+    r"(?<![a-z])(?=[a-z])(?:"
     + "|".join([*(_acronym(a) for a in words.CVV_ACRONYMS), *words.CVV_PHRASES])
     + r")(?![a-z])"
 )
-_FILLER = "|".join(re.escape(w) for w in sorted(words.LABEL_FILLER, key=len, reverse=True))
-# A label, up to four filler words or marks, then the code: 3 or 4 digits on their own, together or
-# one by one as read off the card ("8 4 6", "8-4-6", "8.4.6").
+
+
+def _fillers(options: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(options, key=len, reverse=True))
+
+
+# Marks between a label, its filler words and the code: any few separators, so pointers and wraps
+# ("cvv → 737", "cvv [737]", "**cvv:** 737") read like "cvv: 737".
+_MARKS = r"(?:[^\w$€£¥]|_){0,8}"  # not a currency sign: "security $500" is money
+_CODE = r"(\d{3,4}|\d(?:[ .\-]\d){2,3})"
+# A label, up to four filler words, then the code: 3 or 4 digits on their own, together or one by one
+# as read off the card ("8 4 6", "8-4-6", "8.4.6").
 CVV_LABELLED = re.compile(
-    _CVV_LABEL + rf"(?:[\s:#=\-.,'\"()]*(?:(?:{_FILLER})(?![a-z])[\s:#=\-.,'\"()]*){{0,4}})"
-    r"(?<![\d])(\d{3,4}|\d(?:[ .\-]\d){2,3})(?![\d])"
+    _CVV_LABEL + rf"(?:{_MARKS}(?:(?:{_fillers(words.LABEL_FILLER)})(?![a-z]){_MARKS}){{0,4}})"
+    rf"(?<![\d]){_CODE}(?![\d]){words.MONEY_AFTER}"
+)
+# The code first, its label after: "737 is the cvv", "737 (cvv)", "737 es el codigo", "737 is the 3
+# digits on the back". Not after money or inside a longer number or date, and the label ends its
+# phrase (the end, a mark, a figure, "and"): "250 security deposit" is no code.
+CODE_BEFORE_LABEL = re.compile(
+    rf"(?<![\w$€£¥.,/\-]){_CODE}(?![\d]|[.,]\d)"
+    rf"{_MARKS}(?:(?:{_fillers(words.CODE_BEFORE_LABEL_FILLER)})(?![a-z]){_MARKS}){{0,3}}"
+    r"(?:(?:[34]|three|four|tres|cuatro)[\s\-]?)?"
+    + _CVV_LABEL
+    + r"(?=[^\S\n]*(?:$|[^\w\s]|\d|(?:and|y)(?![a-z])))"
 )
 
 
+_ANY_LABEL = re.compile(_CVV_LABEL)
+
+
 def find_labelled_codes(text: str) -> list[tuple[int, int]]:
-    """Canonical spans of codes after a label ("cvv 123", "the 3 digits on the back are 846")."""
-    return [match.span(match.lastindex or 1) for match in CVV_LABELLED.finditer(text)]
+    """Canonical spans of codes beside a label ("cvv 123", "the 3 digits on the back are 846", "846
+    is the cvv"), in the order they appear."""
+    if _ANY_LABEL.search(text) is None:  # most messages: one scan, not one per digit group
+        return []
+    spans = {match.span(1) for match in CVV_LABELLED.finditer(text)}
+    spans |= {match.span(1) for match in CODE_BEFORE_LABEL.finditer(text)}
+    ordered: list[tuple[int, int]] = []
+    for span in sorted(spans):
+        if ordered and span[0] < ordered[-1][1]:  # overlapping readings of one code
+            continue
+        ordered.append(span)
+    return ordered
 
 
 # ---------------------------------------------------------------- redaction of free text

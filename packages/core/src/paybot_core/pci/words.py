@@ -11,12 +11,14 @@ from __future__ import annotations
 UNITS: dict[str, int] = {
     # English
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9,
+    "eight": 8, "nine": 9, "niner": 9,  # "niner": radio and aviation read-back
     # Spanish
     "cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
     "siete": 7, "ocho": 8, "nueve": 9,
 }  # fmt: skip
-# Read as 0 only between two other number words ("four two oh four"): alone it is an interjection.
+# Read as 0 only inside a spoken number: after a number word and before another ("four two oh four",
+# "four oh oh two"), after "double"/"triple", or closing a group of four or more digits read aloud;
+# alone, or before other words, it is an interjection ("oh ok", "oh well").
 INNER_ZERO = frozenset({"oh"})
 TEENS: dict[str, int] = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -56,23 +58,40 @@ MONTHS: dict[str, int] = {
 # lets any separator sit between their letters.
 CVV_ACRONYMS = ("cvv2", "cvc2", "cvv", "cvc", "cv2", "cvn", "cvd", "cid", "csc", "spc")
 CVV_PHRASES = (
-    r"security\s+(?:code|number|digits|no)",
-    r"verification\s+(?:code|number|value|digits)",
+    r"security(?:\s+(?:code|number|digits|no|value))?",
+    r"verification(?:\s+(?:code|number|value|digits))?",
     r"(?:card|sec|check)\s+code",
-    r"code",
+    r"code\s+(?:on|at|from|in)\s+(?:the\s+)?back(?:\s+of\s+(?:the\s+|my\s+)?card)?",
+    # A code of another kind is no security code: "area code 415", "zip code", "promo code 2024".
+    r"(?<!area\s)(?<!zip\s)(?<!postal\s)(?<!post\s)(?<!promo\s)(?<!discount\s)(?<!coupon\s)(?<!country\s)code",
     r"pin(?:\s+number)?",
     r"(?:numbers?|digits?)\s+(?:on|at|from|in)\s+(?:the\s+)?back(?:\s+of\s+(?:the\s+|my\s+)?card)?",
+    r"(?:(?:on|at|from|in)\s+)?the\s+back(?:\s+of\s+(?:the\s+|my\s+)?card)?",
     r"back\s+of\s+(?:the\s+|my\s+)?card",
     r"codigo(?:\s+de\s+seguridad)?",
     r"numero\s+de\s+seguridad",
-    r"clave",
-    r"(?:digitos|numeros)\s+(?:de\s+)?(?:atras|detras|del\s+reverso)",
+    r"clave(?:\s+de\s+seguridad)?",
+    r"(?:digitos?|numeros?|cifras?)\s+(?:de\s+)?(?:atras|detras|del\s+reverso)",
+    r"(?:el|la|los|las)\s+de\s+(?:atras|detras)",
 )
 # Words that may sit between a label and its value ("the cvv is 123", "el codigo es 123").
 LABEL_FILLER = (
     "is", "are", "it's", "its", "s", "number", "no", "num", "of", "my", "the", "card", "it", "would",
-    "be", "will", "should", "reads", "says", "es", "son", "el", "la", "de", "mi", "seria", "sera",
+    "be", "will", "should", "reads", "says", "say", "nr", "es", "son", "el", "la", "de", "mi", "seria",
+    "sera", "dice", "pone",
 )  # fmt: skip
+# Words that may sit between a code and its label after it ("737 is the cvv", "737 es el codigo").
+CODE_BEFORE_LABEL_FILLER = (
+    "is", "are", "its", "it's", "my", "the", "that's", "thats", "as", "es", "son", "el", "la",
+    "mi", "de",
+)  # fmt: skip
+
+# Words that make a figure money ("500 dollars"): a figure before one is an amount, never a code.
+MONEY_WORDS = (
+    "dollars?", "bucks", "dolares", "usd", "eur", "euros?", "pounds?", "gbp", "cad", "aud", "cents?",
+    "pence", "pesos?", "mxn", "centavos?",
+)  # fmt: skip
+MONEY_AFTER = r"(?!\s*(?:" + "|".join(MONEY_WORDS) + r")\b)"
 
 EXPIRY_LABELS = (
     r"exp(?:iry|ires?|iration|iring)?(?:\s+date)?",
