@@ -5,6 +5,26 @@ banking app's copy button or an attacker might: other separators, other digit sc
 zero-width characters, words, halves spread over a sentence, labels people use. Nothing here
 is a list of known strings to block: every strategy draws from the general class (any Unicode
 space, any script's digits, any label spelling), so a fix must hold for the class.
+
+Second round (our own red team, before the outside one; tests in `test_second_round.py`):
+- Found and fixed: letters typed for digits inside a card number (`lookalike_pan`); spoken forms
+  with "oh" runs, "double/triple oh" and any punctuation between the words (`spoken_pan`); codes
+  under more labels, behind pointers and wraps, in keycap digits, before their label or before the
+  expiry (`relabelled_cvv`, `cvv_before_label`, `cvv_before_expiry`); a card number in base64,
+  base32 or hex toward a model, in merchant text or as a name; a receipt address whose local part
+  is the card number (merchant API).
+- Held already: mixed digit scripts in one number; "double four", "triple zero", teens and tens
+  ("forty-two", "cuarenta y dos"), number words mixed with digits, Spanish "doble"; a card number
+  in a URL, an e-mail address typed in chat, JSON or markdown code, glued to letters, after "+" or
+  in parentheses; "cvv is seven three seven", "sec code", "csc", "the three numbers on the back:
+  737", Spanish labels; a code as its own message at the code prompt; ids, headers, Connect events.
+- A card number over two messages: nothing keeps or sends more than one turn's text (the model gets
+  one message per request, the store and audit keep no text, names refuse digits); the deny-by-
+  default lets a model see at most an amount-shaped figure, and only at the amount prompt.
+- Out of scope: homophones and misspellings ("for", "too", "ate", "tree", "fower"): ordinary words;
+  "four thousand nine hundred..." for a group; reversed digit order; a code with no label or
+  context anywhere but the code prompt ("the little number 737"); encodings split over tokens or
+  nested more than twice; card numbers spread over several merchant metadata values.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from paybot_core import RulesLanguageModel, Settings, UnderstandingContext, Understood
 from paybot_core.pci.recogniser import canonical, contains_card_number
 
-from .attacks import labelled_cvv, pan_attack
+from .attacks import cvv_before_label, labelled_cvv, pan_attack, relabelled_cvv
 
 # Issuer prefixes and lengths of every brand the card detector knows, accepted by default or not.
 BRAND_PREFIXES: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
@@ -163,8 +163,16 @@ def conversations(draw: st.DrawFn) -> Conversation:
             )
         ),
         # A label of the few common ones, or any of the red team's (cv2, pin, "the 3 digits on the back
-        # are", código de seguridad, ...), the code in any digit script or in words.
-        draw(st.one_of(CVV_LABELS.map(lambda label: label + card.cvv), labelled_cvv(card.cvv))),
+        # are", código de seguridad, ...), the code in any digit script or in words; the second round's
+        # pointers, wraps and keycaps ("cvv → [7️⃣3️⃣7️⃣]"), and the code before its label ("737 is the cvv").
+        draw(
+            st.one_of(
+                CVV_LABELS.map(lambda label: label + card.cvv),
+                labelled_cvv(card.cvv),
+                relabelled_cvv(card.cvv),
+                cvv_before_label(card.cvv),
+            )
+        ),
     ]
     one_go = draw(st.booleans())
     if one_go:  # number, expiry and code typed in one go, the code without a label

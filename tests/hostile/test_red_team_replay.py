@@ -29,7 +29,7 @@ from tests.support.converse_server import ConverseServer
 from tests.support.localstripe_emulator import SECRET_KEY, localstripe_url  # noqa: F401  (a fixture)
 from tests.support.moto_server import moto_url  # noqa: F401  (a fixture)
 
-from .attacks import cvv_after_expiry, labelled_cvv, pan_attack
+from .attacks import cvv_after_expiry, cvv_attack, labelled_cvv, pan_attack
 from .leaks import Card, Sinks, cards, dynamodb_item_text, log_text, raw_files
 
 pytestmark = [pytest.mark.aws, pytest.mark.slow]
@@ -83,7 +83,13 @@ def attack_conversations(draw: st.DrawFn) -> tuple[Card, list[str]]:
     """Card material in every class, at the name and amount prompts and at the card's own steps."""
     card = draw(cards())
     pan = draw(pan_attack(card.pan))
-    code = draw(st.one_of(labelled_cvv(card.cvv), cvv_after_expiry(card.cvv, card.exp_month, card.exp_year)))
+    code = draw(
+        st.one_of(
+            labelled_cvv(card.cvv),
+            cvv_after_expiry(card.cvv, card.exp_month, card.exp_year),
+            cvv_attack(card.cvv, card.exp_month, card.exp_year),  # the second round's classes
+        )
+    )
     at_name = draw(st.sampled_from([pan, f"I'm {pan}", code, "the card holder goes by Jane Doe"]))
     at_amount = draw(st.sampled_from([f"{pan} dollars", code, "fifty dollars", f"put {pan} on it"]))
     turns = [at_name, "Jane Doe", at_amount, "$50", pan, f"{card.exp_month:02d}/{card.exp_year % 100:02d}"]

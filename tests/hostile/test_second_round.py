@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from paybot_core import CardDataLeakError
@@ -226,3 +226,54 @@ def test_a_card_number_encoded_in_base64_base32_or_hex_never_reaches_a_model(car
 )
 def test_opaque_tokens_holding_no_card_data_are_left_to_the_ordinary_rules(text):
     assert not holds_card_data(text)
+
+
+# ---------------------------------------------------------------- the merchant API with the new forms
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):
+    from fastapi.testclient import TestClient
+
+    from paybot_channels.web.app import create_app
+    from paybot_core import Settings, build
+
+    services = build(Settings(data_dir=tmp_path_factory.mktemp("second-round")))
+    with TestClient(create_app(services, sweep_expired=False)) as test_client:
+        yield test_client
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.data(),
+    card=cards(),
+    key=st.sampled_from(["reference", "description", "customerName", "metadata"]),
+)  # noqa: E501
+def test_merchant_text_with_the_new_forms_is_refused_naming_the_key(client, data, card, key):
+    spaced = " ".join(card.pan[i : i + 4] for i in range(0, len(card.pan), 4))
+    attack = data.draw(
+        st.one_of(
+            lookalike_pan(card.pan),
+            spoken_pan(card.pan),
+            relabelled_cvv(card.cvv),
+            cvv_before_label(card.cvv),
+            st.sampled_from(_encodings(spaced)),
+        )
+    )
+    limit = {"reference": 64, "description": 200, "customerName": 100, "metadata": 500}[key]
+    assume(len(attack) <= limit)  # cut short, a spoken number is no longer the whole number
+    body = {"amount": 500, key: {"note": attack} if key == "metadata" else attack}
+    response = client.post("/v1/sessions", json=body)
+    assert response.status_code == 400, (key, response.status_code)
+    assert key in response.json()["error"]["message"]
+    assert attack not in response.text
+
+
+@given(card=cards(), sep=st.sampled_from(["", ".", "-", "_"]))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_an_email_address_made_of_a_card_number_is_no_receipt_address(client, card, sep):
+    """Found in this round: a receipt address whose local part is the card number was kept whole."""
+    local = sep.join(card.pan[i : i + 4] for i in range(0, len(card.pan), 4))
+    response = client.post("/v1/sessions", json={"amount": 500, "receiptEmail": f"{local}@mail.test"})
+    assert response.status_code == 400 and "receiptEmail" in response.json()["error"]["message"]
+    assert card.pan not in response.text and local not in response.text

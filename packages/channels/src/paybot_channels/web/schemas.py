@@ -72,8 +72,12 @@ def _title(field_name: str, _: object) -> str:
     return field_name.replace("_", " ").capitalize()
 
 
+# An address whose local part is a card number ("4929854192326189@mail.test") is card data too: it
+# would be kept with the session, written to the messenger and shown back.
 EmailAddress = Annotated[
-    str, StringConstraints(max_length=254, pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[A-Za-z]{2,}$")
+    str,
+    StringConstraints(max_length=254, pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[A-Za-z]{2,}$"),
+    MerchantText,
 ]
 PhoneNumber = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
 
