@@ -248,7 +248,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):
     data=st.data(),
     card=cards(),
     key=st.sampled_from(["reference", "description", "customerName", "metadata"]),
-)  # noqa: E501
+)
 def test_merchant_text_with_the_new_forms_is_refused_naming_the_key(client, data, card, key):
     spaced = " ".join(card.pan[i : i + 4] for i in range(0, len(card.pan), 4))
     attack = data.draw(
