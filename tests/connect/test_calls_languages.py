@@ -99,12 +99,8 @@ def test_a_call_pays_in_the_language_chosen_with_the_first_key(
     assert message(locale, "phone.flow.goodbye") in said
     side = "front" if code_length == 4 else "back"
     digits = "cuatro" if (code_length == 4 and lang == "es") else "tres" if lang == "es" else None
-    assert (
-        message(
-            locale, f"phone.prompt.cvv.{side}", digits=digits or ("four" if code_length == 4 else "three")
-        )
-        in said
-    )
+    words = digits or ("four" if code_length == 4 else "three")
+    assert message(locale, f"prompt.cvv.{side}", speech=True, digits=words) in said
     intents = phone.services.sandbox.list_intents(state.session_id)  # type: ignore[union-attr]
     assert [(i.status, i.amount) for i in intents] == [("succeeded", 5000)]
     _no_card_data(phone, caplog, number)

@@ -83,7 +83,6 @@ def test_check_number_answers_masked_facts_only(phone: Phone) -> None:
         "say": "Thanks, that's your Visa ending 4 2 4 2.",
         "brand": "visa",
         "last4": "4 2 4 2",
-        "cvvLength": "three",
         "cvvPrompt": "And the three digit security code on the back of the card, then press pound.",
     }
 

@@ -6,8 +6,10 @@ import string
 
 import pytest
 
+from paybot_core.conversation.state import CardSummary
 from paybot_core.money import Locale
 from paybot_core.replies import CATALOGUES, Style, format_amount, number_words
+from paybot_core.replies.render import cvv_prompt
 
 
 def fields(template: str) -> set[str]:
@@ -66,3 +68,22 @@ def test_amounts_spoken_in_spanish(minor: int, currency: str, spoken: str) -> No
 )  # fmt: skip
 def test_amounts_written_per_cldr(locale: Locale, minor: int, currency: str, text: str) -> None:
     assert format_amount(minor, currency, Style.TEXT, locale) == text
+
+
+CVV_QUESTIONS = [
+    ("amex", Style.SPEECH, Locale.EN, "And the four digit security code on the front of the card, "
+     "then press pound."),
+    ("visa", Style.SPEECH, Locale.ES, "Y el código de seguridad de tres dígitos del reverso de la tarjeta, "
+     "seguido de la tecla numeral."),
+    ("amex", Style.TEXT, Locale.EN, "And the 4-digit security code on the front of the card?"),
+    ("unknown", Style.TEXT, Locale.ES, "¿Y el código de seguridad de 3 dígitos del reverso de la tarjeta?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("brand", "style", "locale", "question"), CVV_QUESTIONS)
+def test_the_security_codes_question_says_its_length_and_side_for_the_brand(
+    brand: str, style: Style, locale: Locale, question: str
+) -> None:
+    """One home for where a brand prints its code and how long it is: the engine's prompt and the
+    phone's flow (which asks for the code before the engine does) both say it with `cvv_prompt`."""
+    assert cvv_prompt(CardSummary(brand, "0005"), style, locale) == question

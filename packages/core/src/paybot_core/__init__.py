@@ -73,6 +73,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Locale": ("paybot_core.money", "Locale"),
     "message": ("paybot_core.replies.catalogue", "message"),
     "Style": ("paybot_core.replies.render", "Style"),
+    "cvv_prompt": ("paybot_core.replies.render", "cvv_prompt"),
     "describe_card": ("paybot_core.replies.render", "describe_card"),
     "format_amount": ("paybot_core.replies.render", "format_amount"),
     "number_words": ("paybot_core.replies.speech", "number_words"),
@@ -277,6 +278,7 @@ __all__ = [
     "configure_logging",
     "contains_card_number",
     "cvv_length",
+    "cvv_prompt",
     "cvv_side",
     "decline_sentence",
     "describe_card",
@@ -437,6 +439,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .ports import WebhookEventLog as WebhookEventLog
     from .replies.catalogue import message as message
     from .replies.render import Style as Style
+    from .replies.render import cvv_prompt as cvv_prompt
     from .replies.render import describe_card as describe_card
     from .replies.render import format_amount as format_amount
     from .replies.speech import number_words as number_words

@@ -3,7 +3,8 @@
 The flow collects each card field with a "Store customer input" block (encrypted with the
 business's public key) and calls one step per field. Each step decrypts what was keyed and hands
 the same `ConversationService` as the web chat a typed turn; the engine checks the card, counts
-the tries and phrases what is said, so this module holds no card, expiry or attempt rule:
+the tries and phrases what is said (the security code's question too, with its length and side),
+so this module holds no card, security code, expiry or attempt rule:
 
 - `check_number` / `check_expiry` send one keyed field (`KeyedCard`): the engine checks it and
   counts a failed try; nothing of it is kept (the flow keeps Connect's encrypted copy);
@@ -37,7 +38,6 @@ from typing import TYPE_CHECKING
 from paybot_core import (
     PHONE_LINK_SECONDS,
     AccountDue,
-    Brand,
     CardEntry,
     ChangeCard,
     Channel,
@@ -58,11 +58,10 @@ from paybot_core import (
     Status,
     Style,
     Turn,
-    cvv_length,
+    cvv_prompt,
     describe_card,
     format_amount,
     message,
-    number_words,
     spell_digits,
     spoken_code,
 )
@@ -282,17 +281,14 @@ class PhoneChannel:
         if card is None:
             return self._refused(reply, Field.CARD_NUMBER)
         locale = self.locale(event)
-        brand = _brand(card.brand)
-        digits = number_words(cvv_length(brand), locale)
-        side = "front" if brand is Brand.AMEX else "back"  # where the brand prints its code
         return PhoneAnswer(
             Outcome.OK,
             message(locale, "phone.card_taken", card=describe_card(card, SPEECH, locale)),
+            # The flow asks for the code after the expiry, so it keeps the core's question for it now.
             {
                 "brand": card.brand,
-                "last4": " ".join(card.last4),
-                "cvvLength": digits,
-                "cvvPrompt": message(locale, f"phone.prompt.cvv.{side}", digits=digits),
+                "last4": spell_digits(card.last4),
+                "cvvPrompt": cvv_prompt(card, SPEECH, locale),
             },
         )
 
@@ -364,7 +360,7 @@ class PhoneChannel:
             return PhoneAnswer(Outcome.RETRY_CARD, reply.said)
         if after.current_field is Field.CONFIRMATION and after.card is not None and after.amount is not None:
             locale = self.locale(event)
-            last4 = " ".join(after.card.last4)
+            last4 = spell_digits(after.card.last4)
             amount = format_amount(after.amount, after.currency, SPEECH, locale)
             menu = message(locale, "phone.menu", amount=amount, last4=last4)
             return PhoneAnswer(Outcome.OK, reply.said, {"last4": last4, "menu": menu})
@@ -451,13 +447,6 @@ class PhoneChannel:
 
 def _failed(on: Field) -> FieldFailed:
     return FieldFailed(on, FailureReason.TIMEOUT)
-
-
-def _brand(value: str) -> Brand | None:
-    try:
-        return Brand(value)
-    except ValueError:
-        return None
 
 
 def _step_failed(step: Step, locale: Locale) -> PhoneAnswer:

@@ -20,6 +20,8 @@ MESSAGES = {
     "prompt.expiry": "What is the card's expiry date (MM/YY)?",
     "prompt.cvv.front": "And the {digits}-digit security code on the front of the card?",
     "prompt.cvv.back": "And the {digits}-digit security code on the back of the card?",
+    "prompt.cvv.front@speech": "And the {digits} digit security code on the front of the card, then press pound.",
+    "prompt.cvv.back@speech": "And the {digits} digit security code on the back of the card, then press pound.",
     "prompt.payment_method": "Please enter your card details in the secure card form.",
     "prompt.receipt_email": "Would you like a receipt by email? Type your email address, or say no.",
     "prompt.confirmation": "To confirm: {name} pays {amount}{for_reference} with the {card}. "
@@ -247,7 +249,5 @@ MESSAGES = {
     "You can hang up and finish paying on the web.",
     "phone.link_no_number": "I can't send a text message to a hidden number, so let's carry on here.",
     "phone.link_failed": "Sorry, I couldn't send the text message.",
-    "phone.prompt.cvv.front": "And the {digits} digit security code on the front of the card, then press pound.",
-    "phone.prompt.cvv.back": "And the {digits} digit security code on the back of the card, then press pound.",
     "phone.menu": "Press 1 to pay {amount} with the card ending {last4}, or 2 to change the card.",
 }

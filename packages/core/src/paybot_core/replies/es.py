@@ -19,6 +19,10 @@ MESSAGES = {
     "prompt.expiry": "¿Cuál es la fecha de vencimiento de la tarjeta (MM/AA)?",
     "prompt.cvv.front": "¿Y el código de seguridad de {digits} dígitos del frente de la tarjeta?",
     "prompt.cvv.back": "¿Y el código de seguridad de {digits} dígitos del reverso de la tarjeta?",
+    "prompt.cvv.front@speech": "Y el código de seguridad de {digits} dígitos del frente de la tarjeta, seguido "
+    "de la tecla numeral.",
+    "prompt.cvv.back@speech": "Y el código de seguridad de {digits} dígitos del reverso de la tarjeta, seguido "
+    "de la tecla numeral.",
     "prompt.payment_method": "Ingrese los datos de su tarjeta en el formulario seguro, por favor.",
     "prompt.receipt_email": "¿Desea un recibo por correo electrónico? Escriba su correo, o diga no.",
     "prompt.confirmation": "Para confirmar: {name} paga {amount}{for_reference} con la {card}. "
@@ -243,10 +247,6 @@ MESSAGES = {
     "Puede colgar y terminar su pago en la web.",
     "phone.link_no_number": "No puedo enviar un mensaje de texto a un número oculto; sigamos por aquí.",
     "phone.link_failed": "Perdón, no pude enviar el mensaje de texto.",
-    "phone.prompt.cvv.front": "Y el código de seguridad de {digits} dígitos del frente de la tarjeta, seguido "
-    "de la tecla numeral.",
-    "phone.prompt.cvv.back": "Y el código de seguridad de {digits} dígitos del reverso de la tarjeta, seguido "
-    "de la tecla numeral.",
     "phone.menu": "Oprima 1 para pagar {amount} con la tarjeta terminada en {last4}, u oprima 2 para cambiar "
     "de tarjeta.",
 }

@@ -195,14 +195,23 @@ def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
     if current is None:
         return ""
     if current is Field.CVV:
-        brand = brand_named(state.card.brand) if state.card else None
-        return say(f"prompt.cvv.{cvv_side(brand)}", digits=cvv_length(brand))
+        return cvv_prompt(state.card, style, say.locale)
     if current is Field.CONFIRMATION:
         return confirmation_question(state, style)
     if current is Field.AMOUNT and state.presets.partial:
         due, minimum = state.presets.amount or 0, state.presets.partial_minimum or 0
         return say("prompt.amount.partial", amount=say.amount(due), minimum=say.amount(minimum))
     return say(f"prompt.{current.value}")
+
+
+def cvv_prompt(card: CardSummary | None, style: Style = Style.TEXT, locale: Locale | str = Locale.EN) -> str:
+    """The question for the security code of `card`: how many digits, on which side (Amex: the front).
+    A channel that asks for the code before the engine does (the phone's flow) asks it so too."""
+    loc = Locale(locale)
+    brand = brand_named(card.brand) if card else None
+    speech = style is Style.SPEECH
+    digits = number_words(cvv_length(brand), loc) if speech else cvv_length(brand)
+    return message(loc, f"prompt.cvv.{cvv_side(brand)}", speech=speech, digits=digits)
 
 
 def confirmation_question(state: SessionState, style: Style = Style.TEXT) -> str:
