@@ -361,8 +361,12 @@ def _lookalikes_as_digits(text: Canonical) -> Canonical:
             continue
         if plain_cards is None:
             plain_cards = [r for r in digit_runs(text.text) if check_card_number(r.digits, _ALL_BRANDS).ok]
-        if any(run[0].start <= card.start < run[-1].end for card in plain_cards):
-            continue  # a card number in plain digits is the plain reading's
+        if any(run[0].start <= card.start < run[-1].end for card in plain_cards) and not all(
+            group.typed_digits for group in hit if group.lookalikes
+        ):
+            # A card number in plain digits is the plain reading's, unless what extends it mixes
+            # digits and look-alikes ("6011 2234 4495 1448 oo2"); a word after it never does ("lol").
+            continue
         for group in reversed(hit):
             if group.lookalikes:
                 text = text.replace(group.start, group.end, group.digits, redact=False)
