@@ -36,9 +36,9 @@ from .edge import ViewerAddress
 from .errors import ApiError, error_response, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
-from .merchant import created_session, install_merchant_routes, presets_from
+from .merchant import created_body, install_merchant_routes, presets_from
 from .ratelimit import ClientRateLimit, RateLimits
-from .render import chat_response
+from .render import chat_body, json_bytes
 from .request_log import RequestLog, note_session
 from .schemas import (
     ChatRequest,
@@ -206,20 +206,19 @@ def _prune_events(services: Services) -> None:
 
 
 class ChatJSON(Response):
-    """A ChatResponse serialised once, which remembers its session for the request log."""
+    """A ChatResponse body serialised once, which remembers its session for the request log."""
 
     media_type = "application/json"
 
-    def __init__(self, model: ChatResponse, status_code: int = 200) -> None:
-        super().__init__(model.model_dump_json(by_alias=True), status_code=status_code)
-        self.session_id = model.session_id
+    def __init__(self, body: dict[str, Any], status_code: int = 200) -> None:
+        super().__init__(json_bytes(body), status_code=status_code)
+        self.session_id: str = body["sessionId"]
 
 
-def as_json(model: ChatResponse, status_code: int = 200) -> ChatJSON:
-    """Serialise once, by alias. The routes keep `response_model` for the OpenAPI schema, but
-    returning a Response skips FastAPI re-validating a model the code just built (a measurable
-    share of each turn)."""
-    return ChatJSON(model, status_code)
+def as_json(body: dict[str, Any], status_code: int = 200) -> ChatJSON:
+    """Serialise once (render.py). The routes keep `response_model` for the OpenAPI schema, but
+    returning a Response skips FastAPI validating and serialising the body again."""
+    return ChatJSON(body, status_code)
 
 
 def _noted(response: ChatJSON) -> ChatJSON:
@@ -321,7 +320,7 @@ def _add_routes(app: FastAPI, services: Services, limits: RateLimits, runner: Tu
 
 
 def _started(services: Services, presets: Presets, channel: Channel, link_seconds: int) -> ChatJSON:
-    return as_json(created_session(services.merchant.create(presets, channel, link_seconds), services), 201)
+    return as_json(created_body(services.merchant.create(presets, channel, link_seconds), services), 201)
 
 
 def _turns(body: ChatRequest) -> list[Turn]:
@@ -340,11 +339,11 @@ def _turn(services: Services, session_id: str | None, turn: list[Turn]) -> ChatJ
     conversations = services.conversations
     if session_id is None:  # a first message without a session starts one
         session_id = conversations.start(None, Channel.WEB).state.session_id
-    return as_json(chat_response(conversations.handle(session_id, turn), services.settings))
+    return as_json(chat_body(conversations.handle(session_id, turn), services.settings))
 
 
 def _current(services: Services, session_id: str) -> ChatJSON:
-    return as_json(chat_response(services.conversations.get(session_id), services.settings))
+    return as_json(chat_body(services.conversations.get(session_id), services.settings))
 
 
 def _add_sandbox_routes(app: FastAPI) -> None:

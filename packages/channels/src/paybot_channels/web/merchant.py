@@ -32,10 +32,9 @@ from . import deps
 from .errors import ApiError
 from .frontend import STATIC_DIR
 from .ratelimit import RateLimits
-from .render import chat_response
+from .render import chat_body, json_bytes
 from .schemas import (
     ChatResponse,
-    CreatedSession,
     CreateSessionRequest,
     ErrorBody,
     EventList,
@@ -84,14 +83,15 @@ def presets_from(body: CreateSessionRequest, services: Services) -> tuple[Preset
     return presets, channel, body.expires_in_seconds or DEFAULT_LIFETIME_SECONDS
 
 
-def created_session(reply: Reply, services: Services) -> CreatedSession:
-    """POST /v1/sessions' answer: the greeting, the payment link and when it stops working."""
+def created_body(reply: Reply, services: Services) -> dict[str, Any]:
+    """POST /v1/sessions' answer (CreatedSession): the greeting, the payment link and when it stops
+    working."""
     state = reply.state
-    return CreatedSession(
-        **chat_response(reply, services.settings).model_dump(),
-        url=services.merchant.url(state),
-        expires_at=int(state.link.expires_at) if state.link else None,
-    )
+    return {
+        **chat_body(reply, services.settings),
+        "url": services.merchant.url(state),
+        "expiresAt": int(state.link.expires_at) if state.link else None,
+    }
 
 
 def _payment_out(entry: PaymentEntry) -> PaymentEntryOut:
@@ -119,8 +119,7 @@ def install_merchant_routes(app: FastAPI, services: Services, limits: RateLimits
             reply = merchant.open_link(token)
         except LinkNotFoundError:
             raise ApiError(404, "link_not_found", "This payment link does not exist.") from None
-        body = chat_response(reply, services.settings).model_dump_json(by_alias=True)
-        return Response(body, media_type="application/json")
+        return Response(json_bytes(chat_body(reply, services.settings)), media_type="application/json")
 
     @app.get(
         "/v1/pay/{token}",
