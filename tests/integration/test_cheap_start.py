@@ -46,7 +46,9 @@ report = {
     "stripe imported": "stripe" in sys.modules,
     "gateway built": gateway.built,
     "kms client made": store.kms_client._client.made,
-    "session keys client made": vault.keys.client._client.made,
+    # One DynamoDB client for the process: the vault's data keys use the store's, none of their own.
+    "session keys use the store's client": vault.keys.client is store.client,
+    "accounts use the store's client": services.accounts.client is store.client,
     "vault key fetched": vault._wrapping.made,
     "secrets fetched": services.secrets.fetches,
     "status": first.state.status.value,
@@ -86,6 +88,7 @@ def test_build_and_a_first_answer_leave_stripe_kms_and_the_vault_key_alone(tmp_p
         "PAYBOT_STRIPE_SECRET_ID": f"{table}/stripe",
         "PAYBOT_VAULT_KEY_SECRET_ID": f"{table}/vault",
         "PAYBOT_AUDIT_LOG": "memory",
+        "PAYBOT_ACCOUNTS_TABLE": f"{table}-accounts",  # never read here: only its client is compared
     }
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
@@ -95,7 +98,8 @@ def test_build_and_a_first_answer_leave_stripe_kms_and_the_vault_key_alone(tmp_p
         "stripe imported": False,
         "gateway built": False,
         "kms client made": False,
-        "session keys client made": False,
+        "session keys use the store's client": True,
+        "accounts use the store's client": True,
         "vault key fetched": False,
         "secrets fetched": 0,
         "status": "collecting",

@@ -123,11 +123,13 @@ def build(
     # A key in Secrets Manager is fetched when the first typed card is sealed, not at start; one
     # in the environment or the key file is read now, so a bad one stops the start.
     if vault is None:
-        vault = CardVault(vault_key if settings.vault_key_secret_id else vault_key(), _session_keys(settings))
+        vault = CardVault(
+            vault_key if settings.vault_key_secret_id else vault_key(), _session_keys(settings, store)
+        )
         if settings.vault_key_secret_id:
             after_restore(vault.forget_key)  # the wrapping key made from the old value goes too
     payments = PaymentService(gateway)
-    accounts = accounts or _accounts(settings)
+    accounts = accounts or _accounts(settings, store)
     limits = Limits(
         max_amount=settings.max_amount,
         ttl_seconds=settings.session_ttl_seconds,
@@ -324,10 +326,12 @@ def _edge_secret(settings: Settings, secrets: SecretSource | None) -> Callable[[
     return reader(settings.edge_secret, settings.edge_secret_id, secrets, "PAYBOT_EDGE_SECRET_ID")
 
 
-def _accounts(settings: Settings) -> AccountDirectory:
+def _accounts(settings: Settings, store: SessionStore) -> AccountDirectory:
     """The merchant's accounts due: the DynamoDB table, the file, or the demo table (never with Stripe)."""
     if settings.accounts_table:
-        accounts: AccountDirectory = _optional_adapter("dynamodb_accounts", "build_from_settings", settings)
+        accounts: AccountDirectory = _optional_adapter(
+            "dynamodb_accounts", "build_from_settings", settings, _dynamodb_client(settings, store)
+        )
         return accounts
     if settings.accounts_file is None and settings.payment_gateway == "stripe":
         return DemoAccountsRefused()
@@ -351,16 +355,29 @@ def _uses_data_dir(settings: Settings) -> bool:
     )
 
 
-def _session_keys(settings: Settings) -> SessionKeys:
+def _session_keys(settings: Settings, store: SessionStore) -> SessionKeys:
     """Where the vault's per-session data keys live: beside the sessions, never in their store."""
     keys: SessionKeys = _beside_sessions(
         settings.session_store,
         settings.data_dir,
         memory=("pci.vault", "MemorySessionKeys"),
         sqlite=("pci.vault", "SqliteSessionKeys", "session_keys.sqlite3"),
-        dynamodb=lambda: _optional_adapter("dynamodb_store", "session_keys_from_settings", settings),
+        dynamodb=lambda: _optional_adapter(
+            "dynamodb_store", "session_keys_from_settings", settings, _dynamodb_client(settings, store)
+        ),
     )
     return keys
+
+
+def _dynamodb_client(settings: Settings, store: SessionStore) -> Any | None:
+    """The session store's boto3 DynamoDB client, for the other tables of the process (accounts, the
+    vault's data keys): one client, one service model loaded, one connection pool, and no client to
+    create on the phone call's first step. None when the sessions are not in paybot's DynamoDB store."""
+    if settings.session_store != "dynamodb":
+        return None
+    from .adapters.dynamodb_store import DynamoDBSessionStore
+
+    return store.client if isinstance(store, DynamoDBSessionStore) else None
 
 
 def _gateway(settings: Settings, secrets: SecretSource | None) -> PaymentGateway:

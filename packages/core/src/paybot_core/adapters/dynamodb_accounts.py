@@ -68,13 +68,15 @@ class DynamoDBAccountDirectory:
         )
 
 
-def build_from_settings(settings: Settings) -> DynamoDBAccountDirectory:
+def build_from_settings(settings: Settings, shared: DynamoDBClient | None = None) -> DynamoDBAccountDirectory:
+    """`shared`: the DynamoDB client the process has already (the session store's); without one, a
+    client of its own, made on the first lookup rather than at the phone Lambda's start."""
     from .aws_clients import client
 
     if not settings.accounts_table:
         raise ConfigurationError("PAYBOT_ACCOUNTS_TABLE is not set.")
-    # The client is made on the first lookup, not at the phone Lambda's start.
-    return DynamoDBAccountDirectory(lazy_client(lambda: client("dynamodb")), settings.accounts_table)
+    dynamodb = shared if shared is not None else lazy_client(lambda: client("dynamodb"))
+    return DynamoDBAccountDirectory(dynamodb, settings.accounts_table)
 
 
 # ---------------------------------------------------------------- the import

@@ -610,14 +610,17 @@ def build_from_settings(settings: Settings) -> DynamoDBSessionStore:
     )
 
 
-def session_keys_from_settings(settings: Settings) -> DynamoDBSessionKeys:
+def session_keys_from_settings(
+    settings: Settings, shared: DynamoDBClient | None = None
+) -> DynamoDBSessionKeys:
     """The vault's key store: its own table when `PAYBOT_SESSION_KEYS_TABLE` names one (PITR off).
 
-    Its client is made when a typed card is first sealed or shredded, not on a cold start.
+    `shared` is the session store's client; without one, a client of its own, made when a typed
+    card is first sealed or shredded, not on a cold start.
     """
     from .aws_clients import client
 
-    dynamodb = lazy_client(lambda: client("dynamodb"))
+    dynamodb = shared if shared is not None else lazy_client(lambda: client("dynamodb"))
 
     if settings.session_keys_table:
         return DynamoDBSessionKeys(dynamodb, settings.session_keys_table)
