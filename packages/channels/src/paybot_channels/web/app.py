@@ -33,7 +33,7 @@ from paybot_core import (
 from . import deps
 from .api_docs import mount_api_docs
 from .edge import ViewerAddress
-from .errors import ApiError, error_response, install_error_handlers
+from .errors import ApiError, error_doc, error_response, install_error_handlers
 from .frontend import mount_frontend
 from .limits import BodySizeLimit
 from .merchant import created_body, install_merchant_routes, presets_from
@@ -45,7 +45,6 @@ from .schemas import (
     ChatResponse,
     CreatedSession,
     CreateSessionRequest,
-    ErrorBody,
     SandboxAuthenticateRequest,
     SandboxCardRequest,
     SandboxIntentList,
@@ -76,10 +75,7 @@ _ERROR_MEANINGS = {
 
 def _errors(*codes: int, **meanings: str) -> dict[int | str, dict[str, Any]]:
     """The error answers of one operation; `meanings` (as ``e404="..."``) says more for this one."""
-    return {
-        code: {"model": ErrorBody, "description": meanings.get(f"e{code}", _ERROR_MEANINGS[code])}
-        for code in codes
-    }
+    return {code: error_doc(meanings.get(f"e{code}", _ERROR_MEANINGS[code])) for code in codes}
 
 
 # FastAPI's built-in OpenTelemetry stays off. Once any global tracer, meter or logger provider exists

@@ -29,14 +29,13 @@ from paybot_core import (
 )
 
 from . import deps
-from .errors import ApiError
+from .errors import ApiError, error_doc
 from .frontend import STATIC_DIR
 from .ratelimit import RateLimits
 from .render import chat_body, json_bytes
 from .schemas import (
     ChatResponse,
     CreateSessionRequest,
-    ErrorBody,
     EventList,
     EventOut,
     PaymentEntryOut,
@@ -47,9 +46,7 @@ from .schemas import (
 from .turns import TurnRunner
 
 _MERCHANT = [Depends(deps.require_merchant_key)]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 404, 409, 429, 503)
-}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: error_doc() for code in (400, 401, 404, 409, 429, 503)}
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 Cursor = Annotated[str | None, Query(alias="startingAfter", max_length=64, pattern=r"^[A-Za-z0-9_]+$")]
 _SESSION_ID = Path(title="Session id", max_length=64, examples=["ses_4vX9qT2mLp8RzK1c"])
@@ -135,7 +132,7 @@ def install_merchant_routes(app: FastAPI, services: Services, limits: RateLimits
     @app.post(
         "/v1/sessions/{session_id}/send",
         response_model=SentLink,
-        responses={**_ERRORS, 502: {"model": ErrorBody}},
+        responses={**_ERRORS, 502: error_doc()},
         dependencies=_MERCHANT,
         tags=["merchant"],
     )

@@ -29,8 +29,7 @@ from paybot_core import (
 )
 
 from . import deps
-from .errors import error_response
-from .schemas import ErrorBody
+from .errors import error_doc, error_response
 
 log = logging.getLogger("paybot.webhooks")
 
@@ -39,7 +38,7 @@ def install_webhook_routes(app: FastAPI) -> None:
     @app.post(
         "/v1/webhooks/stripe",
         tags=["webhooks"],
-        responses={code: {"model": ErrorBody} for code in (400, 404, 503)},
+        responses={code: error_doc() for code in (400, 404, 503)},
         summary="Stripe events, signature verified against the raw body",
     )
     async def stripe_webhook(request: Request) -> JSONResponse:
