@@ -23,7 +23,6 @@ from paybot_core import (
     MAX_LIFETIME_SECONDS,
     MIN_LIFETIME_SECONDS,
     holds_card_data,
-    validate_name,
 )
 
 MAX_MESSAGE_CHARS = 2000
@@ -160,6 +159,10 @@ class CreateSessionRequest(_Body):
     def _valid_name(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        # Imported here, with the first preset name: the name rule lives in the understanding
+        # pipeline, whose lexicons a web Lambda's cold start (and most sessions) never needs.
+        from paybot_core import validate_name
+
         fact = validate_name(value)
         if fact.value is None:
             raise ValueError("customerName must be 2-100 letters, spaces, apostrophes, hyphens or periods")
