@@ -12,7 +12,11 @@ Configurations:
 - embedded: SQLite store, sandbox gateway, file audit log, rules, in a fresh data dir per sample
   (a new container's /tmp is empty);
 - aws: DynamoDB + KMS + S3 + Secrets Manager on a moto server, Stripe on localstripe, every secret
-  read from Secrets Manager, as the Pulumi stack configures the functions.
+  read from Secrets Manager, as the Pulumi stack configures the functions. Each sample writes to
+  session tables of its own, made empty before it starts (`fresh_tables`): moto's
+  TransactWriteItems (a session with a payment link is created in one) deep-copies the whole
+  table it writes to, so on one shared table the handlers' writes slowed round after round while
+  the floors' PutItem did not; DynamoDB's own transactions cost the same on any table.
 
 Handlers and their floors (same interpreter, same zips, same runtime stand-in):
 - web: POST /v1/sessions through API Gateway's HTTP API event. Floor: a bare FastAPI app behind
@@ -192,8 +196,6 @@ def aws_environment(work: Path) -> Iterator[dict[str, str]]:
         stripe_url = stack.enter_context(localstripe_server(work / "localstripe.log"))
         dynamodb, kms = moto.client("dynamodb", moto_url), moto.client("kms", moto_url)
         s3, secretsmanager = moto.client("s3", moto_url), moto.client("secretsmanager", moto_url)
-        moto.create_session_table(dynamodb, "paybot-sessions")
-        moto.create_session_table(dynamodb, "bare-sessions")
         s3.create_bucket(Bucket="paybot-audit")
         _accounts_table(dynamodb, "paybot-accounts", work)  # the phone's lookup reads it, as deployed
         pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
@@ -209,7 +211,6 @@ def aws_environment(work: Path) -> Iterator[dict[str, str]]:
         yield {
             **moto.aws_env(moto_url),
             "PAYBOT_SESSION_STORE": "dynamodb",
-            "PAYBOT_DYNAMODB_TABLE": "paybot-sessions",
             "PAYBOT_SESSION_KMS_KEY_ID": moto.create_kms_key(kms),
             "PAYBOT_AUDIT_LOG": "s3",
             "PAYBOT_AUDIT_BUCKET": "paybot-audit",
@@ -220,8 +221,19 @@ def aws_environment(work: Path) -> Iterator[dict[str, str]]:
             "PAYBOT_STRIPE_API_BASE": stripe_url,
             "PAYBOT_CONNECT_PRIVATE_KEY_SECRET_ID": "paybot/connect-key",
             "PAYBOT_ACCOUNTS_TABLE": "paybot-accounts",
-            "BARE_TABLE": "bare-sessions",
         }
+
+
+def fresh_tables(env: dict[str, str], sample_number: int) -> dict[str, str]:
+    """Empty session tables for one sample, paybot's and the floor's, made before its process starts."""
+    dynamodb = moto.client("dynamodb", env["AWS_ENDPOINT_URL"])
+    names = {
+        "PAYBOT_DYNAMODB_TABLE": f"paybot-sessions-{sample_number}",
+        "BARE_TABLE": f"bare-sessions-{sample_number}",
+    }
+    for name in names.values():
+        moto.create_session_table(dynamodb, name)
+    return names
 
 
 def _accounts_table(dynamodb: Any, name: str, work: Path) -> None:
@@ -299,9 +311,13 @@ def main() -> int:
         if any(v.config == "aws" for v in variants):
             envs["aws"] = {**base, **stack.enter_context(aws_environment(work))}
         results: dict[tuple[str, str], list[dict[str, float]]] = {(v.config, v.label): [] for v in variants}
+        samples = 0
         for round_number in range(args.rounds):
             for variant in variants:
                 env = {**envs[variant.config], "PAYBOT_DATA_DIR": str(work / "tmp" / f"{round_number}")}
+                if variant.config == "aws":
+                    samples += 1
+                    env.update(fresh_tables(env, samples))
                 sampled = sample(python, builds[variant.build], runtime, variant, env)
                 results[(variant.config, variant.label)].append(sampled)
         report(variants, results, args.rounds, dist)
