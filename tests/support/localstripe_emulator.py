@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from .servers import ROOT, free_port, stop, wait_until_up
+from .servers import ROOT, free_port, server_process
 
 SECRET_KEY = "sk_test_paybot_local"
 SCRIPT = Path(__file__).with_name("localstripe_server.py")
@@ -19,19 +18,10 @@ SCRIPT = Path(__file__).with_name("localstripe_server.py")
 @contextlib.contextmanager
 def localstripe_server(log_path: Path | None = None) -> Iterator[str]:
     port = free_port()
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, str(SCRIPT), "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        # localstripe answers 401 without a key, so poll a page it serves openly.
-        wait_until_up(f"{url}/js.stripe.com/v3/", process, timeout=30)
+    command = [sys.executable, str(SCRIPT), "--port", str(port)]
+    # localstripe answers 401 without a key, so the readiness poll asks for a page it serves openly.
+    with server_process(command, port, "/js.stripe.com/v3/", log_path=log_path, cwd=ROOT, timeout=30) as url:
         yield url
-    finally:
-        stop(process)
-        if log_path:
-            log.close()  # type: ignore[union-attr]
 
 
 def register_webhook(url: str, target: str, secret: str, name: str = "paybot") -> None:

@@ -12,7 +12,6 @@ own WSGI app with one lock around each request, so conditional writes are atomic
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 if __package__:
-    from .servers import free_port, stop, wait_until_up
+    from .servers import free_port, server_process
 
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {
@@ -35,20 +34,9 @@ def moto_server(log_path: Path | None = None, *, iam: bool = False) -> Iterator[
     """`iam`: with moto's IAM enforcement made to judge resources and KMS conditions (`moto_iam.py`);
     enforcement itself is switched on and off with `enforce_iam`."""
     port = free_port()
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, str(Path(__file__)), str(port), *(["--iam"] if iam else [])],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/moto-api/data.json", process, timeout=30)
+    command = [sys.executable, str(Path(__file__)), str(port), *(["--iam"] if iam else [])]
+    with server_process(command, port, "/moto-api/data.json", log_path=log_path, timeout=30) as url:
         yield url
-    finally:
-        stop(process)
-        if log_path:
-            log.close()  # type: ignore[union-attr]
 
 
 def enforce_iam(url: str, enforced: bool) -> None:

@@ -54,6 +54,30 @@ def stop(process: subprocess.Popen[bytes], grace: float = 5.0) -> None:
 
 
 @contextlib.contextmanager
+def server_process(
+    command: list[str],
+    port: int,
+    ready_path: str,
+    *,
+    log_path: Path | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """Run `command`, a server that listens on `port` of loopback, until `ready_path` answers 200;
+    yield its base URL, and stop it by PID on the way out. Its output goes to `log_path` (appended),
+    or nowhere."""
+    with open(log_path or os.devnull, "ab") as log:  # the child keeps its own descriptor
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base_url}{ready_path}", process, timeout=timeout)
+        yield base_url
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
 def paybot_server(
     data_dir: Path,
     env: dict[str, str] | None = None,
@@ -79,11 +103,5 @@ def paybot_server(
             "--port",
             str(port),
         ]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base_url}/healthz", process)
+    with server_process(command, port, "/healthz", log_path=log_path, env=full_env) as base_url:
         yield base_url
-    finally:
-        stop(process)
