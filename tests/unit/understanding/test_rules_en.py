@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from paybot_core.conversation.state import Field
-from paybot_core.conversation.understanding import Intent, UnderstandingContext
+from paybot_core.conversation.understanding import Intent, UnderstandingContext, Understood
+from paybot_core.pci import placeholders
 from paybot_core.understanding import understand as understand_text
 from paybot_core.understanding import validate_name
 
@@ -238,3 +239,17 @@ def test_intents(text: str, intent: Intent) -> None:
 )
 def test_words_inside_other_words_or_sentences_are_not_commands(text: str, not_intent: Intent) -> None:
     assert not_intent not in understand(text, Field.CONFIRMATION).intents
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+@pytest.mark.parametrize("expecting", [None, *Field])
+@pytest.mark.parametrize(
+    "text",
+    [placeholders.CARD_NUMBER, f"{placeholders.EXPIRY} {placeholders.SECURITY_CODE}", *placeholders.ALL],
+)
+def test_card_material_alone_says_nothing_else(text: str, expecting: Field | None, locale: str) -> None:
+    """What the guard took out is no answer, name, amount, command or question, at any step."""
+    context = UnderstandingContext(
+        expecting=expecting, currency="usd", amount_preset=False, locale=locale, name="Jane Doe"
+    )
+    assert understand_text(text, context) == Understood()

@@ -25,17 +25,22 @@ from .normalise import normalise
 from .numbers import read_numbers
 from .questions import detect_question
 from .shares import extract_share
-from .tokens import tokenise
+from .tokens import Kind, tokenise
 
 __all__ = ["understand", "validate_name"]
 
 _DIGIT = re.compile(r"\d")
+_NOTHING = Understood()
 
 
 def understand(text: str, context: UnderstandingContext) -> Understood:
     """Intents, a question, a name and an amount from one redacted message."""
     clean = normalise(text)
     tokens = tokenise(clean)
+    if tokens and all(t.kind is Kind.PLACEHOLDER for t in tokens):
+        # Only card material, which the guard took out (a card step's usual answer): no stage
+        # reads a placeholder, so there is nothing else to understand.
+        return _NOTHING
     language = detect_language(tokens)
     session = _locale(context.locale)
     locales = (language, session) if language and language is not session else (session,)

@@ -54,15 +54,20 @@ class PhraseSet:
             {k: tuple(sorted(v, key=len, reverse=True)) for k, v in merged.items()}, self.words | other.words
         )
 
-    def match_at(self, tokens: Sequence[Token], i: int) -> int:
-        """Length of the longest phrase starting at tokens[i], or 0."""
+    def phrase_at(self, tokens: Sequence[Token], i: int) -> Phrase | None:
+        """The longest phrase starting at tokens[i], or None."""
         if i >= len(tokens):
-            return 0
+            return None
         for form in tokens[i].forms:
             for p in self.by_first.get(form, ()):
                 if _matches(tokens, i, p):
-                    return len(p)
-        return 0
+                    return p
+        return None
+
+    def match_at(self, tokens: Sequence[Token], i: int) -> int:
+        """Length of the longest phrase starting at tokens[i], or 0."""
+        found = self.phrase_at(tokens, i)
+        return len(found) if found else 0
 
     def find(self, tokens: Sequence[Token], start: int = 0) -> tuple[int, int] | None:
         """The first (position, length) where a phrase occurs, or None."""
@@ -113,7 +118,7 @@ class Lexicon:
     pay_in_full: PhraseSet
     pay_part: PhraseSet
     part_filler: PhraseSet
-    shares: dict[Phrase, Fraction]
+    shares: dict[Phrase, Fraction]  # each phrase of `share_phrases` and the fraction it names
     share_phrases: PhraseSet
     percent_words: PhraseSet
     name_cues_strong: PhraseSet

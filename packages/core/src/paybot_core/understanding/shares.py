@@ -34,35 +34,34 @@ def extract_share(tokens: list[Token], numbered: list[Token], lex: Lexicon) -> S
 def _percentage(tokens: list[Token], numbered: list[Token], lex: Lexicon) -> Share | None:
     """A number, then "%" or a percent word. The words are matched in the unread tokens, since
     reading numbers may have taken one of them ("por ciento": "ciento" is also a hundred)."""
-    at = {t.start: k for k, t in enumerate(tokens)}
-    for i, token in enumerate(numbered):
-        if token.kind is not Kind.NUMBER or not isinstance(token.value, Reading):
+    for i, number in enumerate(numbered):
+        if number.kind is not Kind.NUMBER or not isinstance(number.value, Reading):
             continue
-        k = next((at[t.start] for t in numbered[i + 1 : i + 2] if t.start in at), len(tokens))
-        length = (
-            1 if k < len(tokens) and tokens[k].kind is Kind.PERCENT else lex.percent_words.match_at(tokens, k)
-        )
+        k = _first_after(tokens, number.end)
+        if k < len(tokens) and tokens[k].kind is Kind.PERCENT:
+            length = 1
+        else:
+            length = lex.percent_words.match_at(tokens, k)
         if length and not _negated(numbered, i, lex):
-            return Share(Fraction(token.value.value) / 100, token.start, tokens[k + length - 1].end)
+            return Share(Fraction(number.value.value) / 100, number.start, tokens[k + length - 1].end)
     return None
+
+
+def _first_after(tokens: list[Token], end: int) -> int:
+    """The index of the first token that starts at or after character `end` (len(tokens) if none)."""
+    return next((k for k, t in enumerate(tokens) if t.start >= end), len(tokens))
 
 
 def _share_phrase(tokens: list[Token], lex: Lexicon) -> Share | None:
-    start = 0
-    while (found := lex.share_phrases.find(tokens, start)) is not None:
-        i, n = found
-        start = i + n  # past the whole phrase: "no la mitad" is not "mitad" read on its own
-        fraction = _fraction_of(tokens[i : i + n], lex)
-        if fraction is not None and not _negated(tokens, i, lex):
-            return Share(fraction, tokens[i].start, tokens[i + n - 1].end)
-    return None
-
-
-def _fraction_of(words: list[Token], lex: Lexicon) -> Fraction | None:
-    """The fraction a matched phrase names (its tokens may match through any of their spellings)."""
-    for phrase, fraction in lex.shares.items():
-        if len(phrase) == len(words) and all(p in t.forms for p, t in zip(phrase, words, strict=True)):
-            return fraction
+    i = 0
+    while i < len(tokens):
+        phrase = lex.share_phrases.phrase_at(tokens, i)
+        if phrase is None:
+            i += 1
+            continue
+        if not _negated(tokens, i, lex):
+            return Share(lex.shares[phrase], tokens[i].start, tokens[i + len(phrase) - 1].end)
+        i += len(phrase)  # past the whole phrase: "no la mitad" is not "mitad" read on its own
     return None
 
 
