@@ -10,6 +10,7 @@ the transaction ends, on every path.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import string
@@ -475,7 +476,8 @@ class ConversationService:
         return AccountKeyed(account, None if account is not None else "not_found")
 
     def _understand(self, redacted: str, capture: CardCapture, state: SessionState) -> Understood:
-        if state.current_field is Field.RECEIPT_EMAIL:
+        expecting = state.current_field
+        if expecting is Field.RECEIPT_EMAIL:
             # After the payment, only an address, a yes or a no: read by code, so no model ever
             # sees the payer's address. Imported here: most processes never offer a receipt.
             from .understanding import understand as understand_by_rules
@@ -485,7 +487,7 @@ class ConversationService:
                                            locale=state.locale, session_id=state.session_id)  # fmt: skip
             return replace(understand_by_rules(redacted, context), email=find_email(redacted))
         context = UnderstandingContext(
-            expecting=state.current_field,
+            expecting=expecting,
             currency=state.currency,
             amount_preset=state.presets.fixed_amount is not None,
             locale=state.locale,
@@ -594,14 +596,14 @@ class ConversationService:
     def _audit_change(
         self, kind: str, before: SessionState, after: SessionState, notices: tuple[Notice, ...]
     ) -> None:
-        payment = after.payment
+        payment, current = after.payment, after.current_field
         self._audit(
             kind,
             after,
             after.updated_at,
             status_before=before.status.value,
             status=after.status.value,
-            field=after.current_field.value if after.current_field else None,
+            field=current.value if current else None,
             notices=",".join(sorted({n.kind.value for n in notices})),
             card=f"{after.card.brand} {after.card.last4}" if after.card and after.card.last4 else None,
             amount=after.amount,
@@ -647,7 +649,13 @@ def _unconfirmed(state: SessionState) -> PaymentUnconfirmedError:
 
 
 def _accepted_brands(state: SessionState) -> frozenset[Brand]:
-    return frozenset(Brand(b) for b in state.limits.accepted_brands)
+    return _brands(state.limits.accepted_brands)
+
+
+@functools.lru_cache(maxsize=64)
+def _brands(names: tuple[str, ...]) -> frozenset[Brand]:
+    """The brands a session's limits name (a deployment has a few such lists: each read once)."""
+    return frozenset(Brand(name) for name in names)
 
 
 def _card_facts(capture: CardCapture) -> tuple[CardNumberFact | None, ExpiryFact | None, CvvFact | None]:

@@ -26,6 +26,7 @@ class FileAuditLog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._fd = -1
+        self._identity: tuple[int, int] = (-1, -1)  # (device, inode) of the open file
         self._known_size = -1
         self._last_hash = GENESIS
 
@@ -48,7 +49,8 @@ class FileAuditLog:
         """The open log file; reopened when the path now names another file, or none."""
         if self._fd >= 0:
             try:
-                same = os.path.samestat(os.stat(self.path), os.fstat(self._fd))
+                named = os.stat(self.path)
+                same = (named.st_dev, named.st_ino) == self._identity
             except FileNotFoundError:
                 same = False
             if same:
@@ -56,6 +58,8 @@ class FileAuditLog:
             os.close(self._fd)
         # O_APPEND: every write lands at the end, whoever else appended meanwhile.
         self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        opened = os.fstat(self._fd)  # a file's identity never changes: one stat of the path a turn
+        self._identity = (opened.st_dev, opened.st_ino)
         self._known_size = -1
         return self._fd
 

@@ -258,9 +258,9 @@ class SessionState:
         if self.amount is None:
             return Field.AMOUNT
         if self.payment_method_id is None:
-            if self.card_entry is CardEntry.SECURE:
+            if self.presets.card_entry is CardEntry.SECURE:
                 return Field.PAYMENT_METHOD
-            have = self.typed_fields
+            have = self.typed_card_fields
             if "number" not in have:
                 return Field.CARD_NUMBER
             if "expiry" not in have:
@@ -271,7 +271,7 @@ class SessionState:
     @property
     def status(self) -> Status:
         if self.phase is not Phase.ACTIVE:
-            return Status(self.phase.value)
+            return _PHASE_STATUS[self.phase]
         current = self.current_field
         if current is Field.PAYMENT_METHOD:
             return Status.AWAITING_PAYMENT_METHOD
@@ -304,6 +304,8 @@ class StoredSession:
 
 
 _SESSION_FIELDS = frozenset(f.name for f in fields(SessionState))
+# Outside the active phase the status is the phase's own (one value each, same names).
+_PHASE_STATUS = {phase: Status(phase.value) for phase in Phase if phase is not Phase.ACTIVE}
 _ADAPTER: TypeAdapter[SessionState] = TypeAdapter(SessionState)
 
 
