@@ -18,8 +18,12 @@ from ..ports import AuditEvent
 GENESIS = "0" * 64
 
 
+# One encoder for every record: `json.dumps` with options builds a new one on each call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(record).encode()
 
 
 def record_hash(record_without_hash: dict[str, Any]) -> str:

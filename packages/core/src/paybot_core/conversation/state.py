@@ -317,11 +317,15 @@ def state_to_json(state: SessionState) -> bytes:
     the defaults above are part of the stored format: changing one changes what every stored
     session that left it out means. Full records (as older versions wrote) read the same.
     """
-    return _ADAPTER.dump_json(state, exclude_defaults=True)
+    # The adapter's core serializer and validator directly: every turn loads and saves a state, and
+    # `dump_json`/`validate_json` only forward their arguments (a fifth of the call's time).
+    result: bytes = _ADAPTER.serializer.to_json(state, exclude_defaults=True)
+    return result
 
 
 def state_from_json(data: bytes | str) -> SessionState:
-    return _ADAPTER.validate_json(data)
+    state: SessionState = _ADAPTER.validator.validate_json(data)
+    return state
 
 
 def state_to_dict(state: SessionState) -> dict[str, Any]:
