@@ -30,10 +30,10 @@ _KEYPAD_FAILURES = frozenset({"timeout", "no_choice"})
 
 
 def locale_of(state: SessionState) -> Locale:
-    try:
-        return Locale(state.locale)
-    except ValueError:
-        return Locale.EN
+    return _LOCALE_OF.get(state.locale, Locale.EN)
+
+
+_LOCALE_OF = {locale.value: locale for locale in Locale}
 
 
 class _Say:
@@ -165,7 +165,7 @@ def render_parts(
     # payment (no charge is sent again) must not be followed by "shall I go ahead?".
     asks = any(notice.kind in _NOTICES_WITHOUT_PROMPT for notice in notices)
     open_question = state.phase is Phase.ACTIVE or state.current_field is Field.RECEIPT_EMAIL
-    question = prompt(state, style) if open_question and not asks else ""
+    question = _prompt(say) if open_question and not asks else ""
     return " ".join(p for p in parts if p), question
 
 
@@ -188,16 +188,20 @@ def _opening(say: _Say) -> str:
 
 def prompt(state: SessionState, style: Style = Style.TEXT) -> str:
     """The question for the current field (none while an amount is being confirmed back)."""
+    return _prompt(_Say(state, style))
+
+
+def _prompt(say: _Say) -> str:
+    state = say.state
     if state.pending_amount is not None:
         return ""
-    say = _Say(state, style)
     current = state.current_field
     if current is None:
         return ""
     if current is Field.CVV:
-        return cvv_prompt(state.card, style, say.locale)
+        return cvv_prompt(state.card, say.style, say.locale)
     if current is Field.CONFIRMATION:
-        return confirmation_question(state, style)
+        return confirmation_question(state, say.style)
     if current is Field.AMOUNT and state.presets.partial:
         due, minimum = state.presets.amount or 0, state.presets.partial_minimum or 0
         return say("prompt.amount.partial", amount=say.amount(due), minimum=say.amount(minimum))
