@@ -83,7 +83,7 @@ def understand(text: str, context: UnderstandingContext) -> Understood:
 
 
 def _locale(value: str) -> Locale:
-    try:
-        return Locale(value)
-    except ValueError:
-        return Locale.EN
+    return _LOCALES.get(value, Locale.EN)
+
+
+_LOCALES = {locale.value: locale for locale in Locale}

@@ -37,7 +37,7 @@ def detect_question(tokens: list[Token], lex: Lexicon) -> tuple[Question | None,
         i, n = other
         return Question.OTHER_METHOD, " ".join(t.key for t in tokens[i : i + n])
     for kind in _ORDER:
-        if lex.questions[kind.value].find(tokens) is not None:
+        if lex.questions[kind].find(tokens) is not None:  # a StrEnum: the kind is its own key
             if kind is Question.PAYMENT_METHODS:
                 card = lex.card_method_words.find(tokens)
                 return kind, " ".join(t.key for t in tokens[card[0] : card[0] + card[1]]) if card else None
