@@ -148,6 +148,31 @@ def test_sqlite_tidy_moves_a_wiped_card_out_of_the_wal(tmp_path) -> None:
     store.close()
 
 
+def test_sqlite_sees_what_another_writer_saved_since_its_own_last_read(tmp_path) -> None:
+    """Each store keeps the states it last wrote or read (by version): a row another process wrote
+    since is read again, a sealed card that writer saved counts when this one drops it."""
+    path = tmp_path / "sessions.sqlite3"
+    mine, other = SqliteSessionStore(path), SqliteSessionStore(path)
+    created = mine.create(new_state())
+    assert mine.load(created.session_id) == created
+    blob = "v2." + uuid.uuid4().hex * 3
+    other.save(
+        created.evolve(name="Ana Ruiz", sealed_card=SealedCardRef(blob, NOW + 600)), expected_version=1
+    )
+    loaded = mine.load(created.session_id)
+    assert loaded is not None and loaded.name == "Ana Ruiz" and loaded.version == 2
+    assert loaded.sealed_card is not None and loaded.sealed_card.blob == blob
+    with pytest.raises(VersionConflictError):  # what it kept of version 1 is not what it saves against
+        mine.save(created.evolve(name="Other"), expected_version=1)
+    mine.save(loaded.evolve(sealed_card=None), expected_version=2)
+    mine.tidy()  # the card the other writer sealed was dropped here: its frames go
+    files = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert blob.encode() not in files
+    assert other.load(created.session_id) == mine.load(created.session_id)
+    mine.close()
+    other.close()
+
+
 def test_the_sweeper_tidies_the_store_after_a_typed_payment(tmp_path) -> None:
     from paybot_core import CardEntry as Entry
     from paybot_core import Presets as PaymentPresets

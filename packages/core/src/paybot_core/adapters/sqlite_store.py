@@ -18,6 +18,7 @@ import contextlib
 import json
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,7 @@ class SqliteSessionStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._wal_holds_wiped_card = threading.Event()
+        self._recent = _RecentStates()
         with self._conn() as conn:
             conn.executescript(_SCHEMA)
 
@@ -141,18 +143,26 @@ class SqliteSessionStore:
             raise SessionExistsError("A session with that id already exists.") from None
         except sqlite3.Error as err:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
+        self._recent.keep(stored.session_id, 1, stored)
         return stored
 
     def load(self, session_id: str) -> SessionState | None:
         try:
             row = (
                 self._conn()
-                .execute("SELECT state FROM sessions WHERE session_id = ?", (session_id,))
+                .execute("SELECT version, state FROM sessions WHERE session_id = ?", (session_id,))
                 .fetchone()
             )
         except sqlite3.Error as err:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
-        return state_from_json(row[0]) if row else None
+        if row is None:
+            return None
+        version, text = row
+        state = self._recent.at(session_id, version)
+        if state is None:
+            state = state_from_json(text)
+            self._recent.keep(session_id, version, state)
+        return state
 
     def save(
         self, state: SessionState, expected_version: int, events: Sequence[MerchantEvent] = ()
@@ -168,7 +178,7 @@ class SqliteSessionStore:
         )
         try:
             conn = self._conn()
-            wiping = stored.sealed_card is None and self._holds_card(conn, state.session_id)
+            wiping = stored.sealed_card is None and self._held_card(conn, state.session_id, expected_version)
             if not events:  # most turns: one statement, no transaction of its own
                 if conn.execute(sql, params).rowcount != 1:
                     raise VersionConflictError("The session changed since it was read.")
@@ -181,6 +191,7 @@ class SqliteSessionStore:
                 self._wal_holds_wiped_card.set()
         except sqlite3.Error as err:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
+        self._recent.keep(stored.session_id, stored.version, stored)
         return stored
 
     def tidy(self) -> None:
@@ -195,6 +206,11 @@ class SqliteSessionStore:
             raise StoreUnavailableError(f"The session database failed: {err}") from None
         if busy:  # a reader held the WAL: try again at the next sweep
             self._wal_holds_wiped_card.set()
+
+    def _held_card(self, conn: sqlite3.Connection, session_id: str, version: int) -> bool:
+        """Whether the row at `version` (the one a save replaces) holds a sealed card."""
+        known = self._recent.at(session_id, version)
+        return known.sealed_card is not None if known is not None else self._holds_card(conn, session_id)
 
     @staticmethod
     def _holds_card(conn: sqlite3.Connection, session_id: str) -> bool:
@@ -384,6 +400,38 @@ class SqliteSessionStore:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+class _RecentStates:
+    """The state this process last wrote or read for each of its most recent sessions, by version.
+
+    Every write of a session bumps its version (create writes 1, save the version read + 1), so a
+    state kept at the version its row holds now is that row's state: `load` returns it instead of
+    parsing the row's JSON again (the largest part of a load), and `save` knows whether the row it
+    replaces held a sealed card without reading it back. A row another process wrote since has
+    another version, and is read. The states are the rows' own content (masked facts and
+    ciphertext, never card data), immutable, so threads share them.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self._states: OrderedDict[str, tuple[int, SessionState]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def at(self, session_id: str, version: int) -> SessionState | None:
+        with self._lock:
+            kept = self._states.get(session_id)
+            if kept is None or kept[0] != version:
+                return None
+            self._states.move_to_end(session_id)
+            return kept[1]
+
+    def keep(self, session_id: str, version: int, state: SessionState) -> None:
+        with self._lock:
+            self._states[session_id] = (version, state)
+            self._states.move_to_end(session_id)
+            if len(self._states) > self._size:
+                self._states.popitem(last=False)
 
 
 def _sweep_at(state: SessionState) -> float | None:
