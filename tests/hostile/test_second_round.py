@@ -277,3 +277,20 @@ def test_an_email_address_made_of_a_card_number_is_no_receipt_address(client, ca
     response = client.post("/v1/sessions", json={"amount": 500, "receiptEmail": f"{local}@mail.test"})
     assert response.status_code == 400 and "receiptEmail" in response.json()["error"]["message"]
     assert card.pan not in response.text and local not in response.text
+
+
+@pytest.mark.parametrize("shown", ["{}", "it's {}", "{} I think", "ok so {}."])
+@pytest.mark.parametrize("joiner", [" ", ".", "-", " - "])
+def test_at_the_code_prompt_a_code_read_off_one_digit_at_a_time_is_the_code(shown, joiner):
+    """Found in this round: "7.3.7" at the code prompt was neither taken nor redacted."""
+    for code in ("737", "0419"):
+        text = shown.format(joiner.join(code))
+        redacted, capture = capture_card_material(text, Expecting.CVV, typed_entry=True)
+        assert capture.cvv == code
+        assert not any(ch.isdigit() for ch in redacted)
+
+
+@pytest.mark.parametrize("text", ["make it 12.50", "3.75 is fine", "1 2 3 or 4 5 6"])
+def test_at_the_code_prompt_money_and_two_guesses_are_no_code(text):
+    _, capture = capture_card_material(text, Expecting.CVV, typed_entry=True)
+    assert capture.cvv is None

@@ -305,10 +305,18 @@ _CODE_LIKE_RUN = re.compile(
     r"(?<![\d$€£¥.,])(\d(?:[ \-]?\d){2,3})(?![\d]|[.,]\d|[ \-]\d)" + words.MONEY_AFTER,
     re.IGNORECASE,
 )
+# The code read off the card one digit at a time: "7 3 7", "7.3.7", "7 - 3 - 7" (never "12.50").
+_CODE_ONE_BY_ONE = re.compile(r"(?<![\d$€£¥.,])(\d(?!\d)(?:[ .\-]{1,3}\d(?!\d)){2,3})(?![ .\-]{1,3}\d)")
 
 
 def _is_digit_count(text: str, match: re.Match[str]) -> bool:
     return len(match.group()) == 1 and _DIGIT_COUNT_AFTER.match(text, match.end()) is not None
+
+
+def _only_digits_of(text: str, run: re.Match[str]) -> bool:
+    """Whether every digit of `text` but counts of digits belongs to `run`."""
+    outside = text[: run.start(1)] + " " + text[run.end(1) :]
+    return not any(not _is_digit_count(outside, d) for d in _ANY_DIGITS.finditer(outside))
 
 
 def _take_cvv(
@@ -331,10 +339,22 @@ def _take_cvv(
         if len(runs) == 1 and sum(not _is_digit_count(text, d) for d in _ANY_DIGITS.finditer(text)) == 1:
             capture.cvv = runs[0].group(1)
             return canon.replace(runs[0].start(1), runs[0].end(1), CVV_PLACEHOLDER)
+        one_by_one = list(_CODE_ONE_BY_ONE.finditer(text))
+        if len(one_by_one) == 1 and _only_digits_of(text, one_by_one[0]):
+            # The code read off the card one digit at a time ("7 3 7", "7.3.7"), and nothing else.
+            capture.cvv = re.sub(r"\D", "", one_by_one[0].group(1))
+            return canon.replace(one_by_one[0].start(1), one_by_one[0].end(1), CVV_PLACEHOLDER)
         # No one code to take: whichever run it was stays out of every text past this point anyway
         # (the understanding, a model, a log), since the bot had just asked for a secret code.
-        for run in reversed(list(_CODE_LIKE_RUN.finditer(text))):
-            canon = canon.replace(run.start(1), run.end(1), CVV_PLACEHOLDER)
+        spans = sorted(m.span(1) for m in [*_CODE_LIKE_RUN.finditer(text), *one_by_one])
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        for start, end in reversed(merged):
+            canon = canon.replace(start, end, CVV_PLACEHOLDER)
         return canon
     after_expiry = (
         _CODE_AFTER_EXPIRY.search(text) or _CODE_BEFORE_EXPIRY.search(text) if capture.has_expiry else None
