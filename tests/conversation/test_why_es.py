@@ -154,7 +154,7 @@ def test_questions_are_answered_in_spanish_without_counting_an_attempt(client: T
         "¿para qué es?": "agua de marzo",
         "¿es seguro?": "cifrada",
         "¿por qué necesita mi nombre?": "banco",
-        "¿puedo hablar con una persona?": "call us and ask for an agent",
+        "¿puedo hablar con una persona?": "llámenos y pida hablar con un agente",
         "¿qué tarjetas aceptan?": "Visa",
     }
     for question, fact in asked.items():

@@ -160,7 +160,7 @@ def test_amounts(text: str, expecting: Field, minor: int) -> None:
         ("0", "not_positive"),
         ("$0.00", "not_positive"),
         ("-5", "negative"),
-        ("50.555", "too_many_decimals"),
+        ("50.5555", "too_many_decimals"),
         ("fifty-ish 5 0 x", "unreadable"),
     ],
 )

@@ -137,7 +137,7 @@ def build(
         max_payment_attempts=settings.max_payment_attempts,
         max_turns=settings.max_turns_per_session,
         accepted_brands=settings.accepted_brands,
-        support_contact=settings.support_contact,
+        support_contact=settings.support_contact or "",
         default_locale=settings.default_locale.value,
     )
     conversations = ConversationService(

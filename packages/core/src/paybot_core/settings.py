@@ -98,11 +98,14 @@ class Settings(BaseModel):
     default_locale: Locale = Field(
         Locale.EN, description="A session's language when the merchant sets none (en or es)."
     )
-    support_contact: str = Field(
-        "call us and ask for an agent",
+    support_contact: str | None = Field(
+        None,
         min_length=1,
         max_length=200,
-        description="What the bot tells a payer who asks for a person, quoted as given.",
+        description=(
+            "What the bot tells a payer who asks for a person, quoted as given (for example a phone "
+            "number and hours). Unset, the bot says 'call us and ask for an agent' in the session's language."
+        ),
     )
     accepted_brands: tuple[str, ...] = ("visa", "mastercard", "amex", "discover")
 

@@ -160,7 +160,8 @@ class Limits:
     max_payment_attempts: int = 3
     max_turns: int = 60
     accepted_brands: tuple[str, ...] = ("visa", "mastercard", "amex", "discover")
-    support_contact: str = "call us and ask for an agent"  # PAYBOT_SUPPORT_CONTACT, quoted as given
+    # PAYBOT_SUPPORT_CONTACT, quoted as given; empty: the catalogue's own words, in the session's language
+    support_contact: str = ""
     default_locale: str = "en"  # PAYBOT_DEFAULT_LOCALE: a session's language when the merchant sets none
 
 

@@ -191,12 +191,12 @@ MESSAGES = {
     "answer.purpose.reference": "This payment is for reference {reference}.",
     "answer.purpose.none": "I don't have a description of this payment; "
     "the business that sent you here can tell you what it is for.",
-    "answer.security.secure": "Yes. Your card details go from the secure form straight to our payment processor "
-    "over an encrypted connection; this chat never sees the full card number or security code, and only "
-    "the card's brand and last 4 digits are shown.",
-    "answer.security.typed": "Yes. Card details typed here are held encrypted for this conversation only, are "
-    "never logged, and are deleted as soon as the payment method is created; only the brand and last 4 "
-    "digits are shown.",
+    "answer.security.secure": "Your card details are protected: they go from the secure form straight to "
+    "our payment processor over an encrypted connection; this chat never sees the full card number or "
+    "security code, and only the card's brand and last 4 digits are shown.",
+    "answer.security.typed": "Your card details are protected: what you type here is held encrypted for "
+    "this conversation only, is never logged, and is deleted as soon as the payment method is created; "
+    "only the brand and last 4 digits are shown.",
     "answer.brand.accepted": "Yes, {brand} cards are accepted.",
     "answer.brand.refused": "Sorry, {brand} cards aren't accepted here; we accept {brands}.",
     "answer.methods": "You can pay by card: we accept {brands}.",
@@ -205,6 +205,7 @@ MESSAGES = {
     "answer.partial.fixed": "No, the amount of {amount} was set by the business and has to be paid in full here.",
     "answer.partial.open": "You choose the amount: tell me how much you'd like to pay.",
     "answer.partial.allowed": "Yes, you can pay a part: any amount from {minimum} up to the {amount} due.",
+    "support.default": "call us and ask for an agent",
     "answer.person": "To speak to a person, {contact}. This payment stays open if you'd like to finish it here.",
     "answer.collected": "So far I have: {items}.",
     "answer.collected.none": "I don't have any of your details yet.",

@@ -185,12 +185,12 @@ MESSAGES = {
     "answer.purpose.reference": "Este pago corresponde a la referencia {reference}.",
     "answer.purpose.none": "No tengo una descripción de este pago; "
     "el comercio que le envió aquí puede decirle a qué corresponde.",
-    "answer.security.secure": "Sí. Los datos de su tarjeta van del formulario seguro directo a nuestro procesador "
-    "de pagos por una conexión cifrada; este chat nunca ve el número completo ni el código de seguridad, y "
-    "solo se muestran la marca y los últimos 4 dígitos.",
-    "answer.security.typed": "Sí. Los datos de tarjeta escritos aquí se guardan cifrados solo durante esta "
-    "conversación, nunca se registran y se borran en cuanto se crea el método de pago; solo se muestran la "
-    "marca y los últimos 4 dígitos.",
+    "answer.security.secure": "Los datos de su tarjeta están protegidos: van del formulario seguro directo "
+    "a nuestro procesador de pagos por una conexión cifrada; este chat nunca ve el número completo ni el "
+    "código de seguridad, y solo se muestran la marca y los últimos 4 dígitos.",
+    "answer.security.typed": "Los datos de su tarjeta están protegidos: lo que escribe aquí se guarda "
+    "cifrado solo durante esta conversación, nunca se registra y se borra en cuanto se crea el método de "
+    "pago; solo se muestran la marca y los últimos 4 dígitos.",
     "answer.brand.accepted": "Sí, se aceptan tarjetas {brand}.",
     "answer.brand.refused": "Lo siento, aquí no se aceptan tarjetas {brand}; aceptamos {brands}.",
     "answer.methods": "Puede pagar con tarjeta: aceptamos {brands}.",
@@ -201,6 +201,7 @@ MESSAGES = {
     "answer.partial.open": "Usted elige el monto: dígame cuánto desea pagar.",
     "answer.partial.allowed": "Sí, puede pagar una parte: cualquier monto desde {minimum} hasta los {amount} "
     "que se deben.",
+    "support.default": "llámenos y pida hablar con un agente",
     "answer.person": "Para hablar con una persona, {contact}. Este pago sigue abierto si desea terminarlo aquí.",
     "answer.collected": "Hasta ahora tengo: {items}.",
     "answer.collected.none": "Todavía no tengo ninguno de sus datos.",

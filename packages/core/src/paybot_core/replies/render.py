@@ -324,19 +324,19 @@ def _notice_text(say: _Say, notice: Notice) -> str:
             attempts=say("attempts.one" if left == 1 else "attempts.many"),
         )
     if kind is NoticeKind.TOO_MANY_ATTEMPTS:
-        return say("too_many_attempts", what=say.field(notice.field), contact=state.limits.support_contact)
+        return say("too_many_attempts", what=say.field(notice.field), contact=_support_contact(say, state))
     if kind is NoticeKind.TOO_MANY_PAYMENT_ATTEMPTS:
         code = state.payment.failure_code if state.payment else None
         return say(
             "too_many_payment_attempts",
             reason=decline_text(code, None, say.locale),
-            contact=state.limits.support_contact,
+            contact=_support_contact(say, state),
         )
     if kind is NoticeKind.PAYMENT_NOT_POSSIBLE:
         return say(
             "payment_not_possible",
             reason=decline_text(notice.code, notice.text, say.locale),
-            contact=state.limits.support_contact,
+            contact=_support_contact(say, state),
         )
     if kind is NoticeKind.ALREADY_CLOSED:
         if state.status is Status.COMPLETED and state.payment is not None:
@@ -474,7 +474,7 @@ def _answer_text(say: _Say, notice: Notice) -> str:
             return say("answer.partial.fixed", amount=say.amount(presets.amount))
         return say("answer.partial.open")
     if question is Question.PERSON:
-        return say("answer.person", contact=state.limits.support_contact)
+        return say("answer.person", contact=_support_contact(say, state))
     if question is Question.COLLECTED:
         items = []
         if state.name:
@@ -503,3 +503,9 @@ def _brand_of(detail: str | None) -> Brand | None:
         except ValueError:
             continue
     return None
+
+
+def _support_contact(say: _Say, state: SessionState) -> str:
+    """The merchant's own words when PAYBOT_SUPPORT_CONTACT is set, else the catalogue's, in the
+    session's language (an English default inside a Spanish sentence reads as a fault)."""
+    return state.limits.support_contact or say("support.default")

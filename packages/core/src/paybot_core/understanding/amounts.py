@@ -84,7 +84,11 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
     not_at = lex.not_words.match_at(tokens, k)
     if not_at and any(t.kind is Kind.NUMBER for t in tokens[k + not_at : k + not_at + 2]):
         c.cued = True
-    c.cued = c.cued or _cue_before(tokens, j, lex)
+    c.cued = (
+        c.cued
+        or _cue_before(tokens, j, lex)
+        or (_only_openers_before(tokens, j, lex) and _nothing_after(tokens, k, lex))
+    )
     c.after_to = j >= 0 and tokens[j].kind is Kind.WORD and tokens[j].key in ("to", "a", "por")
     return c
 
@@ -133,6 +137,27 @@ def _cue_before(tokens: list[Token], j: int, lex: Lexicon) -> bool:
         if lex.amount_cues.match_at(tokens, start) == j - start + 1:
             return True
     return False
+
+
+def _only_openers_before(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """Is everything up to tokens[j] a correction opener ("oops no, 205", "perdón, 260")?"""
+    words = [t for t in tokens[: j + 1] if t.kind is not Kind.PUNCT]
+    if not words:
+        return False
+    k = 0
+    while k < len(words):
+        n = lex.correction_openers.match_at(words, k)
+        if not n:
+            return False
+        k += n
+    return True
+
+
+def _nothing_after(tokens: list[Token], k: int, lex: Lexicon) -> bool:
+    """Does the message end at tokens[k], but for marks and courtesy ("205.", "205 please")?
+    ("sorry, 2 cards" goes on: the number counts something else.)"""
+    rest = [t for t in tokens[k:] if t.kind is not Kind.PUNCT]
+    return all(t.kind is Kind.WORD and (lex.yes_filler.has(t) or lex.part_filler.has(t)) for t in rest)
 
 
 def _choose(

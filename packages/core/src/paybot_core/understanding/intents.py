@@ -128,4 +128,6 @@ def _changes(parts: list[list[Token]], lex: Lexicon) -> set[Intent]:
             named = words.find(clause) is not None
             if named and (verb or covered(clause, words, lex.command_filler)):
                 found.add(intent)
+        if verb and lex.card_detail_words.find(clause) is not None:
+            found.add(Intent.CHANGE_CARD)  # "the expiry is wrong": the card is entered again
     return found

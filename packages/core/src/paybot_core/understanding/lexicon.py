@@ -109,9 +109,11 @@ class Lexicon:
     change_verbs: PhraseSet
     change_words: PhraseSet
     card_words: PhraseSet
+    card_detail_words: PhraseSet
     name_words: PhraseSet
     amount_words: PhraseSet
     correction_cues: PhraseSet
+    correction_openers: PhraseSet
     not_words: PhraseSet
     greetings: PhraseSet
     pay_words: PhraseSet
@@ -123,6 +125,8 @@ class Lexicon:
     percent_words: PhraseSet
     name_cues_strong: PhraseSet
     name_cues_weak: PhraseSet
+    name_cue_filler: PhraseSet
+    name_suffix_cues: PhraseSet
     clause_words: PhraseSet
     name_particles: frozenset[str]
     not_names: PhraseSet
@@ -160,9 +164,11 @@ _PHRASE_FIELDS = [
     "change_verbs",
     "change_words",
     "card_words",
+    "card_detail_words",
     "name_words",
     "amount_words",
     "correction_cues",
+    "correction_openers",
     "not_words",
     "pay_words",
     "pay_in_full",
@@ -171,6 +177,8 @@ _PHRASE_FIELDS = [
     "percent_words",
     "name_cues_strong",
     "name_cues_weak",
+    "name_cue_filler",
+    "name_suffix_cues",
     "clause_words",
     "not_names",
     "minor_words",

@@ -26,6 +26,8 @@ MAX_NAME_WORDS = 8
 _NAME_ALLOWED = re.compile(r"[^\W\d_]|[ '\-.]")
 # After a weak cue, a word like "calling" or "confused" describes the payer, it does not name them.
 _STATE_WORD = re.compile(r"[a-z]{3,}(?:ing|ed)|[a-z]{2,}(?:ado|ada|ido|ida|ando|iendo)")
+# Laughter typed at any length ("haha", "hahaha", "jajaja", "hehe"): never a name.
+_LAUGHTER = re.compile(r"(?:[hj][aeiou]){2,}[hj]?")
 # "I'm happy to pay", "I'm done with this": a complement follows a state, never a name.
 _COMPLEMENTS = frozenset(
     {"to", "with", "about", "that", "of", "at", "in", "on", "for", "a", "an", "para", "con", "en"}
@@ -68,7 +70,10 @@ def _after_cue(tokens: list[Token], lex: Lexicon) -> NameFact | None:
         while (found := cues.find(tokens, start)) is not None:
             i, n = found
             start = i + 1
-            taken = _take_name(tokens, i + n, lex)
+            after = i + n
+            while after < len(tokens) and (skip := lex.name_cue_filler.match_at(tokens, after)):
+                after += skip  # "my name is actually Anne Lee": the filler is not the name
+            taken = _take_name(tokens, after, lex)
             if not taken:
                 continue
             if weak and not _plausible_after_weak_cue(taken, tokens, lex):
@@ -138,6 +143,9 @@ def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:
         words = words[n:]
     while words and words[-1].kind is Kind.WORD and lex.yes_filler.has(words[-1]) and len(words) > 1:
         words = words[:-1]  # "Jane Doe please"
+    for k in range(1, len(words)):
+        if lex.name_suffix_cues.match_at(words, k) == len(words) - k:
+            return words[:k]  # "Sarah here", "Tom Lee speaking"
     return words
 
 
@@ -154,6 +162,8 @@ def _is_bare_name(words: list[Token], lex: Lexicon) -> bool:
         if covered(words, command, lex.command_filler):
             return False
     if lex.not_names.has(words[0]) or words[0].key in lex.name_particles:
+        return False
+    if any(_LAUGHTER.fullmatch(t.key) for t in words):
         return False
     if words[-1].key in lex.name_particles:
         return False

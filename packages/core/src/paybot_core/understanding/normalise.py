@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .vocab.en import APOSTROPHE_DROPPED
+
 _TRANSLATE = str.maketrans(
     {
         "’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
@@ -41,6 +43,9 @@ def forms(word: str) -> tuple[str, ...]:
     squeezed to two and to one ("goood" -> "good", "yesss" -> "yes", "heyy" -> "hey")."""
     base = fold(word)
     out = [base]
+    contraction = APOSTROPHE_DROPPED.get(base)
+    if contraction:
+        out.append(contraction)
     for candidate in (_RUN3.sub(r"\1\1", base), _RUN3.sub(r"\1", base), _RUN2.sub(r"\1", base)):
         if candidate not in out:
             out.append(candidate)

@@ -48,10 +48,11 @@ def read_digits(raw: str, locale: Locale) -> Reading | None:
     as_decimal = Decimal(whole + "." + frac)
     if len(frac) == 3 and 1 <= len(whole) <= 3 and whole != "0":
         as_thousands = Decimal(whole + frac)
-        # English: "1,250" is a thousand and "1.250" a decimal, as written. Spanish payers write
-        # both conventions, so either could be meant.
-        if locale is Locale.EN:
-            return Reading(as_thousands) if sep == "," else Reading(as_decimal, decimals=3)
+        # English: "1,250" is a thousand. "1.250" would be three decimals, which no amount has:
+        # it is the other convention's thousand, likely but not sure, so it is asked back.
+        # Spanish payers write both conventions, so either could be meant.
+        if locale is Locale.EN and sep == ",":
+            return Reading(as_thousands)
         return Reading(as_thousands, ambiguous=True)
     if sep == "," and locale is Locale.EN:
         return Reading(as_decimal, ambiguous=True, decimals=len(frac))  # "50,00": a European decimal?
@@ -71,11 +72,20 @@ def read_numbers(tokens: list[Token], lex: Lexicon, locale: Locale) -> list[Toke
         token = tokens[i]
         if token.kind is Kind.NUMBER:
             reading = read_digits(token.text, locale)
-            out.append(
-                replace(token, value=reading)
-                if reading
-                else replace(token, kind=Kind.WORD, forms=forms(token.text))
-            )
+            if reading is None:
+                out.append(replace(token, kind=Kind.WORD, forms=forms(token.text)))
+                i += 1
+                continue
+            factor, used = _scale_after(tokens, i, lex)
+            if factor:
+                # "1 thousand", "2 hundred", "1.5 mil", "2k": digits times the scale word after them.
+                last = tokens[i + used]
+                text = token.text + (" " if last.start > token.end else "") + last.text
+                scaled = Reading(reading.value * factor, ambiguous=reading.ambiguous)
+                out.append(Token(Kind.NUMBER, text, token.start, last.end, scaled, True))
+                i += used + 1
+                continue
+            out.append(replace(token, value=reading))
             i += 1
             continue
         if token.kind is Kind.WORD and _could_start_number(token, lex):
@@ -90,6 +100,25 @@ def read_numbers(tokens: list[Token], lex: Lexicon, locale: Locale) -> list[Toke
         out.append(token)
         i += 1
     return out
+
+
+# A "k" typed onto digits is a thousand ("2k", "$1.5k"); apart from them it is only a letter.
+_ATTACHED_THOUSAND = "k"
+
+
+def _scale_after(tokens: list[Token], i: int, lex: Lexicon) -> tuple[int, int]:
+    """(factor, tokens used) when a scale word follows the digits at tokens[i], else (0, 0)."""
+    if i + 1 >= len(tokens) or tokens[i + 1].kind is not Kind.WORD:
+        return 0, 0
+    after = tokens[i + 1]
+    word = fold(after.text)
+    if word in lex.number_scales:
+        return lex.number_scales[word], 1
+    if lex.number_hundreds.get(word) == 100 and word not in lex.number_units:
+        return 100, 1
+    if word == _ATTACHED_THOUSAND and after.start == tokens[i].end:
+        return 1000, 1
+    return 0, 0
 
 
 def _could_start_number(token: Token, lex: Lexicon) -> bool:

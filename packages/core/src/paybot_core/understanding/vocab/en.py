@@ -137,6 +137,17 @@ CANCEL = (
     "i dont want to pay",
     "i'll pay later",
     "i will pay later",
+    "i don't want to do this",
+    "i dont want to do this",
+    "i do not want to do this",
+    "i don't want to continue",
+    "i dont want to continue",
+    "i don't want to do it",
+    "i dont want to do it",
+    "i do not want to pay",
+    "don't want to pay",
+    "dont want to pay",
+    "not anymore",
     "not today",
     "cancelled",
     "canceled",
@@ -226,6 +237,10 @@ COMMAND_FILLER = (
     "hey",
     "um",
     "the whole thing",
+    "anymore",
+    "any more",
+    "after all",
+    "wait",
 )
 # Commands typed with one slip ("cancle", "restrat") count, for words this long or longer.
 TYPO_MIN_LENGTH = 5
@@ -234,6 +249,20 @@ TYPO_MIN_LENGTH = 5
 CHANGE_VERBS = ("change", "update", "correct", "fix", "edit", "replace", "switch", "modify")
 CHANGE_WORDS = ("different", "another", "new", "other", "wrong")
 CARD_WORDS = ("card", "cards", "payment method", "method")
+# A detail of the card: with a change verb or word ("the expiry is wrong", "change the cvv") it means
+# entering the card again, since a card already taken cannot be edited field by field. Never alone:
+# "cvv 123" gives the code.
+CARD_DETAIL_WORDS = (
+    "expiry",
+    "expiration",
+    "expiry date",
+    "expiration date",
+    "exp date",
+    "security code",
+    "cvv",
+    "cvc",
+    "card number",
+)
 NAME_WORDS = ("name", "names")
 AMOUNT_WORDS = ("amount", "sum", "total", "price")
 # "I meant 60", "sorry, I meant Jon": what follows is the corrected value of some field.
@@ -246,6 +275,23 @@ CORRECTION_CUES = (
     "should be",
     "it's actually",
     "actually it's",
+)
+# Words that open a correction on their own ("oops, 205", "no wait, 60", "sorry: 75"): a number
+# right after nothing but these is the corrected amount.
+CORRECTION_OPENERS = (
+    "oops",
+    "whoops",
+    "sorry",
+    "no",
+    "wait",
+    "oh",
+    "actually",
+    "my bad",
+    "my mistake",
+    "typo",
+    "correction",
+    "um",
+    "uh",
 )
 # "X, not Y": the payer says which value is right.
 NOT_WORDS = ("not", "rather than", "instead of")
@@ -312,6 +358,29 @@ PERCENT_WORDS = ("percent", "per cent", "pct")
 # Words around either answer that change nothing ("actually only part of it for now").
 PART_FILLER = ("actually", "instead", "rather", "today", "for now", "right now", "this time", "of it", "only")
 
+# Contractions typed without their apostrophe ("whats this for", "dont"): matched as both.
+# Only spellings that are not words of their own ("ill", "well", "were", "id" are left out).
+APOSTROPHE_DROPPED = {
+    "whats": "what's",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "cant": "can't",
+    "wont": "won't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
+    "im": "i'm",
+    "ive": "i've",
+    "youre": "you're",
+    "theyre": "they're",
+    "thats": "that's",
+    "heres": "here's",
+    "theres": "there's",
+    "lets": "let's",
+    "its": "it's",
+}
+
 # ---------------------------------------------------------------- names
 # Cues after which a name follows. Strong cues take any name-like words; weak ones ("I'm") also
 # start sentences that are not names ("I'm lost"), so what follows them is checked harder.
@@ -339,7 +408,11 @@ NAME_CUES_STRONG = (
     "name should be",
 )
 # "call me" too: "call me Jane", but "call me back", "call me later".
-NAME_CUES_WEAK = ("i'm", "im", "i am", "this is", "it's", "it is", "call me")
+NAME_CUES_WEAK = ("i'm", "im", "i am", "this is", "it's", "its", "it is", "call me")
+# Words between a cue and the name that are not part of it ("my name is actually Anne Lee").
+NAME_CUE_FILLER = ("actually", "really", "just", "in fact", "still")
+# After a name, words that say it is the writer's own ("Sarah here", "Tom Lee speaking").
+NAME_SUFFIX_CUES = ("here", "speaking")
 # Words that close a name: what comes after them is the rest of the sentence.
 CLAUSE_WORDS = (
     "and",
@@ -724,6 +797,49 @@ NOT_NAMES = (
     "put",
     "use",
     "write",
+    # chat shorthand and interjections: what people type instead of an answer ("idk", "lol")
+    "idk",
+    "idc",
+    "dunno",
+    "lol",
+    "lmao",
+    "rofl",
+    "omg",
+    "wtf",
+    "brb",
+    "nvm",
+    "np",
+    "kk",
+    "ikr",
+    "smh",
+    "tbh",
+    "imo",
+    "btw",
+    "fyi",
+    "asap",
+    "ngl",
+    "ugh",
+    "meh",
+    "huh",
+    "wut",
+    "wat",
+    "haha",
+    "hehe",
+    "yay",
+    "wow",
+    "oops",
+    "whoops",
+    "duh",
+    "oof",
+    "welp",
+    "hm",
+    "mhm",
+    "er",
+    "erm",
+    "eh",
+    "sup",
+    "thnx",
+    "tks",
 )
 
 # ---------------------------------------------------------------- amounts
@@ -861,6 +977,18 @@ QUESTIONS = {
         "what is it for",
         "what's it for",
         "what is this charge",
+        "what's this charge",
+        "what is the charge",
+        "what's the charge",
+        "what is this bill",
+        "what's this bill",
+        "what is this",
+        "what's this",
+        "what is this about",
+        "what's this about",
+        "what is it about",
+        "what's it about",
+        "what for",
         "what is the payment for",
         "what's the reference",
         "what is the reference",
@@ -878,6 +1006,22 @@ QUESTIONS = {
         "are you storing my card",
         "is this a scam",
         "can i trust this",
+        "secure",
+        "securely",
+        "encrypted",
+        "encryption",
+        "stored",
+        "store my",
+        "save my",
+        "saved",
+        "keep my card",
+        "keep my details",
+        "my info safe",
+        "my information safe",
+        "my details safe",
+        "is it safe to",
+        "hacked",
+        "pci",
     ),
     "why_field": (
         "why do you need",

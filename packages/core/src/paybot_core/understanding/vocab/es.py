@@ -90,6 +90,11 @@ CANCEL = (
     "cambié de opinión",
     "ya no quiero pagar",
     "no quiero pagar",
+    "ya no quiero",
+    "no quiero hacer esto",
+    "no quiero seguir",
+    "ya no quiero seguir",
+    "no quiero continuar",
     "pagaré después",
     "pagaré luego",
     "pago después",
@@ -168,6 +173,15 @@ TYPO_MIN_LENGTH = 6
 CHANGE_VERBS = ("cambiar", "cambia", "cambio", "corregir", "corrige", "modificar", "modifica", "editar")
 CHANGE_WORDS = ("otra", "otro", "diferente", "nueva", "nuevo", "equivocado", "equivocada", "mal")
 CARD_WORDS = ("tarjeta", "tarjetas", "método de pago")
+CARD_DETAIL_WORDS = (
+    "vencimiento",
+    "fecha de vencimiento",
+    "caducidad",
+    "código de seguridad",
+    "código",
+    "cvv",
+    "número de tarjeta",
+)
 NAME_WORDS = ("nombre",)
 AMOUNT_WORDS = ("monto", "cantidad", "importe", "total", "suma")
 CORRECTION_CUES = (
@@ -178,6 +192,21 @@ CORRECTION_CUES = (
     "debe ser",
     "debería ser",
     "es más bien",
+)
+# Spanish writes no contractions with an apostrophe: nothing to restore ("whats" -> "what's" in en).
+APOSTROPHE_DROPPED: dict[str, str] = {}
+CORRECTION_OPENERS = (
+    "perdón",
+    "ups",
+    "uy",
+    "ay",
+    "no",
+    "espera",
+    "disculpa",
+    "disculpe",
+    "en realidad",
+    "me equivoqué",
+    "corrijo",
 )
 NOT_WORDS = ("no", "en vez de", "en lugar de")
 
@@ -268,6 +297,8 @@ NAME_CUES_STRONG = (
     "el nombre debería ser",
 )
 NAME_CUES_WEAK = ("soy", "habla", "le habla", "te habla", "es", "yo soy")
+NAME_CUE_FILLER = ("en realidad", "realmente", "de hecho", "solo")
+NAME_SUFFIX_CUES = ("aquí", "al habla", "hablando")
 CLAUSE_WORDS = (
     "y",
     "pero",
@@ -302,6 +333,25 @@ CLAUSE_WORDS = (
 NAME_PARTICLES = ("de", "del", "la", "las", "los", "da", "dos", "san", "santa")
 
 NOT_NAMES = (
+    # chat shorthand and interjections: what people type instead of an answer ("jaja", "ns")
+    "jaja",
+    "jeje",
+    "jiji",
+    "xd",
+    "ntp",
+    "ns",
+    "nose",
+    "nidea",
+    "porfa",
+    "xfa",
+    "plis",
+    "pues",
+    "oye",
+    "ey",
+    "uy",
+    "ay",
+    "ups",
+    "este",
     "nuevo",
     "nueva",
     "cliente",
@@ -577,6 +627,10 @@ QUESTIONS = {
         "a qué corresponde",
         "cuál es la referencia",
         "qué es este cobro",
+        "de qué se trata",
+        "qué es este pago",
+        "por qué me cobran",
+        "para qué es este cobro",
     ),
     "security": (
         "es seguro",
@@ -587,6 +641,18 @@ QUESTIONS = {
         "está seguro",
         "es una estafa",
         "es fiable",
+        "seguro",
+        "segura",
+        "seguridad",
+        "cifrado",
+        "cifrada",
+        "encriptado",
+        "encriptada",
+        "guardan",
+        "guardado",
+        "guardada",
+        "se guarda",
+        "mis datos",
     ),
     "why_field": (
         "por qué necesita",

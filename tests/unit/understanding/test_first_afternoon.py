@@ -1,0 +1,184 @@
+"""Classes found by typing as payers do, before the outside check of issue 12 (2026-12-02).
+
+Each table holds several phrasings of one class, in English and Spanish, none of them a sentence
+of the public dialogs: the rule under test is the class, not the sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from paybot_core.conversation.state import Field
+from paybot_core.conversation.understanding import UnderstandingContext
+from paybot_core.understanding import understand as understand_text
+
+
+def understand(text: str, expecting: Field | None = Field.NAME, locale: str = "en"):
+    return understand_text(
+        text,
+        UnderstandingContext(expecting=expecting, currency="usd", amount_preset=False, locale=locale),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("idk", "en"),
+        ("idk lol", "en"),
+        ("dunno", "en"),
+        ("lol", "en"),
+        ("omg", "en"),
+        ("ugh", "en"),
+        ("huh", "en"),
+        ("oops", "en"),
+        ("hahaha", "en"),
+        ("nvm", "en"),
+        ("jaja", "es"),
+        ("ns", "es"),
+        ("porfa", "es"),
+        ("ups", "es"),
+    ],
+)
+def test_chat_shorthand_and_interjections_are_never_names(text: str, locale: str) -> None:
+    fact = understand(text, locale=locale).name
+    assert fact is None or fact.value is None, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "locale"),
+    [
+        ("its mike", "mike", "en"),
+        ("its Dana Cole", "Dana Cole", "en"),
+        ("hello, Sarah here", "Sarah", "en"),
+        ("Sarah Jones here", "Sarah Jones", "en"),
+        ("hi! Tom Lee speaking", "Tom Lee", "en"),
+        ("my name is actually Anne Lee", "Anne Lee", "en"),
+        ("wait my name is actually Anne Lee", "Anne Lee", "en"),
+        ("the name on the card is really Bo Chen", "Bo Chen", "en"),
+        ("my name's just Kim", "Kim", "en"),
+        ("mi nombre es en realidad Ana Ruiz", "Ana Ruiz", "es"),
+        ("me llamo de hecho Luis Gil", "Luis Gil", "es"),
+        ("hola, Marta Vega aquí", "Marta Vega", "es"),
+    ],
+)
+def test_name_cues_people_type(text: str, name: str, locale: str) -> None:
+    fact = understand(text, locale=locale).name
+    assert fact is not None and fact.value == name, fact
+
+
+def _amount(text: str, expecting: Field | None, locale: str = "en"):
+    return understand(text, expecting, locale).amount
+
+
+@pytest.mark.parametrize(
+    ("text", "minor", "locale"),
+    [
+        ("1 thousand", 100_000, "en"),
+        ("2 hundred", 20_000, "en"),
+        ("3 grand", 300_000, "en"),
+        ("$1.5k", 150_000, "en"),
+        ("2k", 200_000, "en"),
+        ("2 mil", 200_000, "es"),
+        ("1,5 mil dólares", 150_000, "es"),
+    ],
+)
+def test_digits_with_a_scale_word(text: str, minor: int, locale: str) -> None:
+    fact = _amount(text, Field.AMOUNT, locale)
+    assert fact is not None and fact.minor == minor and fact.problem is None, fact
+
+
+@pytest.mark.parametrize("text", ["$1.200", "1.250", "pay 2.500", "3.000 dollars", "50.555"])
+def test_three_digits_after_a_dot_are_asked_back_in_english(text: str) -> None:
+    """No amount has three decimals: "$1.200" is likely the other convention's thousand, never $1.20."""
+    fact = _amount(text, Field.AMOUNT)
+    assert fact is not None and fact.problem == "ambiguous" and fact.minor is not None
+    assert fact.minor >= 100_000  # the thousands reading, to confirm back
+
+
+@pytest.mark.parametrize(
+    ("text", "minor", "expecting", "locale"),
+    [
+        ("oops no, 205", 20_500, Field.CARD_NUMBER, "en"),
+        ("sorry, 215", 21_500, Field.CARD_NUMBER, "en"),
+        ("no wait 230", 23_000, Field.NAME, "en"),
+        ("whoops: 75.50", 7_550, Field.CONFIRMATION, "en"),
+        ("no, 60", 6_000, Field.CONFIRMATION, "en"),
+        ("my bad, 45", 4_500, Field.CARD_NUMBER, "en"),
+        ("perdón, 260", 26_000, Field.CARD_NUMBER, "es"),
+        ("uy no, 215", 21_500, Field.CONFIRMATION, "es"),
+        ("espera, 90", 9_000, Field.NAME, "es"),
+    ],
+)
+def test_a_number_after_only_a_correction_opener_is_the_new_amount(
+    text: str, minor: int, expecting: Field, locale: str
+) -> None:
+    fact = _amount(text, expecting, locale)
+    assert fact is not None and fact.minor == minor, fact
+
+
+@pytest.mark.parametrize("text", ["no", "oops", "sorry, 2 cards", "no thanks 5 times"])
+def test_an_opener_without_a_lone_number_is_no_amount(text: str) -> None:
+    assert _amount(text, Field.CARD_NUMBER) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("actually I don't want to do this anymore", "en"),
+        ("i dont want to continue", "en"),
+        ("I don't want to pay after all", "en"),
+        ("wait, I do not want to do this", "en"),
+        ("ya no quiero seguir", "es"),
+        ("no quiero hacer esto", "es"),
+        ("ya no quiero", "es"),
+    ],
+)
+def test_not_wanting_to_go_on_cancels(text: str, locale: str) -> None:
+    from paybot_core.conversation.understanding import Intent
+
+    assert understand(text, Field.CARD_NUMBER, locale).has(Intent.CANCEL)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "locale"),
+    [
+        ("whats this charge for??", "purpose", "en"),
+        ("what is this?", "purpose", "en"),
+        ("what's this about", "purpose", "en"),
+        ("is my card info stored anywhere?", "security", "en"),
+        ("is it encrypted", "security", "en"),
+        ("are you going to save my card?", "security", "en"),
+        ("is my info safe?", "security", "en"),
+        ("de qué se trata?", "purpose", "es"),
+        ("¿guardan mis datos?", "security", "es"),
+        ("¿está cifrado?", "security", "es"),
+    ],
+)
+def test_question_kinds_in_other_words(text: str, kind: str, locale: str) -> None:
+    question = understand(text, Field.NAME, locale).question
+    assert question is not None and question.value == kind, question
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("change the expiry", "en"),
+        ("the expiry is wrong", "en"),
+        ("no, change the expiry, it's 11/28", "en"),
+        ("I need to fix the security code", "en"),
+        ("wrong cvv", "en"),
+        ("the card number was wrong", "en"),
+        ("cambiar el vencimiento", "es"),
+        ("el código está mal", "es"),
+    ],
+)
+def test_changing_a_card_detail_is_entering_the_card_again(text: str, locale: str) -> None:
+    from paybot_core.conversation.understanding import Intent
+
+    assert understand(text, Field.CONFIRMATION, locale).has(Intent.CHANGE_CARD)
+
+
+@pytest.mark.parametrize("text", ["cvv 123", "the expiry", "security code", "my cvv is on the back"])
+def test_a_card_detail_named_without_a_change_is_no_change(text: str) -> None:
+    from paybot_core.conversation.understanding import Intent
+
+    assert not understand(text, Field.CVV).has(Intent.CHANGE_CARD)
