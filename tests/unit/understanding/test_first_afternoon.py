@@ -182,3 +182,68 @@ def test_a_card_detail_named_without_a_change_is_no_change(text: str) -> None:
     from paybot_core.conversation.understanding import Intent
 
     assert not understand(text, Field.CVV).has(Intent.CHANGE_CARD)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Al Green", "Al Green"),
+        ("my name is Al Green", "Al Green"),
+        ("Van Morrison", "Van Morrison"),
+        ("Del Shannon", "Del Shannon"),
+        ("ahmed al hassan", "ahmed al hassan"),
+    ],
+)
+def test_a_capitalised_particle_first_is_a_first_name(text: str, name: str) -> None:
+    fact = understand(text).name
+    assert fact is not None and fact.value == name, fact
+
+
+@pytest.mark.parametrize("text", ["de la", "van", "al", "de"])
+def test_particles_alone_are_no_name(text: str) -> None:
+    fact = understand(text).name
+    assert fact is None or fact.value is None, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"), [("75", 7_500), ("120.50", 12_050), ("$30", 3_000), ("40.", 4_000)]
+)
+def test_a_lone_number_where_the_name_was_asked_is_the_amount(text: str, minor: int) -> None:
+    understood = understand(text, Field.NAME)
+    assert understood.amount is not None and understood.amount.minor == minor
+    assert understood.name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "minor", "locale"),
+    [
+        ("I owe 120 but can only pay 60", 6_000, "en"),
+        ("my balance is $300, I'll pay $100 today", 10_000, "en"),
+        ("pay 50, I owe 200", 5_000, "en"),
+        ("i owe $120", 12_000, "en"),
+        ("debo 500 pero solo puedo pagar 200", 20_000, "es"),
+        ("le debo 80", 8_000, "es"),
+    ],
+)
+def test_what_is_paid_now_wins_over_what_is_owed(text: str, minor: int, locale: str) -> None:
+    fact = _amount(text, Field.AMOUNT, locale)
+    assert fact is not None and fact.minor == minor, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("what do i type here?", "en"),
+        ("what should I enter", "en"),
+        ("now what", "en"),
+        ("i dont get it", "en"),
+        ("qué escribo aquí?", "es"),
+        ("y ahora qué", "es"),
+    ],
+)
+def test_asking_what_to_type_is_help(text: str, locale: str) -> None:
+    from paybot_core.conversation.understanding import Intent
+
+    understood = understand(text, Field.NAME, locale)
+    assert understood.has(Intent.HELP) or understood.question is not None
+    assert understood.name is None

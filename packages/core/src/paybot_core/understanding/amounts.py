@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..conversation.understanding import AmountFact
 from ..money import DOLLAR_CURRENCIES, ISO_CODES, symbol_currency, to_minor
-from .lexicon import Lexicon, Phrase
+from .lexicon import Lexicon, Phrase, PhraseSet
 from .numbers import Reading
 from .tokens import Kind, Token
 
@@ -33,6 +33,7 @@ class _Candidate:
     minor_unit: bool = False
     cents: Decimal | None = None  # "fifty dollars and twenty cents"
     after_to: bool = False  # "change it from 50 to 60": the later number is the new one
+    owed: bool = False  # "I owe 120 but can only pay 60": the debt, not what is paid now
 
 
 def extract_amount(
@@ -90,6 +91,7 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
         or (_only_openers_before(tokens, j, lex) and _nothing_after(tokens, k, lex))
     )
     c.after_to = j >= 0 and tokens[j].kind is Kind.WORD and tokens[j].key in ("to", "a", "por")
+    c.owed = _cue_before(tokens, j, lex, lex.owed_cues)
     return c
 
 
@@ -129,14 +131,12 @@ def _trailing_cents(tokens: list[Token], k: int, lex: Lexicon) -> Decimal | None
     return None
 
 
-def _cue_before(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+def _cue_before(tokens: list[Token], j: int, lex: Lexicon, cues: PhraseSet | None = None) -> bool:
     """Does an amount cue ("pay", "amount:", "I meant") end at tokens[j] (a ":" may follow it)?"""
+    cues = cues or lex.amount_cues
     if j >= 0 and tokens[j].kind is Kind.PUNCT and tokens[j].text == ":":
         j -= 1
-    for start in range(max(0, j - 4), j + 1):
-        if lex.amount_cues.match_at(tokens, start) == j - start + 1:
-            return True
-    return False
+    return any(cues.match_at(tokens, start) == j - start + 1 for start in range(max(0, j - 4), j + 1))
 
 
 def _only_openers_before(tokens: list[Token], j: int, lex: Lexicon) -> bool:
@@ -167,12 +167,14 @@ def _choose(
         later = [c for c in candidates if c.after_to]
         if later:
             return later[-1]
-    for c in candidates:
-        if c.marked:
-            return c
-    for c in candidates:
-        if c.cued:
-            return c
+    # What the payer will pay now comes before what they owe: "I owe $120 but can only pay $60".
+    for owed in (False, True):
+        for c in candidates:
+            if c.marked and c.owed is owed:
+                return c
+        for c in candidates:
+            if c.cued and c.owed is owed:
+                return c
     if expecting:
         # A lone number answers "how much?"; several ("5 0") or a labelled one ("reference 1001") do not.
         unlabelled = [

@@ -133,6 +133,7 @@ class Lexicon:
     currency_words: dict[Phrase, str]
     minor_words: PhraseSet
     amount_cues: PhraseSet
+    owed_cues: PhraseSet
     negative_words: PhraseSet
     questions: dict[str, PhraseSet]
     other_methods: PhraseSet
@@ -183,6 +184,7 @@ _PHRASE_FIELDS = [
     "not_names",
     "minor_words",
     "amount_cues",
+    "owed_cues",
     "negative_words",
     "other_methods",
     "card_method_words",

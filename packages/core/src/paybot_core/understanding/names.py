@@ -92,6 +92,9 @@ def _take_name(tokens: list[Token], start: int, lex: Lexicon) -> list[Token]:
         if particle and taken and _name_word_after_particles(tokens, k, lex):
             taken.append(t)  # "María de la Cruz", "Ludwig van Beethoven"
             continue
+        if particle and not taken and _first_name_like_particle(tokens, k):
+            taken.append(t)  # "Al Green", "Van Morrison": a capitalised first word is a name
+            continue
         if lex.clause_words.has(t) or particle:
             break
         taken.append(t)
@@ -161,7 +164,9 @@ def _is_bare_name(words: list[Token], lex: Lexicon) -> bool:
     for command in (lex.cancel, lex.restart, lex.help, lex.yes, lex.no):
         if covered(words, command, lex.command_filler):
             return False
-    if lex.not_names.has(words[0]) or words[0].key in lex.name_particles:
+    if lex.not_names.has(words[0]):
+        return False
+    if words[0].key in lex.name_particles and not _first_name_like_particle(words, 0):
         return False
     if any(_LAUGHTER.fullmatch(t.key) for t in words):
         return False
@@ -172,6 +177,13 @@ def _is_bare_name(words: list[Token], lex: Lexicon) -> bool:
     title_case = all(_capitalised(t) for t in inner)
     # A common word inside a name typed as a name ("Trần Minh An", "Noah Stop") is part of it.
     return all(not lex.not_names.has(t) or (title_case and k > 0) for k, t in enumerate(inner))
+
+
+def _first_name_like_particle(tokens: list[Token], k: int) -> bool:
+    """A particle typed capitalised before another capitalised word is a first name ("Al Green",
+    "Van Morrison", "Del Shannon"); lower case it only joins a name ("ahmed al hassan")."""
+    after = tokens[k + 1] if k + 1 < len(tokens) else None
+    return _capitalised(tokens[k]) and after is not None and after.kind is Kind.WORD and _capitalised(after)
 
 
 def _capitalised(token: Token) -> bool:

@@ -186,6 +186,19 @@ HELP = (
     "how does this work",
     "what do you mean",
     "what does that mean",
+    "what do i type",
+    "what do i write",
+    "what do i enter",
+    "what do i put",
+    "what should i type",
+    "what should i write",
+    "what should i enter",
+    "what should i put",
+    "what do i say",
+    "what now",
+    "now what",
+    "i don't get it",
+    "i dont get it",
 )
 # Words that may surround a command without making it something else: "please cancel the payment".
 COMMAND_FILLER = (
@@ -888,6 +901,19 @@ AMOUNT_CUES = (
     "it should be",
     "make that",
     "change that to",
+)
+# Cues that state what is owed, not what is paid now: with another amount in the message ("I owe
+# $120 but can only pay $60"), the other one is the payment; alone ("I owe 120"), it is the amount.
+OWED_CUES = (
+    "owe",
+    "i owe",
+    "owing",
+    "balance",
+    "balance is",
+    "the balance is",
+    "bill is",
+    "the bill is",
+    "due",
 )
 # Words before a number that say it is not money: "my reference is 1001", "invoice #2231".
 NOT_AMOUNT_LABELS = (

@@ -131,6 +131,11 @@ HELP = (
     "confundido",
     "confundida",
     "qué hago",
+    "qué escribo",
+    "qué pongo",
+    "qué tengo que escribir",
+    "qué debo escribir",
+    "y ahora qué",
     "cómo funciona",
     "no sé qué hacer",
     "qué tengo que hacer",
@@ -506,6 +511,7 @@ CURRENCY_WORDS = {
     "yenes": "jpy",
 }
 MINOR_WORDS = ("centavo", "centavos", "céntimo", "céntimos")
+OWED_CUES = ("debo", "le debo", "te debo", "saldo", "el saldo es", "la factura es", "adeudo")
 AMOUNT_CUES = (
     "pagar",
     "pago",
