@@ -247,3 +247,41 @@ def test_asking_what_to_type_is_help(text: str, locale: str) -> None:
     understood = understand(text, Field.NAME, locale)
     assert understood.has(Intent.HELP) or understood.question is not None
     assert understood.name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "minor", "locale"),
+    [
+        ("no not 15, 50", 5_000, "en"),
+        ("not 15 but 50", 5_000, "en"),
+        ("pay 40, not 400", 4_000, "en"),
+        ("not fifteen, fifty", 5_000, "en"),
+        ("en vez de 15, 50", 5_000, "es"),
+    ],
+)
+def test_the_value_after_not_is_taken_back(text: str, minor: int, locale: str) -> None:
+    fact = _amount(text, Field.CARD_NUMBER, locale)
+    assert fact is not None and fact.minor == minor, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "minor", "locale"),
+    [
+        ("son ochenta y cinco dólares con cincuenta", 8_550, "es"),
+        ("85 dólares con 50", 8_550, "es"),
+        ("40 dollars and 25", 4_025, "en"),
+        ("forty dollars and twenty-five", 4_025, "en"),
+        ("50 dollars and 2 cards", 5_000, "en"),
+    ],
+)
+def test_cents_said_after_the_currency_word(text: str, minor: int, locale: str) -> None:
+    fact = _amount(text, Field.AMOUNT, locale)
+    assert fact is not None and fact.minor == minor, fact
+
+
+def test_a_name_ending_in_a_period_is_not_followed_by_a_second_one() -> None:
+    from paybot_core.money import Locale
+    from paybot_core.replies.catalogue import message
+
+    assert message(Locale.EN, "accepted.name", name="Chris P.") == "Thanks, Chris P."
+    assert message(Locale.ES, "accepted.name", name="Dr.") == "Gracias, Dr."

@@ -19,4 +19,11 @@ def message(locale: Locale, key: str, *, speech: bool = False, **fields: object)
     template = catalogue.get(f"{key}@speech") if speech else None
     if template is None:
         template = catalogue[key]
-    return template.format(**fields) if fields else template
+    if not fields:
+        return template
+    # A value that ends a sentence of its own ("Chris P.", "Dr.") before the template's full stop
+    # would print two: "Thanks, Chris P.." reads as a typo.
+    for name, value in fields.items():
+        if isinstance(value, str) and value.endswith(".") and "{" + name + "}." in template:
+            fields[name] = value[:-1]
+    return template.format(**fields)

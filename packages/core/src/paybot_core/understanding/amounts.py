@@ -33,6 +33,7 @@ class _Candidate:
     minor_unit: bool = False
     cents: Decimal | None = None  # "fifty dollars and twenty cents"
     after_to: bool = False  # "change it from 50 to 60": the later number is the new one
+    rejected: bool = False  # "not 15, 50": the value the payer takes back
     owed: bool = False  # "I owe 120 but can only pay 60": the debt, not what is paid now
 
 
@@ -70,11 +71,12 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
     word, used = _currency_word(tokens, k, lex)
     if word is not None:
         c.currency, c.marked, k = c.currency or _resolve(word, session), True, k + used
+        c.cents = _spoken_cents(tokens, k)
     elif k < len(tokens) and tokens[k].kind is Kind.WORD and tokens[k].key in ISO_CODES:
         c.currency, c.marked, k = c.currency or tokens[k].key, True, k + 1
     elif lex.minor_words.match_at(tokens, k):
         c.minor_unit, c.marked = True, True
-    if not c.minor_unit:
+    if not c.minor_unit and c.cents is None:
         c.cents = _trailing_cents(tokens, k, lex)
         # "350 con 75 centavos", "12 and 40 cents": the cents make the number before them money too
         # (else the marked "75 centavos" alone would be taken, as $0.75).
@@ -91,6 +93,7 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
         or (_only_openers_before(tokens, j, lex) and _nothing_after(tokens, k, lex))
     )
     c.after_to = j >= 0 and tokens[j].kind is Kind.WORD and tokens[j].key in ("to", "a", "por")
+    c.rejected = j >= 0 and _not_ends_at(tokens, j, lex)
     c.owed = _cue_before(tokens, j, lex, lex.owed_cues)
     return c
 
@@ -131,6 +134,24 @@ def _trailing_cents(tokens: list[Token], k: int, lex: Lexicon) -> Decimal | None
     return None
 
 
+def _spoken_cents(tokens: list[Token], k: int) -> Decimal | None:
+    """ "85 dólares con 50", "40 dollars and 25": after a currency word, a joined 1-99 that ends the
+    message is its cents, as people say prices."""
+    if k + 1 >= len(tokens) or tokens[k].kind is not Kind.WORD or tokens[k].key not in ("and", "y", "con"):
+        return None
+    number = tokens[k + 1]
+    if number.kind is not Kind.NUMBER or any(t.kind is not Kind.PUNCT for t in tokens[k + 2 :]):
+        return None
+    value = number.value
+    if (
+        isinstance(value, Reading)
+        and value.value == value.value.to_integral_value()
+        and 1 <= value.value <= 99
+    ):
+        return value.value
+    return None
+
+
 def _cue_before(tokens: list[Token], j: int, lex: Lexicon, cues: PhraseSet | None = None) -> bool:
     """Does an amount cue ("pay", "amount:", "I meant") end at tokens[j] (a ":" may follow it)?"""
     cues = cues or lex.amount_cues
@@ -160,9 +181,23 @@ def _nothing_after(tokens: list[Token], k: int, lex: Lexicon) -> bool:
     return all(t.kind is Kind.WORD and (lex.yes_filler.has(t) or lex.part_filler.has(t)) for t in rest)
 
 
+def _not_ends_at(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """Does a "not" phrase ("not", "rather than", "en vez de") end at tokens[j]?"""
+    return any(
+        lex.not_words.match_at(tokens, start) == j - start + 1 for start in range(max(0, j - 2), j + 1)
+    )
+
+
 def _choose(
     candidates: list[_Candidate], tokens: list[Token], lex: Lexicon, *, expecting: bool
 ) -> _Candidate | None:
+    taken_back = [c for c in candidates if c.rejected]
+    if taken_back and len(taken_back) < len(candidates):
+        # "no not 15, 50", "en vez de 15, 50": the value after the "not" is taken back; the other
+        # one is the correction.
+        candidates = [c for c in candidates if not c.rejected]
+        for c in candidates:
+            c.cued = True
     if lex.change_verbs.find(tokens) is not None:
         later = [c for c in candidates if c.after_to]
         if later:
