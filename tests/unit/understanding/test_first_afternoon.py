@@ -285,3 +285,10 @@ def test_a_name_ending_in_a_period_is_not_followed_by_a_second_one() -> None:
 
     assert message(Locale.EN, "accepted.name", name="Chris P.") == "Thanks, Chris P."
     assert message(Locale.ES, "accepted.name", name="Dr.") == "Gracias, Dr."
+
+
+@pytest.mark.parametrize("text", ["$ 1 2 0", "1 2 3 dollars", "pay $ 4 5", "5 0"])
+def test_digits_typed_apart_are_never_one_of_them(text: str) -> None:
+    """ "$ 1 2 0" was charged as $1.00: which number is meant is unclear, so it is asked again."""
+    fact = _amount(text, Field.AMOUNT)
+    assert fact is not None and fact.minor is None and fact.problem == "unreadable", fact

@@ -34,6 +34,7 @@ class _Candidate:
     cents: Decimal | None = None  # "fifty dollars and twenty cents"
     after_to: bool = False  # "change it from 50 to 60": the later number is the new one
     rejected: bool = False  # "not 15, 50": the value the payer takes back
+    spaced: bool = False  # "$ 1 2 0": digits typed apart, so which number is meant is unclear
     owed: bool = False  # "I owe 120 but can only pay 60": the debt, not what is paid now
 
 
@@ -66,6 +67,7 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
     if j >= 0 and lex.negative_words.has(tokens[j]):  # "minus 25", "menos 25"
         c.negative, j = True, j - 1
     k = i + 1
+    c.spaced = _spaced_digits(tokens, i)
     if k < len(tokens) and tokens[k].kind is Kind.SYMBOL:  # "75$", "40€"
         c.currency, c.marked, k = c.currency or symbol_currency(tokens[k].text, session), True, k + 1
     word, used = _currency_word(tokens, k, lex)
@@ -220,9 +222,20 @@ def _choose(
     return None
 
 
+def _spaced_digits(tokens: list[Token], i: int) -> bool:
+    """Is tokens[i] one of several one-digit numbers typed apart ("$ 1 2 0", "5 0")?"""
+
+    def one_digit(k: int) -> bool:
+        return 0 <= k < len(tokens) and tokens[k].kind is Kind.NUMBER and len(tokens[k].text) == 1
+
+    return one_digit(i) and (one_digit(i + 1) or one_digit(i - 1))
+
+
 def _fact(c: _Candidate, session: str) -> AmountFact:
     if c.negative:
         return AmountFact(problem="negative")
+    if c.spaced:
+        return AmountFact(problem="unreadable")  # never one digit of several: ask again
     if c.currency is not None and c.currency != session:
         return AmountFact(problem="other_currency", currency=c.currency)
     value = c.reading.value
