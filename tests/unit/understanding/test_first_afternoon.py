@@ -292,3 +292,17 @@ def test_digits_typed_apart_are_never_one_of_them(text: str) -> None:
     """ "$ 1 2 0" was charged as $1.00: which number is meant is unclear, so it is asked again."""
     fact = _amount(text, Field.AMOUNT)
     assert fact is not None and fact.minor is None and fact.problem == "unreadable", fact
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "minor"),
+    [
+        ("Jane Doe 50", "Jane Doe", 5_000),
+        ("hi Sam Lee 40.50", "Sam Lee", 4_050),
+        ("Ana Ruiz 120", "Ana Ruiz", 12_000),
+    ],
+)
+def test_a_name_then_a_number_where_the_name_was_asked_gives_both(text: str, name: str, minor: int) -> None:
+    understood = understand(text, Field.NAME)
+    assert understood.name is not None and understood.name.value == name
+    assert understood.amount is not None and understood.amount.minor == minor

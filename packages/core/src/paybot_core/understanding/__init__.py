@@ -65,6 +65,9 @@ def understand(text: str, context: UnderstandingContext) -> Understood:
     )
     if name is None or name.value is None:
         name = corrected_name(tokens, lex, context.name) or name
+    elif amount is None and expecting is Field.NAME and question is None and _ends_in_a_number(numbered):
+        # "Jane Doe 50": the name, and the amount a step ahead.
+        amount = extract_amount(numbered, lex, context.currency, expecting=True)
     about_else = amount is not None or share is not None or intents or question is not None
     if name is not None and name.value is None and about_else:
         name = None  # the message was about something else; not a failed attempt at a name
@@ -85,6 +88,14 @@ def understand(text: str, context: UnderstandingContext) -> Understood:
 def _only_a_number(tokens: list[Token]) -> bool:
     words = [t for t in tokens if t.kind is not Kind.PUNCT]
     return len(words) == 1 and words[0].kind is Kind.NUMBER
+
+
+def _ends_in_a_number(tokens: list[Token]) -> bool:
+    """Words and then one number ("Jane Doe 50"): where a name was asked for and given, that
+    number is the amount, a step ahead."""
+    words = [t for t in tokens if t.kind is not Kind.PUNCT]
+    numbers = [t for t in words if t.kind is Kind.NUMBER]
+    return len(numbers) == 1 and words[-1] is numbers[0]
 
 
 def _locale(value: str) -> Locale:

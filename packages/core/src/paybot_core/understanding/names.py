@@ -26,6 +26,8 @@ MAX_NAME_WORDS = 8
 _NAME_ALLOWED = re.compile(r"[^\W\d_]|[ '\-.]")
 # After a weak cue, a word like "calling" or "confused" describes the payer, it does not name them.
 _STATE_WORD = re.compile(r"[a-z]{3,}(?:ing|ed)|[a-z]{2,}(?:ado|ada|ido|ida|ando|iendo)")
+# A message of name characters (and commas or a "!"), then one amount: "Hi, Jane Doe 50", "Sam $40.50".
+_NAME_THEN_NUMBER = re.compile(r"(?:[^\W\d_]|[ '\-.,!])+\s[$€£]?\s?\d+(?:[.,]\d{1,2})?[.!]?")
 # Laughter typed at any length ("haha", "hahaha", "jajaja", "hehe"): never a name.
 _LAUGHTER = re.compile(r"(?:[hj][aeiou]){2,}[hj]?")
 # "I'm happy to pay", "I'm done with this": a complement follows a state, never a name.
@@ -57,8 +59,11 @@ def extract_name(
         return cued
     if not expecting_name or is_question:
         return None
+    # "Jane Doe 50": only when the message is plainly letters and then the number, so markup or
+    # symbols the tokens do not keep ("<img src=x onerror=alert(1)>") still make no name.
+    trailing_number = _NAME_THEN_NUMBER.fullmatch(raw.strip()) is not None
     for clause in clauses(tokens):
-        words = _without_greeting(clause, lex)
+        words = _without_greeting(_without_trailing_number(clause) if trailing_number else clause, lex)
         if words and _is_bare_name(words, lex):
             return validate_name(_text(words))
     return _problem(raw, tokens, lex)
@@ -138,6 +143,14 @@ def _plausible_after_weak_cue(taken: list[Token], tokens: list[Token], lex: Lexi
     at_end = _ends_sentence(tokens, end, lex)
     inner = [t for t in taken[1:] if t.key not in lex.name_particles]
     return all(not lex.not_names.has(t) or _capitalised(t) or (at_end and t is taken[-1]) for t in inner)
+
+
+def _without_trailing_number(clause: list[Token]) -> list[Token]:
+    """ "Jane Doe 50", "Jane Doe $50": the name, then the amount (read by the amount stage)."""
+    if not clause or clause[-1].kind is not Kind.NUMBER:
+        return list(clause)
+    words = list(clause[:-1])
+    return words[:-1] if words and words[-1].kind is Kind.SYMBOL else words
 
 
 def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:
