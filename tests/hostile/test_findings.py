@@ -89,6 +89,15 @@ def cvv_in(text: str, cvv: str) -> bool:
     return re.search(rf"(?<![0-9a-z_.]){digits}(?![0-9a-z_.])", ascii_digits(text)) is not None
 
 
+def _payer_parts(body: str) -> str:
+    """A Converse request body without the adapter's fixed settings: its `inferenceConfig` holds
+    `"maxTokens": 512`, which a drawn code of 512 matched (a scan that flagged the model's own
+    configuration, not card data)."""
+    request = json.loads(body)
+    request.pop("inferenceConfig", None)
+    return json.dumps(request, ensure_ascii=False)
+
+
 def _luhn_digit(partial: str) -> str:
     total = 0
     for i, ch in enumerate(reversed(partial)):
@@ -198,7 +207,7 @@ def test_finding_1_no_form_of_card_data_at_the_name_or_amount_prompt_reaches_the
     answers += [_say(bedrock_client, session, f"{attack} dollars").text]
     answers += [_say(bedrock_client, session, code).text]
     records = [f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records]
-    bodies = list(converse.bodies)
+    bodies = [_payer_parts(body) for body in converse.bodies]
     assert not pan_in(bodies, pan), "card number in a model request"
     assert not [b for b in bodies if cvv_in(b, cvv)], "security code in a model request"
     assert not pan_in(records, pan), "card number in the log"

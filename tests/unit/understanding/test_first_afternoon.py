@@ -306,3 +306,15 @@ def test_a_name_then_a_number_where_the_name_was_asked_gives_both(text: str, nam
     understood = understand(text, Field.NAME)
     assert understood.name is not None and understood.name.value == name
     assert understood.amount is not None and understood.amount.minor == minor
+
+
+@pytest.mark.parametrize(
+    "text", ["cvn 512", "csc: 512", "CV2 512", "pin 512", "sec code 512", "security number 512"]
+)
+def test_the_label_of_a_code_the_guard_took_is_never_a_name(text: str) -> None:
+    """ "cvn 512" at the name prompt stored "cvn" as the name: a code's label, of any spelling."""
+    from paybot_core.pci.capture import Expecting, capture_card_material
+
+    redacted, _ = capture_card_material(text, Expecting.OTHER, typed_entry=False)
+    fact = understand(redacted).name
+    assert fact is None or fact.value is None, (redacted, fact)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from ..conversation.understanding import NameFact
+from ..pci import placeholders
 from ..pci.text_checks import name_problem
 from .intents import covered
 from .lexicon import Lexicon
@@ -62,7 +63,7 @@ def extract_name(
     # "Jane Doe 50": only when the message is plainly letters and then the number, so markup or
     # symbols the tokens do not keep ("<img src=x onerror=alert(1)>") still make no name.
     trailing_number = _NAME_THEN_NUMBER.fullmatch(raw.strip()) is not None
-    for clause in clauses(tokens):
+    for clause in clauses(_without_code_labels(tokens)):
         words = _without_greeting(_without_trailing_number(clause) if trailing_number else clause, lex)
         if words and _is_bare_name(words, lex):
             return validate_name(_text(words))
@@ -143,6 +144,21 @@ def _plausible_after_weak_cue(taken: list[Token], tokens: list[Token], lex: Lexi
     at_end = _ends_sentence(tokens, end, lex)
     inner = [t for t in taken[1:] if t.key not in lex.name_particles]
     return all(not lex.not_names.has(t) or _capitalised(t) or (at_end and t is taken[-1]) for t in inner)
+
+
+def _without_code_labels(tokens: list[Token]) -> list[Token]:
+    """The tokens without the words right before a security code the guard took out: the guard
+    only takes a code after its label, so those words are the label ("cvn [security code]"), of
+    whatever spelling, never a name."""
+    kept: list[Token] = []
+    for token in tokens:
+        if token.kind is Kind.PLACEHOLDER and token.text == placeholders.SECURITY_CODE:
+            if kept and kept[-1].kind is Kind.PUNCT and kept[-1].text == ":":
+                kept.pop()  # "csc: [security code]"
+            while kept and kept[-1].kind is Kind.WORD:
+                kept.pop()
+        kept.append(token)
+    return kept
 
 
 def _without_trailing_number(clause: list[Token]) -> list[Token]:
