@@ -157,10 +157,8 @@ def test_in_spanish_a_yes_asks_for_the_address_and_the_receipt_is_in_spanish(wir
     services, _, client = wired
     sid, done = paid(client, locale="es")
     assert "recibo por correo" in done["response"]
-    # A yes wants the receipt (or repeats the payment's yes): the answer says the payment is done,
-    # and what to type for the receipt; the offer stays open.
-    asked = say(client, sid, "sí, por favor")
-    assert "ya está hecho" in asked["response"] and "Escriba el correo" in asked["response"]
+    asked = say(client, sid, "sí, por favor")  # a yes again: the payment is done, the offer still open
+    assert "ya está completo" in asked["response"] and "recibo por correo" in asked["response"]
     assert asked["receipt"] == "offered"
     assert "Gracias" in say(client, sid, "maria.jose@example.mx")["response"]
     deliver(services)

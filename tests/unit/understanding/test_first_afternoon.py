@@ -206,15 +206,6 @@ def test_particles_alone_are_no_name(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "minor"), [("75", 7_500), ("120.50", 12_050), ("$30", 3_000), ("40.", 4_000)]
-)
-def test_a_lone_number_where_the_name_was_asked_is_the_amount(text: str, minor: int) -> None:
-    understood = understand(text, Field.NAME)
-    assert understood.amount is not None and understood.amount.minor == minor
-    assert understood.name is None
-
-
-@pytest.mark.parametrize(
     ("text", "minor", "locale"),
     [
         ("I owe 120 but can only pay 60", 6_000, "en"),

@@ -493,9 +493,7 @@ def _on_receipt_offer(state: SessionState, event: Event, now: float) -> Transiti
     if email is None and not understood.intents & {Intent.DENY, Intent.CANCEL}:
         # Nothing for the receipt: the closed session says so, and asks again; nothing is saved, so
         # a flood of repeated yeses after the payment writes nothing.
-        # "yes please" wants the receipt and has not given the address yet: say what to type.
-        wants = understood.has(Intent.HELP) or understood.has(Intent.AFFIRM)
-        kind = NoticeKind.HELP if wants else NoticeKind.ALREADY_CLOSED
+        kind = NoticeKind.HELP if understood.has(Intent.HELP) else NoticeKind.ALREADY_CLOSED
         return Transition(state, notices=(Notice(kind, Field.RECEIPT_EMAIL),))
     state = state.evolve(updated_at=now, turns=state.turns + 1)
     if understood.language and understood.language != state.locale and state.presets.locale is None:

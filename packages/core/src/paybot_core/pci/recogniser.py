@@ -489,6 +489,7 @@ def split_pan_runs(text: str) -> list[list[DigitRun]]:
     index = 0
     while index < len(groups):
         hit: list[tuple[int, DigitRun]] | None = None
+        hit_is_whole = False
         for stop in range(index + 2, len(groups) + 1):
             window = groups[index:stop]
             pieces = [g for _, g in window]
@@ -503,8 +504,11 @@ def split_pan_runs(text: str) -> list[list[DigitRun]]:
                 and luhn_valid(joined)
                 and detect_brand(joined) is not None
                 and len(set(joined)) > 1
+                and not (hit_is_whole and not is_whole_card_number(joined))
             ):
-                hit = window
+                # The longest window wins, but one of a length its brand uses is never replaced by
+                # a longer chance match ("... 00000009 una": the Amex, not 16 digits with the "1").
+                hit, hit_is_whole = window, is_whole_card_number(joined)
         if hit:
             found.append(_merged_by_run(hit))
         index += 1

@@ -52,10 +52,11 @@ def understand(text: str, context: UnderstandingContext) -> Understood:
     share = extract_share(tokens, numbered, lex)
     if share is not None:  # "two thirds", "25%": those numbers are the share's, not money
         numbered = [t for t in numbered if not share.covers(t)]
-    # A question asks, it does not answer: no bare amount or bare name is read out of one. A lone
-    # number where a name was asked for is no name: the payer is a step ahead, it is the amount.
-    asks_amount = expecting is Field.AMOUNT or (expecting is Field.NAME and _only_a_number(numbered))
-    amount = extract_amount(numbered, lex, context.currency, expecting=asks_amount and question is None)
+    # A question asks, it does not answer: no bare amount or bare name is read out of one. (A lone
+    # number where the name was asked stays a failed name: it may be an invoice or account number.)
+    amount = extract_amount(
+        numbered, lex, context.currency, expecting=expecting is Field.AMOUNT and question is None
+    )
     name = extract_name(
         tokens,
         clean,
@@ -83,11 +84,6 @@ def understand(text: str, context: UnderstandingContext) -> Understood:
         question_detail=detail,
         language=language.value if language else None,
     )
-
-
-def _only_a_number(tokens: list[Token]) -> bool:
-    words = [t for t in tokens if t.kind is not Kind.PUNCT]
-    return len(words) == 1 and words[0].kind is Kind.NUMBER
 
 
 def _ends_in_a_number(tokens: list[Token]) -> bool:
