@@ -309,3 +309,37 @@ def test_the_label_of_a_code_the_guard_took_is_never_a_name(text: str) -> None:
     redacted, _ = capture_card_material(text, Expecting.OTHER, typed_entry=False)
     fact = understand(redacted).name
     assert fact is None or fact.value is None, (redacted, fact)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [
+        ("this is ridiculous", "en"),
+        ("its late", "en"),
+        ("it's too expensive", "en"),
+        ("it's urgent", "en"),
+        ("its visa", "en"),
+        ("es tarde", "es"),
+        ("esto es ridículo", "es"),
+        ("es visa", "es"),
+    ],
+)
+@pytest.mark.parametrize("expecting", [Field.NAME, Field.CARD_NUMBER, Field.CONFIRMATION])
+def test_how_things_are_after_a_weak_cue_is_no_name(text: str, locale: str, expecting: Field) -> None:
+    """ "this is ridiculous" at the card step replaced the name with "ridiculous"."""
+    fact = understand(text, expecting, locale).name
+    assert fact is None or fact.value is None, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "name"),
+    [
+        ("it's Dana", Field.CARD_NUMBER, "Dana"),
+        ("this is Dana Cole", Field.CONFIRMATION, "Dana Cole"),
+        ("its mike", Field.NAME, "mike"),
+        ("i'm dana", Field.NAME, "dana"),
+    ],
+)
+def test_a_name_after_a_weak_cue_is_still_a_name(text: str, expecting: Field, name: str) -> None:
+    fact = understand(text, expecting).name
+    assert fact is not None and fact.value == name, fact

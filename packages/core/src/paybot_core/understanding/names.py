@@ -55,7 +55,7 @@ def validate_name(candidate: str) -> NameFact:
 def extract_name(
     tokens: list[Token], raw: str, lex: Lexicon, *, expecting_name: bool, is_question: bool
 ) -> NameFact | None:
-    cued = _after_cue(tokens, lex)
+    cued = _after_cue(tokens, lex, expecting_name=expecting_name)
     if cued is not None:
         return cued
     if not expecting_name or is_question:
@@ -70,7 +70,7 @@ def extract_name(
     return _problem(raw, tokens, lex)
 
 
-def _after_cue(tokens: list[Token], lex: Lexicon) -> NameFact | None:
+def _after_cue(tokens: list[Token], lex: Lexicon, *, expecting_name: bool = True) -> NameFact | None:
     for cues, weak in ((lex.name_cues_strong, False), (lex.name_cues_weak, True)):
         start = 0
         while (found := cues.find(tokens, start)) is not None:
@@ -83,6 +83,10 @@ def _after_cue(tokens: list[Token], lex: Lexicon) -> NameFact | None:
             if not taken:
                 continue
             if weak and not _plausible_after_weak_cue(taken, tokens, lex):
+                continue
+            if weak and not expecting_name and not _capitalised(taken[0]):
+                # At another step, "this is ridiculous" or "it's late" says how things are; a name
+                # given there after a weak cue is typed as one ("it's Dana").
                 continue
             return validate_name(_text(taken))
     return None

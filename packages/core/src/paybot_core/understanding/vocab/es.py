@@ -338,6 +338,28 @@ CLAUSE_WORDS = (
 NAME_PARTICLES = ("de", "del", "la", "las", "los", "da", "dos", "san", "santa")
 
 NOT_NAMES = (
+    # cómo están las cosas, tras "es" / "esto es" ("es tarde", "esto es ridículo"): nunca quién paga
+    "tarde",
+    "temprano",
+    "caro",
+    "cara",
+    "barato",
+    "urgente",
+    "ridículo",
+    "ridícula",
+    "raro",
+    "rara",
+    "lento",
+    "lenta",
+    "fácil",
+    "difícil",
+    "malo",
+    "mala",
+    "increíble",
+    "demasiado",
+    "visa",
+    "mastercard",
+    "amex",
     # chat shorthand and interjections: what people type instead of an answer ("jaja", "ns")
     "jaja",
     "jeje",
