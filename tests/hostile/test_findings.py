@@ -43,6 +43,7 @@ from paybot_core.bootstrap import build
 from paybot_core.pci.vault import SealedCard
 from paybot_core.settings import Settings
 from tests.support import moto_server as moto
+from tests.support.connect_events import contact_flow_event as _event
 from tests.support.converse_server import ConverseServer
 from tests.support.localstripe_emulator import SECRET_KEY, localstripe_url  # noqa: F401  (a fixture)
 from tests.support.moto_server import moto_url  # noqa: F401  (a fixture)
@@ -432,23 +433,6 @@ def test_finding_6_a_card_number_typed_as_a_name_never_becomes_the_name(client, 
 @pytest.fixture(scope="module")
 def phone(tmp_path_factory: pytest.TempPathFactory) -> PhoneChannel:
     return PhoneChannel(build(Settings(data_dir=tmp_path_factory.mktemp("phone"))), allow_plaintext=True)
-
-
-def _event(parameters: dict[str, str], contact_id: str | None = None) -> dict[str, object]:
-    contact = contact_id or str(uuid.uuid4())
-    return {
-        "Name": "ContactFlowEvent",
-        "Details": {
-            "ContactData": {
-                "ContactId": contact,
-                "InitialContactId": contact,
-                "Channel": "VOICE",
-                "CustomerEndpoint": {"Address": "+15555550199", "Type": "TELEPHONE_NUMBER"},
-                "Attributes": {},
-            },
-            "Parameters": parameters,
-        },
-    }
 
 
 @FEW

@@ -140,22 +140,14 @@ def test_a_code_under_any_label_pointer_or_wrap_is_taken_and_redacted(data, card
     """Labels the first round missed ("sec code", "the back says", "número de atrás", "c-v-v"), pointers
     ("cvv → 737", "cvv >> 737"), wraps ("cvv [737]", "**cvv:** 737") and keycap digits ("7️⃣3️⃣7️⃣")."""
     text = f"{before}{data.draw(relabelled_cvv(card.cvv))}"
-    redacted, capture = capture_card_material(text, Expecting.OTHER, typed_entry=True)
-    assert capture.cvv == card.cvv
-    assert not _code_in(redacted, card.cvv)
-    assert not _code_in(redact_text(text), card.cvv)
-    assert not _code_in(sanitise_for_model(text, amounts_allowed=True), card.cvv)
+    _assert_code_taken_and_hidden(text, card.cvv)
 
 
 @PROPERTY
 @given(data=st.data(), card=cards())
 def test_a_code_before_its_label_is_taken_and_redacted(data, card):
     text = data.draw(cvv_before_label(card.cvv))
-    redacted, capture = capture_card_material(text, Expecting.OTHER, typed_entry=True)
-    assert capture.cvv == card.cvv
-    assert not _code_in(redacted, card.cvv)
-    assert not _code_in(redact_text(text), card.cvv)
-    assert not _code_in(sanitise_for_model(text, amounts_allowed=True), card.cvv)
+    _assert_code_taken_and_hidden(text, card.cvv)
 
 
 @PROPERTY
@@ -294,3 +286,12 @@ def test_at_the_code_prompt_a_code_read_off_one_digit_at_a_time_is_the_code(show
 def test_at_the_code_prompt_money_and_two_guesses_are_no_code(text):
     _, capture = capture_card_material(text, Expecting.CVV, typed_entry=True)
     assert capture.cvv is None
+
+
+def _assert_code_taken_and_hidden(text: str, cvv: str) -> None:
+    """The guard takes the code as the code, and no reader (guard, redaction, model) lets it through."""
+    redacted, capture = capture_card_material(text, Expecting.OTHER, typed_entry=True)
+    assert capture.cvv == cvv
+    assert not _code_in(redacted, cvv)
+    assert not _code_in(redact_text(text), cvv)
+    assert not _code_in(sanitise_for_model(text, amounts_allowed=True), cvv)

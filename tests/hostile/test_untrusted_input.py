@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +16,7 @@ from paybot_channels.connect.handler import respond
 from paybot_channels.web.app import create_app
 from paybot_core.bootstrap import build
 from paybot_core.settings import Settings
+from tests.support.connect_events import contact_flow_event as _event
 
 from .attacks import labelled_cvv, pan_attack
 from .leaks import all_digits, cards
@@ -87,23 +87,6 @@ def test_a_card_number_typed_as_a_name_never_becomes_the_name(client, data, card
     assert reply.status_code == 200
     assert reply.json()["collected"].get("name") is None
     assert card.pan not in all_digits(reply.text)
-
-
-def _event(parameters: dict[str, str], contact_id: str | None = None) -> dict[str, object]:
-    contact = contact_id or str(uuid.uuid4())
-    return {
-        "Name": "ContactFlowEvent",
-        "Details": {
-            "ContactData": {
-                "ContactId": contact,
-                "InitialContactId": contact,
-                "Channel": "VOICE",
-                "CustomerEndpoint": {"Address": "+15555550199", "Type": "TELEPHONE_NUMBER"},
-                "Attributes": {},
-            },
-            "Parameters": parameters,
-        },
-    }
 
 
 @pytest.fixture(scope="module")
