@@ -452,6 +452,18 @@ def top_level_names(tree: Path) -> set[str]:
     return names
 
 
+def assert_no_pydantic_plugins(tree: Path) -> None:
+    """Refuse a distribution that declares a pydantic plugin: the handlers tell pydantic there is
+    none (`PYDANTIC_DISABLE_PLUGINS`, paybot_channels.lambda_init), so it would silently not run."""
+    for entry_points in sorted(tree.glob("*.dist-info/entry_points.txt")):
+        groups = [line.strip() for line in entry_points.read_text(encoding="utf-8").splitlines()]
+        if "[pydantic]" in groups:
+            raise PackagingError(
+                f"{entry_points.parent.name} declares a pydantic plugin, which the Lambda handlers "
+                "disable at init (PYDANTIC_DISABLE_PLUGINS in paybot_channels/lambda_init.py)"
+            )
+
+
 def assert_disjoint(function_tree: Path, layer_python: Path) -> None:
     """Refuse a function zip that ships a module the layer holds: it would shadow the layer's."""
     shared = sorted(top_level_names(function_tree) & top_level_names(layer_python))
@@ -489,6 +501,7 @@ def build_layer(requirements: Sequence[str], uv: str, out_dir: Path, target: Tar
     site = tree / "python"
     install(uv, requirements, site, target.arch, target.python_version)
     prune_tree(site)
+    assert_no_pydantic_plugins(site)
     strip_binaries(site)
     compile_bytecode(site, target.python, LAYER_ROOT)
     out = out_dir / f"{LAYER.name}.zip"
@@ -506,6 +519,7 @@ def build(spec: ZipSpec, requirements: Sequence[str], uv: str, out_dir: Path, ta
     for source in spec.sources:
         copy_source(source, tree)
     prune_tree(tree)
+    assert_no_pydantic_plugins(tree)
     trim_tree(tree, spec.sources)
     strip_binaries(tree)
     compile_bytecode(tree, target.python, TASK_ROOT, own=[Path(source.path).name for source in spec.sources])

@@ -174,6 +174,17 @@ def test_a_function_tree_shipping_a_layer_module_is_refused(tmp_path: Path) -> N
         package_lambda.assert_disjoint(function, layer)
 
 
+def test_a_distribution_declaring_a_pydantic_plugin_is_refused(tmp_path: Path) -> None:
+    # The handlers turn pydantic's plugin lookup off at init, so a plugin in the zips would not run.
+    info = tmp_path / "logfire-1.0.dist-info"
+    info.mkdir()
+    (info / "entry_points.txt").write_text("[console_scripts]\nlogfire = logfire.cli:main\n")
+    package_lambda.assert_no_pydantic_plugins(tmp_path)
+    (info / "entry_points.txt").write_text("[pydantic]\nlogfire = logfire.integrations.pydantic:plugin\n")
+    with pytest.raises(package_lambda.PackagingError, match=r"logfire-1\.0\.dist-info declares a pydantic"):
+        package_lambda.assert_no_pydantic_plugins(tmp_path)
+
+
 def test_both_real_function_requirement_sets_hold_the_whole_layer() -> None:
     uv = _uv()
     specs = package_lambda.SPECS

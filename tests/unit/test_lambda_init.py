@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -40,3 +41,19 @@ def test_a_collector_someone_turned_off_stays_off() -> None:
     with container_init():
         pass
     assert not gc.isenabled()
+
+
+def test_in_a_lambda_container_pydantic_is_told_there_are_no_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    with container_init():
+        pass
+    assert "PYDANTIC_DISABLE_PLUGINS" not in os.environ  # outside Lambda nothing changes
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "paybot-connect")
+    with container_init():
+        pass
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "some_plugin")
+    with container_init():
+        pass
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "some_plugin"  # an operator's own value wins

@@ -5,6 +5,11 @@ boto3's service models) and frees almost none, so every collection the allocatio
 triggers walks a growing heap to find nothing: a third of a second of a cold start, measured
 (bench/README.md). After init, `gc.freeze()` moves what init built into a permanent generation
 that later collections skip: it lives as long as the container anyway.
+
+In a Lambda container, pydantic is also told that there are no plugins to look for
+(`PYDANTIC_DISABLE_PLUGINS`): otherwise its first schema reads the entry points of every
+distribution on sys.path to find some, a twentieth of the phone's cold start (bench/README.md).
+None ships in the zips: `make package` refuses a distribution that declares one.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from collections.abc import Iterator
 @contextlib.contextmanager
 def container_init() -> Iterator[None]:
     """Run a container's init with the collector off, then freeze what it built."""
+    if in_lambda_container():
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # an operator's own value wins
     was_enabled = gc.isenabled()
     gc.disable()
     try:
