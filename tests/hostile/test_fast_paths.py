@@ -12,6 +12,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paybot_core.pci.cards import ASCII_DIGITS, Brand, detect_brand, luhn_valid
 from paybot_core.pci.redact import MAX_REMEMBERED_LENGTH, CleanTextMemo, redact_text
 from paybot_core.pci.text_checks import holds_card_data
 
@@ -78,3 +79,49 @@ def test_the_audit_memo_keeps_the_masked_facts_and_redacts_values_in_key_order()
     assert redacted["x"] == redact_text("cvv 737") != "cvv 737"
     assert redacted["spelled"] == redact_text(words) != words
     assert "visa 4242" in memo and "collecting" in memo and "cvv 737" not in memo
+
+
+# ---------------------------------------------------------------- the card rules' table and sum
+
+# The issuer ranges as the networks publish them, in the order `detect_brand` honours: walked one by one
+# with the prefix read as a number, the slow and obvious way (the recogniser checks several numbers a turn).
+_RANGES = [
+    (Brand.AMEX, [(34, 34, 2), (37, 37, 2)]),
+    (Brand.DISCOVER, [(6011, 6011, 4), (644, 649, 3), (65, 65, 2), (622126, 622925, 6)]),
+    (Brand.MASTERCARD, [(51, 55, 2), (2221, 2720, 4)]),
+    (Brand.VISA, [(4, 4, 1)]),
+    (Brand.DINERS, [(300, 305, 3), (36, 36, 2), (38, 39, 2)]),
+    (Brand.JCB, [(3528, 3589, 4)]),
+    (Brand.UNIONPAY, [(62, 62, 2)]),
+]
+_EDGES = [str(v) for _, ranges in _RANGES for low, high, _ in ranges for v in (low - 1, low, high, high + 1)]
+
+
+def _brand_by_walk(digits: str) -> Brand | None:
+    for brand, ranges in _RANGES:
+        if any(len(digits) >= n and low <= int(digits[:n]) <= high for low, high, n in ranges):
+            return brand
+    return None
+
+
+def _luhn_by_loop(digits: str) -> bool:
+    if not ASCII_DIGITS.fullmatch(digits):
+        return False
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+@settings(max_examples=2000, deadline=None)
+@given(start=st.sampled_from(["", *_EDGES]), rest=st.text("0123456789", max_size=19))
+def test_the_brand_table_and_the_luhn_sum_answer_as_the_range_walk_and_the_loop(start, rest):
+    digits = start + rest
+    assert detect_brand(digits) is _brand_by_walk(digits)
+    assert luhn_valid(digits) is _luhn_by_loop(digits)
+
+
+@given(text=st.text(max_size=20))
+def test_the_luhn_sum_refuses_what_is_not_ascii_digits_as_before(text):
+    assert luhn_valid(text) is _luhn_by_loop(text)

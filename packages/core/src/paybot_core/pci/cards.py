@@ -77,34 +77,53 @@ def digits_only(text: str) -> str:
     return NON_DIGITS.sub("", text)
 
 
+# Luhn doubles every second digit from the right and adds the digits of the product: 7 -> 14 -> 5.
+_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_valid(digits: str) -> bool:
     """True when `digits` (ASCII digits only) passes the Luhn checksum."""
     if not ASCII_DIGITS.fullmatch(digits):
         return False
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    # The digits as they count, from the right: every other one doubled (by the table above). Their
+    # byte values add up to the Luhn sum plus 48 ("0") for each digit.
+    counted = digits[-1::-2] + digits[-2::-2].translate(_DOUBLED)
+    return (sum(counted.encode()) - 48 * len(counted)) % 10 == 0
+
+
+def _prefix_table() -> tuple[tuple[int, ...], dict[str, int]]:
+    """The issuer ranges as (prefix lengths, {prefix: index of its brand in `_BRAND_RANGES`})."""
+    table: dict[str, int] = {}
+    for index, (_brand, ranges, _lengths) in enumerate(_BRAND_RANGES):
+        for r in ranges:
+            for value in range(r.low, r.high + 1):
+                table.setdefault(str(value).zfill(r.prefix_len), index)
+    return tuple(sorted({r.prefix_len for _, ranges, _ in _BRAND_RANGES for r in ranges})), table
+
+
+# Every prefix of every issuer range, once (about 1,400): a brand is a few dict lookups, not a
+# walk over the ranges converting a prefix to a number for each (a turn checks several numbers).
+_PREFIX_LENGTHS, _BRAND_OF_PREFIX = _prefix_table()
 
 
 def detect_brand(digits: str) -> Brand | None:
-    """The brand whose issuer ranges contain this number's prefix, whatever its length."""
-    for brand, ranges, _lengths in _BRAND_RANGES:
-        if any(r.matches(digits) for r in ranges):
-            return brand
-    return None
+    """The brand whose issuer ranges contain this number's prefix, whatever its length: the first in
+    `_BRAND_RANGES` order (Discover's 622126-622925 inside UnionPay's 62)."""
+    first: int | None = None
+    for length in _PREFIX_LENGTHS:  # shortest first
+        if len(digits) < length:
+            break
+        index = _BRAND_OF_PREFIX.get(digits[:length])
+        if index is not None and (first is None or index < first):
+            first = index
+    return None if first is None else _BRAND_RANGES[first][0]
+
+
+_LENGTHS_OF_BRAND = {brand: lengths for brand, _ranges, lengths in _BRAND_RANGES}
 
 
 def brand_lengths(brand: Brand) -> frozenset[int]:
-    for candidate, _ranges, lengths in _BRAND_RANGES:
-        if candidate is brand:
-            return lengths
-    return frozenset()
+    return _LENGTHS_OF_BRAND.get(brand, frozenset())
 
 
 def brand_named(value: str) -> Brand | None:
