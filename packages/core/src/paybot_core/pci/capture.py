@@ -144,7 +144,7 @@ def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical
     """Find the card number (valid or not) and replace it; leave trailing groups (expiry, CVV) in place."""
     runs = recogniser.digit_runs(canon.text)
     long_runs = [r for r in runs if len(r.digits) >= MIN_PAN_DIGITS]
-    split = recogniser.split_pan_runs(canon.text)
+    split = recogniser.split_pan_runs(canon.text, runs)
     if long_runs:
         first, further = long_runs[0], long_runs[1:]
         groups = _groups(canon, first.start, first.end)
@@ -172,7 +172,8 @@ def _take_card_number(canon: Canonical, expecting: Expecting) -> tuple[Canonical
         return canon, number
     if split:
         number = "".join(r.digits for r in split[0])
-        for start, end in reversed(recogniser.split_pan_spans(canon.text)):
+        # `split` is `split_pan_runs` of this very text here: its union is `split_pan_spans`.
+        for start, end in reversed(recogniser.merged_spans([(r.start, r.end) for w in split for r in w])):
             canon = canon.replace(start, end, PAN_PLACEHOLDER)
         return canon, number
     stripped = canon.text.strip()

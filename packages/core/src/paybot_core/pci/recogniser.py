@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import words
+from . import placeholders, words
 from .cards import Brand, brand_lengths, check_card_number, detect_brand, luhn_valid
 
 # Characters that separate digit groups: anything but a letter or a digit, underscores included.
@@ -466,7 +466,7 @@ def digit_runs(text: str) -> list[DigitRun]:
     return runs
 
 
-def split_pan_runs(text: str) -> list[list[DigitRun]]:
+def split_pan_runs(text: str, runs: list[DigitRun] | None = None) -> list[list[DigitRun]]:
     """Digits of one message that together make a card number although words sit between them.
 
     Consecutive digit groups, taken from two or more digit runs, whose digits joined are 13-19
@@ -477,9 +477,12 @@ def split_pan_runs(text: str) -> list[list[DigitRun]]:
     it touches a neighbour in the window through separators. Every start is tried, so numbers
     found may overlap (a figure before the number can complete a valid number by chance: "€40
     352800030949 and 009"); each is a list of spans (the window's groups, merged where they belong
-    to one run), leftmost first. `split_pan_spans` gives their union, for replacing.
+    to one run), leftmost first. `split_pan_spans` gives their union, for replacing. `runs`:
+    `digit_runs(text)`, when the caller has them already.
     """
-    runs = digit_runs(text)
+    runs = digit_runs(text) if runs is None else runs
+    if len(runs) < 2:  # a window spans two runs or more (within one run, the run rules apply)
+        return []
     groups: list[tuple[int, DigitRun]] = [  # (index of its run, the group)
         (at, DigitRun(m.start(), m.end(), m.group()))
         for at, run in enumerate(runs)
@@ -515,9 +518,9 @@ def split_pan_runs(text: str) -> list[list[DigitRun]]:
     return found
 
 
-def split_pan_spans(text: str) -> list[tuple[int, int]]:
+def split_pan_spans(text: str, runs: list[DigitRun] | None = None) -> list[tuple[int, int]]:
     """The union of `split_pan_runs`' spans, sorted and without overlaps."""
-    return merged_spans([(r.start, r.end) for pieces in split_pan_runs(text) for r in pieces])
+    return merged_spans([(r.start, r.end) for pieces in split_pan_runs(text, runs) for r in pieces])
 
 
 def _merged_by_run(window: list[tuple[int, DigitRun]]) -> list[DigitRun]:
@@ -556,8 +559,8 @@ def is_card_number(digits: str) -> bool:
 
 def is_whole_card_number(digits: str) -> bool:
     """A card number as its brand issues them: Luhn-valid, in an issuer range, of a length it uses."""
-    brand = detect_brand(digits)
-    return brand is not None and is_card_number(digits) and len(digits) in brand_lengths(brand)
+    brand = detect_brand(digits)  # once: this is `is_card_number` with the brand's lengths
+    return brand is not None and len(digits) in brand_lengths(brand) and luhn_valid(digits)
 
 
 def find_card_numbers(text: str, *, split: bool = False) -> list[str]:
@@ -654,21 +657,25 @@ def find_labelled_codes(text: str) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------- redaction of free text
 
-REDACTED_NUMBER = "[card number]"
+REDACTED_NUMBER = placeholders.CARD_NUMBER
 
 
-def redact(text: Canonical, placeholder: str = REDACTED_NUMBER, code_placeholder: str = "") -> Canonical:
+def redact(
+    text: Canonical, placeholder: str = REDACTED_NUMBER, code_placeholder: str = placeholders.SECURITY_CODE
+) -> Canonical:
     """Card numbers (13+ digit runs, numbers split across words) and labelled codes replaced."""
-    from . import placeholders
-
-    code_placeholder = code_placeholder or placeholders.SECURITY_CODE
+    if _ANY_DIGIT.search(text.text) is None:
+        # Every pattern below needs a digit of the canonical text (spelled digits and look-alikes are
+        # digits there already): a text the guard has replaced everything of takes no more reading.
+        return text
     for start, end in reversed(find_labelled_codes(text.text)):
         text = text.replace(start, end, code_placeholder)
     # Both kinds are found on the same text before anything is replaced: a long run can be the
     # end of a number given in pieces ("first 4242 4242 then 4242 4242 12/27"), and replacing it
     # first would leave the other piece behind.
-    spans = [(r.start, r.end) for r in digit_runs(text.text) if len(r.digits) >= MIN_PAN_DIGITS]
-    spans += split_pan_spans(text.text)
+    runs = digit_runs(text.text)
+    spans = [(r.start, r.end) for r in runs if len(r.digits) >= MIN_PAN_DIGITS]
+    spans += split_pan_spans(text.text, runs)
     for start, end in reversed(merged_spans(spans)):
         text = text.replace(start, end, placeholder)
     return text
