@@ -8,6 +8,7 @@ outcome its test number scripts: never the card number or the CVC.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import string
 import threading
@@ -35,13 +36,14 @@ TEST_CARD_OUTCOMES: dict[str, str] = {
     "4000000000003220": "authenticate",
 }
 _ID_ALPHABET = string.ascii_letters + string.digits
+_DIGIT_RUN = re.compile("[0-9]{6}")
 
 
 def new_id(prefix: str) -> str:
     """Stripe-like ids that never hold a run of digits long enough to look like a card number."""
     while True:
         candidate = random_string(_ID_ALPHABET, 24)
-        if not any(candidate[i : i + 6].isdigit() for i in range(len(candidate) - 5)):
+        if _DIGIT_RUN.search(candidate) is None:
             return f"{prefix}_{candidate}"
 
 
@@ -58,6 +60,15 @@ CREATE TABLE IF NOT EXISTS payment_intents (
 );
 CREATE INDEX IF NOT EXISTS payment_intents_session ON payment_intents (session_id);
 """
+# A used idempotency key inserts nothing and returns no row (NULL keys never conflict).
+_INSERT_METHOD = (
+    "INSERT INTO payment_methods VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+)
+_INSERT_INTENT = (
+    "INSERT INTO payment_intents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
+)
 
 
 @dataclass(frozen=True)
@@ -108,27 +119,24 @@ class SandboxGateway:
             raise CardValidationError("invalid_cvc", "Your card's security code is invalid.")
         outcome = TEST_CARD_OUTCOMES.get(card.number, "succeed")
         summary = CardSummary(check.brand.value, check.last4, card.exp_month, card.exp_year)
-        with self._lock, self._transaction():
-            if idempotency_key:
-                row = self._conn.execute(
+        pm_id = new_id("pm")
+        row = (
+            pm_id,
+            idempotency_key,
+            summary.brand,
+            summary.last4,
+            card.exp_month,
+            card.exp_year,
+            outcome,
+            self._now(),
+        )
+        with self._lock:
+            # One statement, so atomic across processes without a transaction of its own: the key's
+            # unique index lets exactly one insert in; a replay finds the winner's row (committed).
+            if self._conn.execute(_INSERT_METHOD, row).fetchone() is None:
+                pm_id = self._conn.execute(
                     "SELECT id FROM payment_methods WHERE idempotency_key = ?", (idempotency_key,)
-                ).fetchone()
-                if row:
-                    return row[0], summary
-            pm_id = new_id("pm")
-            self._conn.execute(
-                "INSERT INTO payment_methods VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    pm_id,
-                    idempotency_key,
-                    summary.brand,
-                    summary.last4,
-                    card.exp_month,
-                    card.exp_year,
-                    outcome,
-                    self._now(),
-                ),
-            )
+                ).fetchone()[0]
         return pm_id, summary
 
     def describe_payment_method(self, payment_method_id: str) -> CardSummary:
@@ -142,26 +150,19 @@ class SandboxGateway:
     # ------------------------------------------------------------- payment intents
 
     def confirm_payment(self, request: PaymentRequest) -> PaymentRecord:
-        with self._lock, self._transaction():
-            existing = self._intent_by_key(request.idempotency_key)
-            if existing is not None:
-                if (existing.amount, existing.currency) != (request.amount, request.currency):
-                    raise GatewayError(
-                        "Keys for idempotent requests can only be used with the same parameters.",
-                        code="idempotency_error",
-                    )
-                return _record(existing)
+        with self._lock:
             method = self._conn.execute(
                 "SELECT brand, last4, outcome FROM payment_methods WHERE id = ?", (request.payment_method_id,)
             ).fetchone()
-            if method is None:
-                raise PaymentMethodError("That payment method is not known; please enter the card again.")
+            if method is None:  # a replay still answers as before; a new request needs a known method
+                return self._replayed(request)
             brand, last4, outcome = method
             status, failure = _first_status(outcome, moto=request.moto)
             intent_id = new_id("pi")
             secret = f"{intent_id}_secret_{new_id('s')[2:]}"
-            self._conn.execute(
-                "INSERT INTO payment_intents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            # Check-and-insert as one statement (see create_payment_method): at most one intent per key.
+            inserted = self._conn.execute(
+                _INSERT_INTENT,
                 (
                     intent_id,
                     request.idempotency_key,
@@ -175,19 +176,33 @@ class SandboxGateway:
                     int(request.moto),
                     self._now(),
                 ),
-            )
-            intent = SandboxIntent(
-                intent_id,
-                request.session_id,
-                request.amount,
-                request.currency,
-                status,
-                failure,
-                last4,
-                brand,
-                secret,
-            )
+            ).fetchone()
+            if inserted is None:
+                return self._replayed(request)
+        intent = SandboxIntent(
+            intent_id,
+            request.session_id,
+            request.amount,
+            request.currency,
+            status,
+            failure,
+            last4,
+            brand,
+            secret,
+        )
         return _record(intent)
+
+    def _replayed(self, request: PaymentRequest) -> PaymentRecord:
+        """The intent a used idempotency key made, if the parameters match (Stripe's rule)."""
+        existing = self._intent_by_key(request.idempotency_key)
+        if existing is None:
+            raise PaymentMethodError("That payment method is not known; please enter the card again.")
+        if (existing.amount, existing.currency) != (request.amount, request.currency):
+            raise GatewayError(
+                "Keys for idempotent requests can only be used with the same parameters.",
+                code="idempotency_error",
+            )
+        return _record(existing)
 
     def retrieve_payment(self, payment_intent_id: str) -> PaymentRecord:
         intent = self.intent(payment_intent_id)
@@ -196,7 +211,7 @@ class SandboxGateway:
         return _record(intent)
 
     def cancel_payment(self, payment_intent_id: str) -> PaymentRecord:
-        with self._lock, self._transaction():
+        with self._lock:  # one conditional UPDATE: atomic on its own
             self._conn.execute(
                 "UPDATE payment_intents SET status = 'canceled' "
                 "WHERE id = ? AND status IN ('requires_action', 'requires_payment_method')",
@@ -206,20 +221,17 @@ class SandboxGateway:
 
     def authenticate(self, payment_intent_id: str, *, approve: bool) -> PaymentRecord:
         """Sandbox stand-in for the bank's 3-D Secure page: approve or fail the challenge."""
-        with self._lock, self._transaction():
-            intent = self.intent(payment_intent_id)
-            if intent is None:
-                raise PaymentIntentMissingError
-            if intent.status == "requires_action":
-                status, failure = (
-                    ("succeeded", None)
-                    if approve
-                    else ("requires_payment_method", "payment_intent_authentication_failure")
-                )
-                self._conn.execute(
-                    "UPDATE payment_intents SET status = ?, failure_code = ? WHERE id = ?",
-                    (status, failure, intent.id),
-                )
+        status, failure = (
+            ("succeeded", None)
+            if approve
+            else ("requires_payment_method", "payment_intent_authentication_failure")
+        )
+        with self._lock:  # one conditional UPDATE: only an intent still awaiting the challenge moves
+            self._conn.execute(
+                "UPDATE payment_intents SET status = ?, failure_code = ? "
+                "WHERE id = ? AND status = 'requires_action'",
+                (status, failure, payment_intent_id),
+            )
         return self.retrieve_payment(payment_intent_id)
 
     def list_intents(self, session_id: str) -> list[SandboxIntent]:
@@ -229,9 +241,6 @@ class SandboxGateway:
         return [intent for (pid,) in rows if (intent := self.intent(pid)) is not None]
 
     # ------------------------------------------------------------- internals
-
-    def _transaction(self) -> _Immediate:
-        return _Immediate(self._conn)
 
     def _intent_by_key(self, key: str) -> SandboxIntent | None:
         row = self._conn.execute(
@@ -249,19 +258,6 @@ class SandboxGateway:
             (intent_id,),
         ).fetchone()
         return SandboxIntent(*row) if row else None
-
-
-class _Immediate:
-    """BEGIN IMMEDIATE ... COMMIT: the write lock first, so check-then-insert is atomic across processes."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
 def _first_status(outcome: str, *, moto: bool) -> tuple[str, str | None]:
