@@ -68,4 +68,6 @@ def test_a_replayed_key_answers_as_before(gateways) -> None:
     with pytest.raises(GatewayError, match="same parameters"):
         gateway.confirm_payment(PaymentRequest("ses_replay:charge:1", 6000, "usd", pm, "ses_replay"))
     with pytest.raises(PaymentMethodError):
-        gateway.confirm_payment(PaymentRequest("ses_replay:charge:2", 5000, "usd", "pm_unknown", "ses_replay"))
+        gateway.confirm_payment(
+            PaymentRequest("ses_replay:charge:2", 5000, "usd", "pm_unknown", "ses_replay")
+        )
