@@ -33,6 +33,10 @@ from .files import private_file
 KEY_BYTES = 32
 NONCE_BYTES = 12
 _VERSION = "v2"
+# Built once: json.dumps with options builds an encoder per call, json.loads of bytes detects
+# their encoding first (a seal and an open happen on most card turns).
+_FIELDS_TO_JSON = json.JSONEncoder(separators=(",", ":")).encode
+_FIELDS_FROM_JSON = json.JSONDecoder().decode
 
 _log = logging.getLogger(__name__)
 
@@ -119,9 +123,11 @@ class SqliteSessionKeys:
         conn = self._conn()
         if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
             raise sqlite3.DatabaseError("session key file failed quick_check")
+        # WITHOUT ROWID: one b-tree keyed by the session id, so a put, get or destroy touches one
+        # tree, not the table and its primary-key index (a file made before keeps its rowid table).
         conn.execute(
             "CREATE TABLE IF NOT EXISTS session_keys "
-            "(session_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL, expires_at REAL NOT NULL)"
+            "(session_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID"
         )
 
     def _start_again(self) -> None:
@@ -210,16 +216,16 @@ class CardVault:
     def seal(self, session_id: str, fields: dict[str, str], expires_at: float) -> SealedCard:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-        data_key = secrets.token_bytes(KEY_BYTES)
+        # The data key and both nonces from one draw (one getrandom call, not three).
+        drawn = os.urandom(KEY_BYTES + 2 * NONCE_BYTES)
+        data_key, wrap_nonce, nonce = drawn[:KEY_BYTES], drawn[KEY_BYTES:-NONCE_BYTES], drawn[-NONCE_BYTES:]
         associated = _associated_data(session_id, expires_at)
-        wrap_nonce = os.urandom(NONCE_BYTES)
         self.keys.put(
             session_id,
             wrap_nonce + self._wrapping.get().encrypt(wrap_nonce, data_key, associated),
             expires_at,
         )
-        nonce = os.urandom(NONCE_BYTES)
-        plaintext = json.dumps(fields, separators=(",", ":")).encode()
+        plaintext = _FIELDS_TO_JSON(fields).encode()
         ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, associated)
         blob = f"{_VERSION}.{base64.urlsafe_b64encode(nonce + ciphertext).decode()}"
         return SealedCard(blob=blob, expires_at=expires_at)
@@ -244,7 +250,7 @@ class CardVault:
             plaintext = AESGCM(data_key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated)
         except InvalidTag:
             raise VaultError("Sealed card data could not be opened.") from None
-        fields: dict[str, str] = json.loads(plaintext)
+        fields: dict[str, str] = _FIELDS_FROM_JSON(plaintext.decode())
         return fields
 
     def shred(self, session_id: str) -> None:
