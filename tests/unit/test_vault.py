@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sqlite3
 import stat
 
 import pytest
@@ -125,3 +126,72 @@ def test_an_unreadable_key_file_is_wiped_and_started_again_with_a_warning(tmp_pa
     fresh.put("ses_new", b"n" * 60, expires_at=500.0)
     assert fresh.get("ses_new", now=1.0) == b"n" * 60
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+# ----------------------------------------------------------------- keys this process wrote, in memory
+
+
+@pytest.fixture
+def traced_selects(monkeypatch):
+    """Every SELECT any SQLite connection made from here on runs (statement text)."""
+    seen: list[str] = []
+    connect = sqlite3.connect
+
+    def tracing(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(lambda sql: seen.append(sql) if sql.lstrip().startswith("SELECT") else None)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", tracing)
+    return seen
+
+
+def test_a_key_this_process_wrote_is_read_back_without_a_statement(tmp_path, traced_selects) -> None:
+    keys = SqliteSessionKeys(tmp_path / "session_keys.sqlite3")
+    wrapped = os.urandom(60)
+    keys.put("ses_a", wrapped, expires_at=500.0)
+    traced_selects.clear()
+    assert keys.get("ses_a", now=1.0) == wrapped
+    assert keys.get("ses_a", now=500.0) is None  # expired, remembered or not
+    assert traced_selects == []
+    assert keys.get("ses_other", now=1.0) is None and len(traced_selects) == 1  # not written here: the file
+
+
+@pytest.mark.parametrize("change", ["destroy", "replace"])
+def test_another_connection_s_write_is_seen_at_once(tmp_path, change: str) -> None:
+    """Another process destroys or replaces a key this one wrote: nothing remembered answers for it."""
+    path = tmp_path / "session_keys.sqlite3"
+    here, elsewhere = SqliteSessionKeys(path), SqliteSessionKeys(path)
+    here.put("ses_a", b"a" * 60, expires_at=500.0)
+    here.put("ses_b", b"b" * 60, expires_at=500.0)
+    assert here.get("ses_a", now=1.0) == b"a" * 60
+    if change == "destroy":
+        elsewhere.destroy("ses_b")  # any write elsewhere: also ses_a is read from the file again
+        assert here.get("ses_b", now=1.0) is None
+    else:
+        elsewhere.put("ses_b", b"B" * 60, expires_at=500.0)
+        assert here.get("ses_b", now=1.0) == b"B" * 60
+    assert here.get("ses_a", now=1.0) == b"a" * 60
+    elsewhere.destroy("ses_a")
+    assert here.get("ses_a", now=1.0) is None
+
+
+def test_this_process_s_own_destroy_and_purge_forget_at_once(tmp_path) -> None:
+    """Nobody else writes, so a remembered key would be answered: a destroyed or purged one is not."""
+    keys = SqliteSessionKeys(tmp_path / "session_keys.sqlite3")
+    keys.put("ses_a", b"a" * 60, expires_at=500.0)
+    keys.put("ses_b", b"b" * 60, expires_at=100.0)
+    keys.put("ses_c", b"c" * 60, expires_at=900.0)
+    keys.destroy("ses_a")
+    assert keys.purge_expired(now=200.0) == 1
+    assert keys.get("ses_a", now=1.0) is None and keys.get("ses_b", now=1.0) is None
+    assert keys.get("ses_c", now=1.0) == b"c" * 60
+
+
+def test_a_key_file_wiped_by_another_process_forgets_what_this_one_wrote(tmp_path) -> None:
+    path = tmp_path / "session_keys.sqlite3"
+    here = SqliteSessionKeys(path)
+    here.put("ses_a", b"a" * 60, expires_at=500.0)
+    path.write_bytes(bytes(path.stat().st_size))  # what another process's start-again does first
+    with pytest.raises(sqlite3.DatabaseError):  # asked the (now unreadable) file, not the memory
+        here.get("ses_a", now=1.0)

@@ -22,6 +22,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,10 @@ class SqliteSessionKeys:
     the card again. A machine crash in the middle of a write may leave the file unreadable, so
     a file that fails SQLite's check is zero-filled and started again (every key in it is
     thereby shredded, which again only asks for the card again).
+
+    A `get` of a key this process wrote last is answered from memory while the file shows that
+    nobody else wrote it since (`_KeysWrittenHere`): the usual turn opens what the same process
+    sealed a turn before, and reads no row.
     """
 
     def __init__(self, path: Path) -> None:
@@ -120,6 +125,7 @@ class SqliteSessionKeys:
             self._create_table()
         except sqlite3.DatabaseError:
             self._start_again()
+        self._written = _KeysWrittenHere(self.path)
 
     def _create_table(self) -> None:
         conn = self._conn()
@@ -164,24 +170,105 @@ class SqliteSessionKeys:
         return conn
 
     def put(self, session_id: str, wrapped: bytes, expires_at: float) -> None:
-        self._conn().execute(
-            "INSERT OR REPLACE INTO session_keys (session_id, wrapped, expires_at) VALUES (?, ?, ?)",
-            (session_id, wrapped, expires_at),
+        self._written.write(
+            lambda: self._conn().execute(
+                "INSERT OR REPLACE INTO session_keys (session_id, wrapped, expires_at) VALUES (?, ?, ?)",
+                (session_id, wrapped, expires_at),
+            ),
+            session_id,
+            (wrapped, expires_at),
         )
 
     def get(self, session_id: str, now: float) -> bytes | None:
-        row = (
-            self._conn()
-            .execute("SELECT wrapped, expires_at FROM session_keys WHERE session_id = ?", (session_id,))
-            .fetchone()
-        )
-        return bytes(row[0]) if row and now < row[1] else None
+        entry = self._written.get(session_id)
+        if entry is None:
+            row = (
+                self._conn()
+                .execute("SELECT wrapped, expires_at FROM session_keys WHERE session_id = ?", (session_id,))
+                .fetchone()
+            )
+            entry = (bytes(row[0]), row[1]) if row else None
+        return entry[0] if entry and now < entry[1] else None
 
     def destroy(self, session_id: str) -> None:
-        self._conn().execute("DELETE FROM session_keys WHERE session_id = ?", (session_id,))
+        self._written.write(
+            lambda: self._conn().execute("DELETE FROM session_keys WHERE session_id = ?", (session_id,)),
+            session_id,
+            None,
+        )
 
     def purge_expired(self, now: float) -> int:
-        return int(self._conn().execute("DELETE FROM session_keys WHERE expires_at <= ?", (now,)).rowcount)
+        purged: list[int] = []
+
+        def purge() -> sqlite3.Cursor:
+            cursor = self._conn().execute("DELETE FROM session_keys WHERE expires_at <= ?", (now,))
+            purged.append(cursor.rowcount)
+            return cursor
+
+        self._written.write(purge, None, None, expired_at=now)
+        return purged[0]
+
+
+class _KeysWrittenHere:
+    """The wrapped keys this process wrote to a key file, kept while nobody else writes the file.
+
+    SQLite bumps the file change counter (bytes 24-27 of the header) on every write transaction
+    in rollback-journal mode, the key file's mode; it is documented for exactly this, telling a
+    process that another one changed the file. So a key this process wrote is the file's own while
+    the counter still reads what it read right after that write; a `get` then needs no statement
+    (the counter is one `pread`). Any write by another connection, or a file zero-filled and
+    started again, changes the counter, and everything remembered is forgotten at the next look.
+    This process's own replace or destroy of a key removes the entry at once, so a shredded key is
+    no more here than in the file. The entries are the wrapped keys the file holds (sealed by the
+    vault key), never a data key in the clear.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+        self._keys: dict[str, tuple[bytes, float]] = {}
+        self._counter: int | None = None  # the file's counter after our last write, if only ours since
+        self._lock = threading.Lock()
+
+    def _read_counter(self) -> int:
+        return int.from_bytes(os.pread(self._fd, 4, 24), "big")
+
+    def write(
+        self,
+        statement: Callable[[], sqlite3.Cursor],
+        session_id: str | None,
+        entry: tuple[bytes, float] | None,
+        *,
+        expired_at: float | None = None,
+    ) -> None:
+        """Run one autocommit write and remember what it left (`entry` for `session_id`, or its absence)."""
+        with self._lock:
+            before = self._read_counter()
+            changed = statement().rowcount > 0
+            after = self._read_counter()
+            alone = after == (before + changed) & 0xFFFFFFFF  # nobody wrote between the two reads
+            if before != self._counter or not alone:
+                self._keys.clear()  # another connection wrote since our last write
+            self._counter = after if alone else None
+            if session_id is not None:
+                self._keys.pop(session_id, None)
+                if entry is not None and alone:
+                    self._keys[session_id] = entry
+            if expired_at is not None:
+                for gone in [sid for sid, (_, expires_at) in self._keys.items() if expires_at <= expired_at]:
+                    del self._keys[gone]
+
+    def get(self, session_id: str) -> tuple[bytes, float] | None:
+        """The entry this process wrote for `session_id`, if still the file's; None: read the file."""
+        with self._lock:
+            entry = self._keys.get(session_id)
+            if entry is None:
+                return None
+            if self._read_counter() != self._counter:
+                self._keys.clear()
+                self._counter = None
+                return None
+            return entry
 
 
 @dataclass(frozen=True)
