@@ -9,9 +9,14 @@ shortcuts are for, and compares the shortcut with the slow path itself.
 
 from __future__ import annotations
 
+import string
+from unittest.mock import patch
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paybot_core.pci import recogniser
+from paybot_core.pci.capture import Expecting, capture_card_material
 from paybot_core.pci.cards import ASCII_DIGITS, Brand, detect_brand, luhn_valid
 from paybot_core.pci.redact import MAX_REMEMBERED_LENGTH, CleanTextMemo, redact_text
 from paybot_core.pci.text_checks import holds_card_data
@@ -19,7 +24,7 @@ from paybot_core.pci.text_checks import holds_card_data
 from .attacks import DIGIT_WORDS, LOOKALIKES, cvv_attack, labelled_cvv, lookalike_pan, pan_attack, spoken_pan
 from .leaks import cards
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Short texts of the shapes the audit repeats (masked facts, enum values) and of the shapes that
 # look like them but are card material: a 13-digit number, a labelled code, look-alikes, words.
@@ -41,9 +46,14 @@ CARD_TEXTS = st.one_of(
     cards().map(lambda card: card.pan[:13]),
 )
 ANY_TEXT = st.one_of(SHORT_TEXTS, CARD_TEXTS, st.text(max_size=24))
+# Gateway and session ids (the audit's longer values): letters and digits, look-alikes among them.
+_ID_BODY = st.text(string.ascii_letters + string.digits, min_size=8, max_size=30)
+IDS = st.tuples(st.sampled_from(["pi_", "pm_", "ses_", ""]), _ID_BODY).map("".join)
+# Digits, look-alikes, other letters and separators in any mix: where the shortcuts' conditions flip.
+MIXED = st.text(st.sampled_from(list("0123456789lLiIoOzZsSbBоОοaxy _-./,\n")), max_size=40)
 
 
-@PROPERTY
+@settings(PROPERTY, max_examples=80)
 @given(texts=st.lists(ANY_TEXT, min_size=1, max_size=8), capacity=st.integers(1, 8))
 def test_the_clean_text_memo_answers_as_redact_text_and_remembers_only_clean_short_texts(texts, capacity):
     memo = CleanTextMemo(capacity)
@@ -114,7 +124,7 @@ def _luhn_by_loop(digits: str) -> bool:
     return total % 10 == 0
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(start=st.sampled_from(["", *_EDGES]), rest=st.text("0123456789", max_size=19))
 def test_the_brand_table_and_the_luhn_sum_answer_as_the_range_walk_and_the_loop(start, rest):
     digits = start + rest
@@ -125,3 +135,47 @@ def test_the_brand_table_and_the_luhn_sum_answer_as_the_range_walk_and_the_loop(
 @given(text=st.text(max_size=20))
 def test_the_luhn_sum_refuses_what_is_not_ascii_digits_as_before(text):
     assert luhn_valid(text) is _luhn_by_loop(text)
+
+
+# ---------------------------------------------------------------- the recogniser's shortcuts
+
+CANONICAL_TEXTS = st.one_of(ANY_TEXT, IDS, MIXED).map(lambda text: recogniser.canonical(text).text)
+
+
+@PROPERTY
+@given(text=CANONICAL_TEXTS)
+def test_the_lookalike_precheck_finds_a_lookalike_group_exactly_when_the_slow_reading_does(text):
+    slow = any(group.lookalikes for group in recogniser._digit_like_groups(text))
+    assert (recogniser._LOOKALIKE_WORD.search(text) is not None) is slow
+
+
+@PROPERTY
+@given(text=st.one_of(CANONICAL_TEXTS, cards().map(lambda card: f"{card.pan[:6]} and {card.pan[6:12]}")))
+def test_fewer_than_13_digits_hold_no_long_run_and_no_number_in_pieces(text):
+    runs = recogniser.digit_runs(text)
+    if sum(map(len, recogniser.DIGIT_GROUP.findall(text))) < recogniser.MIN_PAN_DIGITS:
+        assert not [run for run in runs if len(run.digits) >= recogniser.MIN_PAN_DIGITS]
+        assert recogniser.split_pan_runs(text) == []
+    assert recogniser.split_pan_runs(text, runs) == recogniser.split_pan_runs(text)
+
+
+@PROPERTY
+@given(text=st.one_of(ANY_TEXT, IDS, MIXED), expecting=st.sampled_from(list(Expecting)))
+def test_every_reader_answers_as_it_does_with_the_shortcuts_turned_off(text, expecting):
+    """The recogniser's shortcuts (plain ASCII without digits or number words, the look-alike hints and
+    token check, the digit checks) say only when the slow reading has nothing to do: with all of them
+    answering "read it all", the redaction gives the same text, and the guard the same text and capture."""
+    fast = (redact_text(text), *_captured(text, expecting))
+    with (
+        patch.object(recogniser, "may_hold_card_data", lambda text: True),
+        patch.object(recogniser, "_may_read_lookalikes", lambda text: True),
+        patch.object(recogniser, "_holds_a_digit", lambda text: True),
+        patch.object(recogniser, "_holds_13_digits", lambda text: True),
+    ):
+        slow = (redact_text(text), *_captured(text, expecting))
+    assert fast == slow
+
+
+def _captured(text: str, expecting: Expecting) -> tuple[str, str | None, str | None, object]:
+    redacted, capture = capture_card_material(text, expecting, typed_entry=True)
+    return redacted, capture.number, capture.cvv, (capture.exp_month, capture.exp_year)

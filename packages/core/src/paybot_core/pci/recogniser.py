@@ -331,6 +331,10 @@ _BESIDE_A_DIGIT = re.compile(rf"\d[\W_]{{1,6}}[{_LOOK}]{{3}}|[{_LOOK}]{{3}}[\W_]
 _LAST_GROUP = re.compile(rf"\d[\W_]{{1,6}}[{_LOOK}]{{1,2}}(?![^\W_])")
 _ALNUM_TOKEN = re.compile(r"[^\W_]+")
 _LOOKALIKE_TOKEN = re.compile(rf"[0-9{_LOOK}]+")
+# A token `_digit_like_groups` reads as a look-alike group: digits and look-alikes only, one look-alike at
+# least. Without one no group has look-alikes and nothing is read (ids: "pi_3Qx0lZ..." mix them in tokens
+# of other letters). Possessive, so a long token of look-alikes followed by a letter is one pass.
+_LOOKALIKE_WORD = re.compile(rf"(?<![^\W_])(?=[0-9]*[{_LOOK}])[0-9{_LOOK}]++(?![^\W_])")
 _ALL_BRANDS = frozenset(Brand)
 
 
@@ -348,11 +352,7 @@ def _lookalikes_as_digits(text: Canonical) -> Canonical:
     as the digits they stand for. Only where, so read, consecutive digit groups make a valid card number
     of a known brand and length, with a digit typed as one among them and no plain 13+ digit run there
     already: so "is", "so", "lol" or "bills" beside a figure never turn into digits."""
-    if not (
-        _MIXED_HINT.search(text.text)
-        or (_THREE_LOOKALIKES.search(text.text) and _BESIDE_A_DIGIT.search(text.text))
-        or _LAST_GROUP.search(text.text)
-    ):
+    if not _may_read_lookalikes(text.text):
         return text
     plain_cards: list[DigitRun] | None = None
     for run in _group_runs(text.text, _digit_like_groups(text.text)):
@@ -371,6 +371,18 @@ def _lookalikes_as_digits(text: Canonical) -> Canonical:
             if group.lookalikes:
                 text = text.replace(group.start, group.end, group.digits, redact=False)
     return text
+
+
+def _may_read_lookalikes(text: str) -> bool:
+    """False only when `_lookalikes_as_digits` surely reads nothing in canonical `text`."""
+    return bool(
+        (
+            _MIXED_HINT.search(text)
+            or (_THREE_LOOKALIKES.search(text) and _BESIDE_A_DIGIT.search(text))
+            or _LAST_GROUP.search(text)
+        )
+        and _LOOKALIKE_WORD.search(text)
+    )
 
 
 def _digit_like_groups(text: str) -> list[_Group]:
@@ -664,12 +676,14 @@ def redact(
     text: Canonical, placeholder: str = REDACTED_NUMBER, code_placeholder: str = placeholders.SECURITY_CODE
 ) -> Canonical:
     """Card numbers (13+ digit runs, numbers split across words) and labelled codes replaced."""
-    if _ANY_DIGIT.search(text.text) is None:
+    if not _holds_a_digit(text.text):
         # Every pattern below needs a digit of the canonical text (spelled digits and look-alikes are
         # digits there already): a text the guard has replaced everything of takes no more reading.
         return text
     for start, end in reversed(find_labelled_codes(text.text)):
         text = text.replace(start, end, code_placeholder)
+    if not _holds_13_digits(text.text):
+        return text  # a long run and a number in pieces alike take 13 digits or more (ids, amounts)
     # Both kinds are found on the same text before anything is replaced: a long run can be the
     # end of a number given in pieces ("first 4242 4242 then 4242 4242 12/27"), and replacing it
     # first would leave the other piece behind.
@@ -679,6 +693,14 @@ def redact(
     for start, end in reversed(merged_spans(spans)):
         text = text.replace(start, end, placeholder)
     return text
+
+
+def _holds_a_digit(text: str) -> bool:
+    return _ANY_DIGIT.search(text) is not None
+
+
+def _holds_13_digits(text: str) -> bool:
+    return sum(map(len, DIGIT_GROUP.findall(text))) >= MIN_PAN_DIGITS
 
 
 def merged_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
