@@ -51,7 +51,11 @@ def test_no_form_of_a_card_number_survives_any_reader(data, card, before, after,
     redacted, capture = capture_card_material(text, expecting, typed_entry=True)
     assert card.pan not in _digits(redacted), cls
     assert not find_card_numbers(redacted, split=True)
-    assert capture.number == card.pan, cls  # recognised as the card it is, not just removed
+    # Recognised as the card it is, not just removed; unless the words around it are number words
+    # that join it in context ("... six UNA" reads as one more digit, as "... six one" does): then
+    # the payer's text is another number, and only the assertions above and below apply.
+    if _digits(text) == _digits(attack):
+        assert capture.number == card.pan, cls
     assert card.pan not in _digits(redact_text(text)), cls
     for amounts in (True, False):
         safe = sanitise_for_model(text, amounts_allowed=amounts)
