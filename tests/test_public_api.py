@@ -28,6 +28,7 @@ SUBJECT_TESTS = {
     "tests/hostile/": "card data under attack: the PCI guard's own modules (recogniser, model guard, vault)",
     "tests/connect/test_accounts_and_speech.py": "the account directory adapter",
     "tests/support/crash_server.py": "fault-injecting subclasses of the SQLite store (crash tests)",
+    "bench/_turn_driver.py": "also times trees from before this API, through their modules of that time",
 }
 
 
