@@ -10,7 +10,10 @@ times it beside the working tree, alternating the two in every round:
   sandbox gateway, file audit log), wall and CPU p50, in a fresh interpreter per tree and round;
 - the HTTP turn over loopback against `paybot serve` started from each tree (`turn_latency.py`'s
   loop, 400 conversations);
-- sessions per second at 50 concurrent payers (`load.py`'s generator, 400 sessions).
+- sessions per second at 50 concurrent payers (`load.py`'s generator, 400 sessions);
+- the web Lambda handler's import in a fresh interpreter (median of 5, bytecode cached by the
+  first), the figure the 2026-11-23 README gives for cold starts (`cold_start.py` measures the
+  zips, which that tree could not build).
 
 Both trees run on the same virtualenv's dependencies. The verdict is the median of the per-round
 ratios (today / earlier for times, earlier / today for rates), 1.10 or less to hold.
@@ -25,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -69,6 +73,19 @@ def in_process(packages: Path) -> tuple[float, float]:
     )
     samples = json.loads(result.stdout)
     return statistics.median(samples["wall"]), statistics.median(samples["cpu"])
+
+
+def handler_import(packages: Path, data_dir: Path, runs: int = 5) -> float:
+    """Median seconds for a fresh interpreter to import the tree's web Lambda handler."""
+    env = {**os.environ, "PYTHONPATH": python_path(packages), "PAYBOT_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-c", "import paybot_channels.web.lambda_handler"]
+    subprocess.run(command, env=env, check=True)  # writes the bytecode both trees then start from
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, check=True)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
 
 
 def serve(packages: Path, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -118,18 +135,20 @@ def main() -> int:
         if earlier is None:
             return 0
         trees = {"earlier": earlier, "today": today}
-        figures: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in trees}
+        figures: dict[str, list[tuple[float, float, float, float, float]]] = {name: [] for name in trees}
         for round_number in range(1, ROUNDS + 1):
             # Swap the order every round, so neither tree always runs on a machine warmed by the other.
             order = list(trees) if round_number % 2 else list(reversed(trees))
             for name in order:
                 wall, cpu = in_process(trees[name])
-                http_p50, sessions = over_loopback(trees[name], Path(tmp) / f"{name}-{round_number}", pool)
-                figures[name].append((wall, cpu, http_p50, sessions))
+                data_dir = Path(tmp) / f"{name}-{round_number}"
+                http_p50, sessions = over_loopback(trees[name], data_dir, pool)
+                imported = handler_import(trees[name], data_dir / "lambda")
+                figures[name].append((wall, cpu, http_p50, sessions, imported))
                 print(
                     f"  round {round_number} {name:<8} in-process p50 wall {wall * 1e3:.3f} ms, "
                     f"CPU {cpu * 1e3:.3f} ms; HTTP p50 {http_p50 * 1e3:.3f} ms; "
-                    f"{sessions:.1f} sessions/s at {LOAD_LEVEL}",
+                    f"{sessions:.1f} sessions/s at {LOAD_LEVEL}; web handler import {imported * 1e3:.0f} ms",
                     flush=True,
                 )
         pairs = list(zip(figures["today"], figures["earlier"], strict=True))
@@ -139,6 +158,7 @@ def main() -> int:
             verdict("in-process turn p50, wall", [t[0] / e[0] for t, e in pairs]),
             verdict("HTTP turn p50", [t[2] / e[2] for t, e in pairs]),
             verdict(f"time per session at {LOAD_LEVEL} concurrent", [e[3] / t[3] for t, e in pairs]),
+            verdict("web Lambda handler import", [t[4] / e[4] for t, e in pairs]),
         ]
         met = "met" if all(held) else "MISSED"
         print(f"target: every figure within {BOUND:.2f}x of the earlier tree's: {met}")
