@@ -87,6 +87,19 @@ def test_check_number_answers_masked_facts_only(phone: Phone) -> None:
     }
 
 
+def test_the_link_key_before_the_account_sends_nothing(phone: Phone, tmp_path: Path) -> None:
+    # The flow asks for the account before any card field; a crafted check_number with the link key
+    # on a session still awaiting its account must not text a link the web could not finish.
+    session = respond(phone.channel, _event("connect_lookup_unknown_caller.json"))["session"]
+    encrypted = phone.encryptor("key-1", "9")
+    answer = respond(phone.channel, _event("connect_check_number.json", session=session, input=encrypted))
+
+    assert answer == {"result": "retry", "say": "First I need your account number."}
+    assert not list(tmp_path.rglob("*.sms.json")), "no text message went out"
+    state = phone.services.conversations.get(session).state
+    assert (state.channel.value, state.current_field) == ("voice", Field.ACCOUNT)
+
+
 @pytest.mark.parametrize("name", ["apigateway_not_connect.json", "connect_unknown_step.json"])
 def test_events_that_are_not_a_known_step_get_an_error_answer(phone: Phone, name: str) -> None:
     answer = respond(phone.channel, json.loads((EVENTS / name).read_text()))

@@ -94,6 +94,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "LinkNotFoundError": ("paybot_core.errors", "LinkNotFoundError"),
     "MessengerError": ("paybot_core.errors", "MessengerError"),
     "SessionClosedError": ("paybot_core.errors", "SessionClosedError"),
+    "StaysOnPhoneError": ("paybot_core.errors", "StaysOnPhoneError"),
     "SessionExistsError": ("paybot_core.errors", "SessionExistsError"),
     "SessionNotFoundError": ("paybot_core.errors", "SessionNotFoundError"),
     "StoreUnavailableError": ("paybot_core.errors", "StoreUnavailableError"),
@@ -258,6 +259,7 @@ __all__ = [
     "SettingsError",
     "SqliteSessionStore",
     "Status",
+    "StaysOnPhoneError",
     "StoreUnavailableError",
     "StreamRelay",
     "Style",
@@ -386,6 +388,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__
     from .errors import SessionExistsError as SessionExistsError
     from .errors import SessionNotFoundError as SessionNotFoundError
     from .errors import SettingsError as SettingsError
+    from .errors import StaysOnPhoneError as StaysOnPhoneError
     from .errors import StoreUnavailableError as StoreUnavailableError
     from .errors import TooManyConflictsError as TooManyConflictsError
     from .errors import VaultError as VaultError

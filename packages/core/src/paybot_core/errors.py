@@ -127,6 +127,15 @@ class LinkNotFoundError(PaybotError):
         super().__init__("No payment link with that token.")
 
 
+class StaysOnPhoneError(PaybotError):
+    """The engine did not move the call's session to the web (its account is still to come, or a
+    payment is under way), so no link was sent; `said` is what the caller is told instead."""
+
+    def __init__(self, said: str) -> None:
+        self.said = said  # the engine's own reply: catalogue text and masked facts, never input
+        super().__init__("The session cannot continue on the web yet; no link was sent.")
+
+
 class SessionClosedError(PaybotError):
     """The session has ended; nothing more can be sent or paid for it."""
 

@@ -56,6 +56,7 @@ from paybot_core import (
     Presets,
     Reply,
     Status,
+    StaysOnPhoneError,
     Style,
     Turn,
     cvv_prompt,
@@ -331,6 +332,11 @@ class PhoneChannel:
         except MessengerError as err:
             log.error("link for contact %s not sent: %s", event.contact_data.contact_id, err)
             return PhoneAnswer(Outcome.AGENT, message(locale, "phone.link_failed"))
+        except StaysOnPhoneError as refused:
+            log.warning(
+                "contact %s keyed for a link before the session can take one", event.contact_data.contact_id
+            )
+            return PhoneAnswer(Outcome.RETRY, refused.said)
         log.info("contact %s continues on the web (%s)", event.contact_data.contact_id, sent.message_id)
         return PhoneAnswer(Outcome.LINK_SENT, message(locale, "phone.link_sent"))
 

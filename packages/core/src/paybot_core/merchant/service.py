@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..conversation.state import Channel, Presets, SessionState
 from ..conversation.turns import ContinueOnWeb
-from ..errors import LinkNotFoundError, SessionClosedError
+from ..errors import LinkNotFoundError, SessionClosedError, StaysOnPhoneError
 from ..ports import MerchantRecords, Messenger, OutgoingMessage
 from ..replies import render_parts
 from ..services import ConversationService, Reply
@@ -74,10 +74,15 @@ class MerchantService:
     def continue_on_web(self, session_id: str, sms: str) -> SentMessage:
         """The phone caller's key for a link: the session becomes a web one (`ContinueOnWeb`), then its
         link goes by SMS to `sms`, in the session's language. Saved before it is sent, so the link
-        works once the text arrives; a failed send raises MessengerError (the caller hears so)."""
-        state = self.conversations.handle(session_id, ContinueOnWeb()).state
+        works once the text arrives; a failed send raises MessengerError (the caller hears so). When
+        the engine keeps the session on the phone (its account is still to come: the link would open
+        a session the web cannot finish), nothing is sent and StaysOnPhoneError carries its reply."""
+        reply = self.conversations.handle(session_id, ContinueOnWeb())
+        state = reply.state
         if state.status.terminal:
             raise SessionClosedError()
+        if state.channel is not Channel.WEB:
+            raise StaysOnPhoneError(reply.said)
         url = self.url(state)
         if url is None:
             raise LinkNotFoundError()
