@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -159,6 +160,21 @@ def test_a_number_in_pieces_never_survives_whatever_figures_touch_its_pieces(
         # Every digit of the number is gone; at most the neighbours' own figures are left.
         assert len(remaining) <= neighbour_digits, (text, redacted)
         assert not find_card_numbers(redacted, split=True), (text, redacted)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it starts 51 and 00000000000149 and 00",  # a 16-digit Mastercard, or 18 digits with the "00"
+        "first 4000 0566 then 55665556 and 18",  # a 16-digit Visa, or 18 digits with the "18"
+        "5555 5555 and 55554444 then 00",
+    ],
+)
+def test_free_text_removes_every_reading_of_a_number_in_pieces(text: str) -> None:
+    """Found by this file's property test: free-text redaction kept only the likelier reading (the
+    whole card) and left the other reading's last piece in the text."""
+    redacted = redact_text(text)
+    assert not any(ch.isdigit() for ch in redacted), redacted
 
 
 @st.composite

@@ -478,7 +478,9 @@ def digit_runs(text: str) -> list[DigitRun]:
     return runs
 
 
-def split_pan_runs(text: str, runs: list[DigitRun] | None = None) -> list[list[DigitRun]]:
+def split_pan_runs(
+    text: str, runs: list[DigitRun] | None = None, *, every_reading: bool = False
+) -> list[list[DigitRun]]:
     """Digits of one message that together make a card number although words sit between them.
 
     Consecutive digit groups, taken from two or more digit runs, whose digits joined are 13-19
@@ -491,6 +493,11 @@ def split_pan_runs(text: str, runs: list[DigitRun] | None = None) -> list[list[D
     352800030949 and 009"); each is a list of spans (the window's groups, merged where they belong
     to one run), leftmost first. `split_pan_spans` gives their union, for replacing. `runs`:
     `digit_runs(text)`, when the caller has them already.
+
+    From each start one reading is kept: the number the payer most likely meant, which the capture
+    takes. With `every_reading`, every valid window is kept instead: what free-text redaction must
+    remove when two readings pass ("51 and 00000000000149 and 00" is a 16-digit Mastercard, or 18
+    digits with the "00"; neither may survive).
     """
     runs = digit_runs(text) if runs is None else runs
     if len(runs) < 2:  # a window spans two runs or more (within one run, the run rules apply)
@@ -513,14 +520,17 @@ def split_pan_runs(text: str, runs: list[DigitRun] | None = None) -> list[list[D
             joined = "".join(g.digits for g in pieces)
             if len(joined) > MAX_PAN_DIGITS:
                 break
-            if (
+            if not (
                 window[0][0] != window[-1][0]  # within one run, the run rules apply instead
                 and len(joined) >= MIN_PAN_DIGITS
                 and luhn_valid(joined)
                 and detect_brand(joined) is not None
                 and len(set(joined)) > 1
-                and not (hit_is_whole and not is_whole_card_number(joined))
             ):
+                continue
+            if every_reading:
+                found.append(_merged_by_run(window))
+            elif not (hit_is_whole and not is_whole_card_number(joined)):
                 # The longest window wins, but one of a length its brand uses is never replaced by
                 # a longer chance match ("... 00000009 una": the Amex, not 16 digits with the "1").
                 hit, hit_is_whole = window, is_whole_card_number(joined)
@@ -530,9 +540,12 @@ def split_pan_runs(text: str, runs: list[DigitRun] | None = None) -> list[list[D
     return found
 
 
-def split_pan_spans(text: str, runs: list[DigitRun] | None = None) -> list[tuple[int, int]]:
+def split_pan_spans(
+    text: str, runs: list[DigitRun] | None = None, *, every_reading: bool = False
+) -> list[tuple[int, int]]:
     """The union of `split_pan_runs`' spans, sorted and without overlaps."""
-    return merged_spans([(r.start, r.end) for pieces in split_pan_runs(text, runs) for r in pieces])
+    readings = split_pan_runs(text, runs, every_reading=every_reading)
+    return merged_spans([(r.start, r.end) for pieces in readings for r in pieces])
 
 
 def _merged_by_run(window: list[tuple[int, DigitRun]]) -> list[DigitRun]:
@@ -689,7 +702,7 @@ def redact(
     # first would leave the other piece behind.
     runs = digit_runs(text.text)
     spans = [(r.start, r.end) for r in runs if len(r.digits) >= MIN_PAN_DIGITS]
-    spans += split_pan_spans(text.text, runs)
+    spans += split_pan_spans(text.text, runs, every_reading=True)
     for start, end in reversed(merged_spans(spans)):
         text = text.replace(start, end, placeholder)
     return text
