@@ -343,3 +343,42 @@ def test_how_things_are_after_a_weak_cue_is_no_name(text: str, locale: str, expe
 def test_a_name_after_a_weak_cue_is_still_a_name(text: str, expecting: Field, name: str) -> None:
     fact = understand(text, expecting).name
     assert fact is not None and fact.value == name, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "minor", "locale"),
+    [
+        ("it's 45.99", 4_599, "en"),
+        ("its 45", 4_500, "en"),
+        ("that's 120.50 please", 12_050, "en"),
+        ("it comes to 19.99", 1_999, "en"),
+        ("the bill is 45.99", 4_599, "en"),
+        ("my balance is 82", 8_200, "en"),
+        ("es 45.99", 4_599, "es"),
+        ("el saldo es 45.99", 4_599, "es"),
+        ("la factura es de 120", 12_000, "es"),
+        ("el total es de 64.20", 6_420, "es"),
+    ],
+)
+@pytest.mark.parametrize("expecting", [Field.NAME, Field.CARD_NUMBER, Field.CONFIRMATION])
+def test_what_something_comes_to_is_the_amount_at_any_step(
+    text: str, minor: int, locale: str, expecting: Field
+) -> None:
+    # Outside the amount step a number needs a word saying it is money; "it's", "the bill is" and
+    # "es de" say so as much as "pay" does (they were ignored: "Sorry, I didn't catch that").
+    fact = _amount(text, expecting, locale)
+    assert fact is not None and fact.minor == minor, fact
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [("it's 2 cards", "en"), ("that's 3 tries", "en"), ("its 10 past", "en"), ("es la 2 de 3", "es")],
+)
+def test_a_number_that_does_not_end_its_clause_after_a_weak_cue_is_no_amount(text: str, locale: str) -> None:
+    assert _amount(text, Field.NAME, locale) is None
+
+
+def test_a_name_after_what_it_comes_to_is_taken_too() -> None:
+    understood = understand("It's 45.99, Maria Gonzalez", Field.NAME)
+    assert understood.amount is not None and understood.amount.minor == 4_599
+    assert understood.name is not None and understood.name.value == "Maria Gonzalez"

@@ -83,6 +83,7 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
         # "350 con 75 centavos", "12 and 40 cents": the cents make the number before them money too
         # (else the marked "75 centavos" alone would be taken, as $0.75).
         c.marked = c.marked or c.cents is not None
+    clause_ends = _clause_ends(tokens, k, lex)
     # "60 not 50", "60 instead of 50": the payer sets the first against the second.
     if k < len(tokens) and tokens[k].kind is Kind.PUNCT and tokens[k].text == ",":
         k += 1  # "60, no 50"
@@ -97,7 +98,16 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
     c.after_to = j >= 0 and tokens[j].kind is Kind.WORD and tokens[j].key in ("to", "a", "por")
     c.rejected = j >= 0 and _not_ends_at(tokens, j, lex)
     c.owed = _cue_before(tokens, j, lex, lex.owed_cues)
+    # "the bill is 45.99", "el saldo es 82": what is owed is money too ("pay 50, I owe 200" still
+    # takes 50, see _choose); "it's 45.99" where its clause ends ("it's 45.99, Ana Ruiz").
+    weakly_cued = clause_ends and _cue_before(tokens, j, lex, lex.weak_amount_cues)
+    c.cued = c.cued or c.owed or weakly_cued
     return c
+
+
+def _clause_ends(tokens: list[Token], k: int, lex: Lexicon) -> bool:
+    """Does a clause end at tokens[k]: the message, a mark (",", "."), or only courtesy after it?"""
+    return k >= len(tokens) or tokens[k].kind is Kind.PUNCT or _nothing_after(tokens, k, lex)
 
 
 def _currency_word(tokens: list[Token], k: int, lex: Lexicon) -> tuple[str | None, int]:

@@ -134,6 +134,7 @@ class Lexicon:
     minor_words: PhraseSet
     amount_cues: PhraseSet
     owed_cues: PhraseSet
+    weak_amount_cues: PhraseSet
     negative_words: PhraseSet
     questions: dict[str, PhraseSet]
     other_methods: PhraseSet
@@ -185,6 +186,7 @@ _PHRASE_FIELDS = [
     "minor_words",
     "amount_cues",
     "owed_cues",
+    "weak_amount_cues",
     "negative_words",
     "other_methods",
     "card_method_words",

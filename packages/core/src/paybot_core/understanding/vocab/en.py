@@ -946,7 +946,30 @@ OWED_CUES = (
     "the balance is",
     "bill is",
     "the bill is",
+    "my bill is",
+    "my balance is",
+    "the balance due is",
+    "amount due is",
+    "the amount due is",
     "due",
+)
+# Words that say what something comes to without naming money: "it's 45.99", "that's 30, Ana Ruiz".
+# Weaker than the cues above: a number after them is the amount only where its clause ends with it
+# ("it's 2 cards" counts cards), and their "it's" may also introduce a name ("it's Dana").
+WEAK_AMOUNT_CUES = (
+    "it's",
+    "its",
+    "it is",
+    "that's",
+    "thats",
+    "that is",
+    "that'll be",
+    "it'll be",
+    "it will be",
+    "comes to",
+    "it comes to",
+    "that comes to",
+    "the total comes to",
 )
 # Words before a number that say it is not money: "my reference is 1001", "invoice #2231".
 NOT_AMOUNT_LABELS = (

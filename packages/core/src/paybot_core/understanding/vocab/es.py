@@ -533,7 +533,23 @@ CURRENCY_WORDS = {
     "yenes": "jpy",
 }
 MINOR_WORDS = ("centavo", "centavos", "céntimo", "céntimos")
-OWED_CUES = ("debo", "le debo", "te debo", "saldo", "el saldo es", "la factura es", "adeudo")
+OWED_CUES = (
+    "debo",
+    "le debo",
+    "te debo",
+    "saldo",
+    "el saldo es",
+    "el saldo es de",
+    "mi saldo es",
+    "mi saldo es de",
+    "la factura es",
+    "la factura es de",
+    "mi factura es",
+    "mi factura es de",
+    "adeudo",
+)
+# See en.py: "es 45.99", "son de 30", "sería 120, Ana Ruiz"; the amount only where its clause ends.
+WEAK_AMOUNT_CUES = ("es", "es de", "son de", "sería", "serían", "queda en", "me sale en")
 AMOUNT_CUES = (
     "pagar",
     "pago",
@@ -543,6 +559,8 @@ AMOUNT_CUES = (
     "la cantidad es",
     "total",
     "el total es",
+    "el total es de",
+    "el monto es de",
     "debo",
     "cóbrame",
     "cobrar",
