@@ -382,3 +382,46 @@ def test_a_name_after_what_it_comes_to_is_taken_too() -> None:
     understood = understand("It's 45.99, Maria Gonzalez", Field.NAME)
     assert understood.amount is not None and understood.amount.minor == 4_599
     assert understood.name is not None and understood.name.value == "Maria Gonzalez"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "locale"),
+    [
+        ("ok Bob Brown", "Bob Brown", "en"),
+        ("Okay Li Wei", "Li Wei", "en"),
+        ("umm Bob Brown", "Bob Brown", "en"),
+        ("yeah Priya Patel", "Priya Patel", "en"),
+        ("alright Tom Lee", "Tom Lee", "en"),
+        ("ok María López", "María López", "es"),
+        ("pues Ana Ruiz", "Ana Ruiz", "es"),
+        ("eh Jorge Díaz", "Jorge Díaz", "es"),
+    ],
+)
+def test_what_opens_an_answer_is_not_part_of_the_name(text: str, name: str, locale: str) -> None:
+    # "ok Bob Brown" was refused, and in Spanish "ok María López" was stored as the name whole.
+    understood = understand(text, Field.NAME, locale)
+    assert understood.name is not None and understood.name.value == name
+
+
+@pytest.mark.parametrize("text", ["So Yeon Park", "Oh Min Ji", "ok", "umm", "pues"])
+def test_a_word_that_may_be_a_name_is_never_dropped_as_an_opener(text: str) -> None:
+    understood = understand(text, Field.NAME)
+    assert understood.name is None or understood.name.value in (None, text), understood.name
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "locale"),
+    [
+        ("cardholder name Bob Brown", "Bob Brown", "en"),
+        ("name on card Li Wei", "Li Wei", "en"),
+        ("the card says Bob Brown", "Bob Brown", "en"),
+        ("Robert Brown but the card says Bob Brown", "Bob Brown", "en"),
+        ("Bob Brown is on the card", "Bob Brown", "en"),
+        ("la tarjeta dice María López", "María López", "es"),
+        ("María López es el nombre en la tarjeta", "María López", "es"),
+    ],
+)
+def test_the_name_the_card_shows_however_it_is_labelled(text: str, name: str, locale: str) -> None:
+    # "cardholder name Bob Brown" was stored with its label; "the card says ..." was not read.
+    understood = understand(text, Field.NAME, locale)
+    assert understood.name is not None and understood.name.value == name

@@ -127,6 +127,7 @@ class Lexicon:
     name_cues_weak: PhraseSet
     name_cue_filler: PhraseSet
     name_suffix_cues: PhraseSet
+    answer_openers: PhraseSet
     clause_words: PhraseSet
     name_particles: frozenset[str]
     not_names: PhraseSet
@@ -181,6 +182,7 @@ _PHRASE_FIELDS = [
     "name_cues_weak",
     "name_cue_filler",
     "name_suffix_cues",
+    "answer_openers",
     "clause_words",
     "not_names",
     "minor_words",

@@ -175,7 +175,8 @@ def _without_trailing_number(clause: list[Token]) -> list[Token]:
 
 def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:
     words = list(clause)
-    while words and (n := lex.greetings.match_at(words, 0)):
+    # "hi Bob Brown", "ok Bob Brown", "umm, pues Ana Ruiz": what opens the answer is not the name.
+    while words and (n := lex.greetings.match_at(words, 0) or _opener_before_more(words, lex)):
         words = words[n:]
     while words and words[-1].kind is Kind.WORD and lex.yes_filler.has(words[-1]) and len(words) > 1:
         words = words[:-1]  # "Jane Doe please"
@@ -183,6 +184,12 @@ def _without_greeting(clause: list[Token], lex: Lexicon) -> list[Token]:
         if lex.name_suffix_cues.match_at(words, k) == len(words) - k:
             return words[:k]  # "Sarah here", "Tom Lee speaking"
     return words
+
+
+def _opener_before_more(words: list[Token], lex: Lexicon) -> int:
+    """The length of an answer opener ("ok", "umm") at the start of `words`, when words follow it."""
+    n = lex.answer_openers.match_at(words, 0)
+    return n if n < len(words) else 0
 
 
 def is_name(words: list[Token], lex: Lexicon) -> bool:

@@ -419,13 +419,49 @@ NAME_CUES_STRONG = (
     "under the name",
     "the name should be",
     "name should be",
+    # labels typed without a colon, and what the card itself says
+    "cardholder",
+    "cardholder name",
+    "card holder name",
+    "cardholder's name",
+    "name on card",
+    "name on the card",
+    "the card says",
+    "card says",
+    "the card reads",
+    "on the card it says",
 )
 # "call me" too: "call me Jane", but "call me back", "call me later".
 NAME_CUES_WEAK = ("i'm", "im", "i am", "this is", "it's", "its", "it is", "call me")
 # Words between a cue and the name that are not part of it ("my name is actually Anne Lee").
 NAME_CUE_FILLER = ("actually", "really", "just", "in fact", "still")
 # After a name, words that say it is the writer's own ("Sarah here", "Tom Lee speaking").
-NAME_SUFFIX_CUES = ("here", "speaking")
+NAME_SUFFIX_CUES = ("here", "speaking", "is on the card", "is the name on the card", "on the card")
+# Words people open an answer with, before the answer itself: "ok Bob Brown", "umm Li Wei". Never
+# a word that can be a name itself ("So Yeon Park", "Oh Min-ji", "K. Lee"): a wrong name is worse
+# than asking again.
+ANSWER_OPENERS = (
+    "ok",
+    "okay",
+    "okey",
+    "alright",
+    "all right",
+    "ok so",
+    "okay so",
+    "yes",
+    "yeah",
+    "yep",
+    "sure",
+    "well",
+    "uh",
+    "uhh",
+    "uhm",
+    "um",
+    "umm",
+    "erm",
+    "hmm",
+    "hm",
+)
 # Words that close a name: what comes after them is the rest of the sentence.
 CLAUSE_WORDS = (
     "and",

@@ -300,10 +300,37 @@ NAME_CUES_STRONG = (
     "está a nombre de",
     "el nombre debe ser",
     "el nombre debería ser",
+    "la tarjeta dice",
+    "en la tarjeta dice",
+    "en la tarjeta aparece",
+    "nombre en la tarjeta",
 )
 NAME_CUES_WEAK = ("soy", "habla", "le habla", "te habla", "es", "yo soy")
 NAME_CUE_FILLER = ("en realidad", "realmente", "de hecho", "solo")
-NAME_SUFFIX_CUES = ("aquí", "al habla", "hablando")
+NAME_SUFFIX_CUES = (
+    "aquí",
+    "al habla",
+    "hablando",
+    "es el nombre en la tarjeta",
+    "es el nombre de la tarjeta",
+    "en la tarjeta",
+)
+# See en.py: "ok María López", "pues Ana Ruiz".
+ANSWER_OPENERS = (
+    "ok",
+    "okey",
+    "okay",
+    "vale",
+    "bueno",
+    "pues",
+    "eh",
+    "este",
+    "mmm",
+    "sí",
+    "claro",
+    "ah",
+    "ya",
+)
 CLAUSE_WORDS = (
     "y",
     "pero",
