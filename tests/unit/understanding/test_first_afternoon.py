@@ -425,3 +425,35 @@ def test_the_name_the_card_shows_however_it_is_labelled(text: str, name: str, lo
     # "cardholder name Bob Brown" was stored with its label; "the card says ..." was not read.
     understood = understand(text, Field.NAME, locale)
     assert understood.name is not None and understood.name.value == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expecting", "locale"),
+    [
+        ("I don't have a cvv", Field.CVV, "en"),
+        ("there's no code on my card", Field.CVV, "en"),
+        ("i cant find the security code", Field.CVV, "en"),
+        ("it's worn off", Field.CVV, "en"),
+        ("I can't find the expiry date", Field.EXPIRY, "en"),
+        ("I don't have my card number", Field.CARD_NUMBER, "en"),
+        ("no encuentro el código", Field.CVV, "es"),
+        ("mi tarjeta no tiene cvv", Field.CVV, "es"),
+        ("no se ve la fecha", Field.EXPIRY, "es"),
+    ],
+)
+def test_a_detail_the_payer_cannot_find_asks_for_help(text: str, expecting: Field, locale: str) -> None:
+    # These were "Sorry, I didn't catch that": the help for the field says where to find it.
+    from paybot_core.conversation.understanding import Intent
+
+    understood = understand(text, expecting, locale)
+    assert understood.has(Intent.HELP), understood
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [("I don't have the money right now", "en"), ("there is no way", "en"), ("no tengo dinero", "es")],
+)
+def test_not_having_something_else_is_no_help(text: str, locale: str) -> None:
+    from paybot_core.conversation.understanding import Intent
+
+    assert not understand(text, Field.CVV, locale).has(Intent.HELP)

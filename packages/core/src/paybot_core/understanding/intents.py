@@ -72,7 +72,7 @@ def detect_intents(tokens: list[Token], lex: Lexicon) -> frozenset[Intent]:
             found.add(Intent.CANCEL)
         if covered(clause, lex.restart, command_filler, typos=lex.typo_min_length):
             found.add(Intent.RESTART)
-        if covered(clause, lex.help, lex.command_filler):
+        if covered(clause, lex.help, lex.help_filler):
             found.add(Intent.HELP)
     found |= _changes(parts, lex)
     found |= _part_choice(parts, lex)

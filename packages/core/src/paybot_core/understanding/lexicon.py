@@ -103,6 +103,7 @@ class Lexicon:
     help: PhraseSet
     command_filler: PhraseSet
     command_filler_or_no: PhraseSet  # "no, cancel it": a no may stand before a command
+    help_filler: PhraseSet  # "I can't find the cvv on my card": the command filler, details, the card
     # What may surround "the full amount" / "only part of it": built once here, not per message.
     part_choice_filler: PhraseSet
     typo_min_length: int
@@ -209,6 +210,7 @@ def _one(locale: Locale) -> Lexicon:
     return Lexicon(
         locales=(locale,),
         command_filler_or_no=sets["command_filler"] | sets["no"],
+        help_filler=sets["command_filler"] | sets["card_detail_words"] | PhraseSet.of(m.HELP_FILLER),
         part_choice_filler=(
             sets["command_filler"]
             | sets["pay_words"]

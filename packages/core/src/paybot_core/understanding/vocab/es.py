@@ -139,6 +139,31 @@ HELP = (
     "cómo funciona",
     "no sé qué hacer",
     "qué tengo que hacer",
+    # un dato de la tarjeta que no encuentra o no puede leer ("no encuentro el código")
+    "no encuentro",
+    "no lo encuentro",
+    "no la encuentro",
+    "no tengo",
+    "no tiene",
+    "no hay",
+    "no veo",
+    "no lo veo",
+    "no se ve",
+    "no se lee",
+    "está borrado",
+    "está borroso",
+)
+HELP_FILLER = (
+    "número",
+    "fecha",
+    "nombre",
+    "tarjeta",
+    "la tarjeta",
+    "mi tarjeta",
+    "en la tarjeta",
+    "en mi tarjeta",
+    "ninguno",
+    "ese",
 )
 COMMAND_FILLER = (
     "por favor",
