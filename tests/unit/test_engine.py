@@ -198,6 +198,17 @@ def test_no_at_confirmation_asks_what_to_change() -> None:
     assert changed.state.current_field is Field.PAYMENT_METHOD and changed.state.card is None
 
 
+def test_a_yes_to_what_to_change_is_not_the_yes_to_pay() -> None:
+    # "no wait", then "yes" to "What would you like to change?": nothing is charged; the
+    # confirmation question comes again, and only a yes to it pays.
+    asked = step(confirming(), say(intents={Intent.DENY}), NOW).state
+    t = step(asked, say(intents={Intent.AFFIRM}), NOW)
+    assert kinds(t) == [NoticeKind.NOTHING_TO_CHANGE] and not t.actions
+    assert not t.state.awaiting_change and t.state.current_field is Field.CONFIRMATION
+    paid = step(t.state, say(intents={Intent.AFFIRM}), NOW)
+    assert [type(a).__name__ for a in paid.actions] == ["Charge"]
+
+
 def test_corrections_before_payment() -> None:
     t = step(confirming(), say(name=NameFact("Jane Smith")), NOW)
     assert t.state.name == "Jane Smith" and t.state.status is Status.CONFIRMING

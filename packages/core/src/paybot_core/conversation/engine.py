@@ -649,7 +649,12 @@ def _apply_change_requests(work: _Work, understood: Understood) -> None:
 
 def _confirmation_answer(work: _Work, understood: Understood) -> None:
     state = work.state
-    if understood.has(Intent.AFFIRM) and state.payment_unconfirmed:
+    if understood.has(Intent.AFFIRM) and state.awaiting_change:
+        # A yes to "what would you like to change?" keeps everything as it is; it is not the yes to
+        # pay, which only the confirmation question asks for, so that question comes again.
+        work.state = state.evolve(awaiting_change=False)
+        work.notice(NoticeKind.NOTHING_TO_CHANGE)
+    elif understood.has(Intent.AFFIRM) and state.payment_unconfirmed:
         work.notice(NoticeKind.PAYMENT_UNCONFIRMED)  # no charge is sent again: someone must check first
     elif understood.has(Intent.AFFIRM):
         assert state.amount is not None and state.payment_method_id is not None

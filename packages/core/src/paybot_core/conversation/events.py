@@ -176,6 +176,7 @@ class NoticeKind(StrEnum):
     NOT_UNDERSTOOD = "not_understood"
     ASK_WHAT_TO_CHANGE = "ask_what_to_change"
     NEED_YES_OR_NO = "need_yes_or_no"
+    NOTHING_TO_CHANGE = "nothing_to_change"  # a yes to "what would you like to change?": asked again
     CARD_CLEARED = "card_cleared"
     NUMBER_FIRST = "number_first"
     ACCOUNT_FOUND = "account_found"  # the account keyed in was found: its presets fill the session

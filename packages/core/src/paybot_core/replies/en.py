@@ -44,6 +44,7 @@ MESSAGES = {
     "greeting": "Happy to help.",
     "ask_what_to_change": "No problem. What would you like to change: the name, the amount or the card? "
     "You can also say cancel.",
+    "nothing_to_change": "All right, nothing changes.",
     "need_yes_or_no": "I'll only make the payment with a clear yes. Say no to change something, or cancel to stop.",
     "card_cleared": "OK, let's use a different card.",
     "number_first": "Let's start with the card number.",

@@ -44,6 +44,7 @@ MESSAGES = {
     "greeting": "Con gusto le ayudo.",
     "ask_what_to_change": "Sin problema. ¿Qué desea cambiar: el nombre, el monto o la tarjeta? "
     "También puede decir cancelar.",
+    "nothing_to_change": "De acuerdo, no cambia nada.",
     "need_yes_or_no": "Solo haré el pago con un sí claro. Diga no para cambiar algo, o cancelar para terminar.",
     "card_cleared": "De acuerdo, usemos otra tarjeta.",
     "number_first": "Empecemos por el número de la tarjeta.",

@@ -261,6 +261,7 @@ _SIMPLE = {
     NoticeKind.GREETING: "greeting",
     NoticeKind.ASK_WHAT_TO_CHANGE: "ask_what_to_change",
     NoticeKind.NEED_YES_OR_NO: "need_yes_or_no",
+    NoticeKind.NOTHING_TO_CHANGE: "nothing_to_change",
     NoticeKind.CARD_CLEARED: "card_cleared",
     NoticeKind.NUMBER_FIRST: "number_first",
     NoticeKind.PAYMENT_NEEDS_AUTHENTICATION: "needs_authentication",
