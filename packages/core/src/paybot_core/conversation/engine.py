@@ -160,8 +160,9 @@ class _Work:
         return Transition(self.state, tuple(self.actions), tuple(self.notices))
 
 
-def _touch(state: SessionState, now: float) -> SessionState:
-    return state.evolve(updated_at=now, expires_at=now + state.limits.ttl_seconds)
+def _touch(state: SessionState, now: float, **changes: object) -> SessionState:
+    """The state seen at `now` (its idle timeout starts again), with `changes` in the same copy."""
+    return state.evolve(updated_at=now, expires_at=now + state.limits.ttl_seconds, **changes)
 
 
 def _wipe_card(state: SessionState) -> SessionState:
@@ -228,7 +229,7 @@ def _invalid(work: _Work, on: Field, code: str, text: str | None = None) -> _Wor
 
 def _count_turn(state: SessionState, now: float) -> tuple[SessionState, Transition | None]:
     """Every input from the payer keeps the session alive and counts against `max_turns`."""
-    state = _touch(state, now).evolve(turns=state.turns + 1)
+    state = _touch(state, now, turns=state.turns + 1)
     if state.turns > state.limits.max_turns:
         return state, _fail(_Work(state), NoticeKind.TOO_MANY_TURNS).done()
     return state, None
@@ -285,7 +286,7 @@ def _on_user_turn(state: SessionState, understood: Understood, now: float) -> Tr
         work.notices.append(_answer(work.state, understood, question, expecting))
     if expecting is Field.CONFIRMATION and not work.changed and not work.notices:
         _confirmation_answer(work, understood)
-    elif work.changed:
+    elif work.changed and work.state.awaiting_change:
         work.state = work.state.evolve(awaiting_change=False)
     if not work.changed and not work.notices and not work.actions:
         kind = (
@@ -440,7 +441,8 @@ def _apply_typed_card(work: _Work, understood: Understood, expecting: Field | No
             _invalid(work, Field.CARD_NUMBER, number.problem or "unknown_brand")
             return
         # A new card number replaces whatever card was there, and whatever was typed for it.
-        work.state = _wipe_card(work.state).evolve(card=CardSummary(brand=number.brand, last4=number.last4))
+        card = CardSummary(brand=number.brand, last4=number.last4)
+        work.state = work.state.evolve(card=card, payment_method_id=None, typed_card_fields=())
         work.act(WipeVault())
         brand = number.brand
         keep.append("number")

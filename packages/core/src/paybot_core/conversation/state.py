@@ -288,8 +288,8 @@ class SessionState:
         `replace` was the largest single cost of a turn in profiles. The two agree because
         SessionState has no `__post_init__` (keep it so, or go back to `replace`).
         """
-        unknown = changes.keys() - _SESSION_FIELDS
-        if unknown:
+        if not _SESSION_FIELDS.issuperset(changes):
+            unknown = changes.keys() - _SESSION_FIELDS
             raise TypeError(f"SessionState has no field {', '.join(sorted(unknown))}")
         copy = object.__new__(SessionState)
         vars(copy).update(vars(self), **changes)

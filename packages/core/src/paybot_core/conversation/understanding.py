@@ -111,9 +111,13 @@ class Understood:
 
     @property
     def fills_anything(self) -> bool:
-        return any(
-            fact is not None
-            for fact in (self.name, self.amount, self.share, self.card_number, self.expiry, self.cvv)
+        return not (
+            self.name is None
+            and self.amount is None
+            and self.share is None
+            and self.card_number is None
+            and self.expiry is None
+            and self.cvv is None
         )
 
 
