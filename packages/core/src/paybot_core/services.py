@@ -497,12 +497,18 @@ class ConversationService:
         )
         understood = self.model.understand(redacted, context)
         number, expiry, cvv = _card_facts(capture)
+        in_secure_form = capture.typed_number_seen and capture.number_check is None
+        said = (
+            understood.card_number,
+            understood.expiry,
+            understood.cvv,
+            understood.card_typed_in_secure_form,
+        )
+        if said == (number, expiry, cvv, in_secure_form):
+            return understood  # already so: the guard took nothing out (every turn but the card steps)
+        # The card facts come from the guard alone, whatever a model may have said about a card.
         return replace(
-            understood,
-            card_number=number,
-            expiry=expiry,
-            cvv=cvv,
-            card_typed_in_secure_form=capture.typed_number_seen and capture.number_check is None,
+            understood, card_number=number, expiry=expiry, cvv=cvv, card_typed_in_secure_form=in_secure_form
         )
 
     def _run(
