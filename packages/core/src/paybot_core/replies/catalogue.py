@@ -7,6 +7,9 @@ same `{fields}`. A linguist edits the strings; the code never holds a sentence.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from ..money import Locale
 from . import en, es
 
@@ -23,7 +26,18 @@ def message(locale: Locale, key: str, *, speech: bool = False, **fields: object)
         return template
     # A value that ends a sentence of its own ("Chris P.", "Dr.") before the template's full stop
     # would print two: "Thanks, Chris P.." reads as a typo.
-    for name, value in fields.items():
-        if isinstance(value, str) and value.endswith(".") and "{" + name + "}." in template:
+    for name in _before_full_stop(template):
+        value = fields.get(name)
+        if isinstance(value, str) and value.endswith("."):
             fields[name] = value[:-1]
     return template.format(**fields)
+
+
+_FIELD_BEFORE_FULL_STOP = re.compile(r"\{(\w+)\}\.")
+
+
+@cache
+def _before_full_stop(template: str) -> tuple[str, ...]:
+    """The fields a template writes right before a full stop ("Thanks, {name}."), found once per
+    template (the catalogues' sentences are few and fixed)."""
+    return tuple(_FIELD_BEFORE_FULL_STOP.findall(template))

@@ -14,7 +14,7 @@ from ..conversation.events import Notice, NoticeKind
 from ..conversation.state import CardEntry, CardSummary, Field, Phase, SessionState, Status
 from ..conversation.understanding import Question
 from ..declines import decline_sentence
-from ..money import CURRENCIES, Locale, currency_exponent, currency_name, format_money
+from ..money import CURRENCIES, Locale, as_locale, currency_exponent, currency_name, format_money
 from ..pci.cards import BRAND_DISPLAY, Brand, brand_named, cvv_length, cvv_side
 from .catalogue import CATALOGUES, message
 from .speech import number_words, spell_digits, spoken_code
@@ -81,7 +81,7 @@ def format_amount(
     minor: int, currency: str, style: Style = Style.TEXT, locale: Locale | str = Locale.EN
 ) -> str:
     """An amount for the locale: CLDR-formatted text, or words for a voice."""
-    loc = Locale(locale)
+    loc = as_locale(locale)
     if style is not Style.SPEECH:
         return format_money(minor, currency, loc)
     exponent = currency_exponent(currency)
@@ -114,7 +114,7 @@ def _brand_name(value: str) -> str:
 
 
 def describe_card(card: CardSummary, style: Style = Style.TEXT, locale: Locale | str = Locale.EN) -> str:
-    loc = Locale(locale)
+    loc = as_locale(locale)
     brand = brand_named(card.brand)
     name = BRAND_DISPLAY[brand] if brand else message(loc, "card.unknown")
     last4 = " ".join(card.last4) if style is Style.SPEECH else card.last4
@@ -123,7 +123,7 @@ def describe_card(card: CardSummary, style: Style = Style.TEXT, locale: Locale |
 
 def decline_text(code: str | None, message_text: str | None, locale: Locale | str = Locale.EN) -> str:
     """What the payer is told for a decline: the one decline table's sentence in their language."""
-    loc = Locale(locale)
+    loc = as_locale(locale)
     known = decline_sentence(code, loc.value)
     if known:
         return known
@@ -211,7 +211,7 @@ def _prompt(say: _Say) -> str:
 def cvv_prompt(card: CardSummary | None, style: Style = Style.TEXT, locale: Locale | str = Locale.EN) -> str:
     """The question for the security code of `card`: how many digits, on which side (Amex: the front).
     A channel that asks for the code before the engine does (the phone's flow) asks it so too."""
-    loc = Locale(locale)
+    loc = as_locale(locale)
     brand = brand_named(card.brand) if card else None
     speech = style is Style.SPEECH
     digits = number_words(cvv_length(brand), loc) if speech else cvv_length(brand)

@@ -3,7 +3,7 @@ fifty" / "mil doscientos cincuenta"; "DEMO-1001" -> "DEMO 1 0 0 1"."""
 
 from __future__ import annotations
 
-from ..money import Locale
+from ..money import Locale, as_locale
 
 _EN_ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -27,7 +27,7 @@ _ES_HUNDREDS = (
 
 def number_words(number: int, locale: Locale | str = Locale.EN) -> str:
     """Words for a whole number, as a text-to-speech engine reads them best."""
-    return _es(number) if Locale(locale) is Locale.ES else _en(number)
+    return _es(number) if as_locale(locale) is Locale.ES else _en(number)
 
 
 def _en(number: int) -> str:
