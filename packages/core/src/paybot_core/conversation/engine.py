@@ -629,7 +629,7 @@ def _on_card_keyed(state: SessionState, keyed: CardKeyed, now: float) -> Transit
 
 
 def _apply_change_requests(work: _Work, understood: Understood) -> None:
-    if work.state.phase is not Phase.ACTIVE:
+    if work.state.phase is not Phase.ACTIVE or _CHANGE_REQUESTS.isdisjoint(understood.intents):
         return
     state = work.state
     has_card = state.card is not None or state.payment_method_id is not None or bool(state.typed_card_fields)
@@ -647,6 +647,9 @@ def _apply_change_requests(work: _Work, understood: Understood) -> None:
         elif state.amount is not None:
             work.state = work.state.evolve(amount=None)
             work.changed = True
+
+
+_CHANGE_REQUESTS = frozenset({Intent.CHANGE_CARD, Intent.CHANGE_NAME, Intent.CHANGE_AMOUNT})
 
 
 def _confirmation_answer(work: _Work, understood: Understood) -> None:
