@@ -23,17 +23,17 @@ def covered(clause: Sequence[Token], phrases: PhraseSet, filler: PhraseSet, *, t
     """Is the clause made of `phrases` (at least one) and `filler` only?"""
     i = hits = 0
     while i < len(clause):
-        n = phrases.match_at(clause, i)
-        if n:
-            hits, i = hits + 1, i + n
+        found = phrases.phrase_at(clause, i)
+        if found:
+            hits, i = hits + 1, i + len(found)
             continue
         if typos and _typo_of(clause[i], phrases, typos):
             hits, i = hits + 1, i + 1
             continue
-        n = filler.match_at(clause, i)
-        if not n:
+        found = filler.phrase_at(clause, i)
+        if not found:
             return False
-        i += n
+        i += len(found)
     return hits > 0
 
 
@@ -96,8 +96,11 @@ def _is_yes(parts: list[list[Token]], tokens: list[Token], lex: Lexicon) -> bool
         return False
     # Every clause is a yes or only courtesy ("Sí, por favor"), and at least one is a yes.
     answers = [covered(clause, lex.yes, lex.yes_filler) for clause in parts]
-    courtesy = [covered(clause, lex.yes_filler, lex.yes_filler) for clause in parts]
-    return any(answers) and all(a or c for a, c in zip(answers, courtesy, strict=True))
+    if not any(answers):
+        return False
+    return all(
+        a or covered(clause, lex.yes_filler, lex.yes_filler) for a, clause in zip(answers, parts, strict=True)
+    )
 
 
 def _part_choice(parts: list[list[Token]], lex: Lexicon) -> set[Intent]:

@@ -60,7 +60,8 @@ class PhraseSet:
             return None
         for form in tokens[i].forms:
             for p in self.by_first.get(form, ()):
-                if _matches(tokens, i, p):
+                # A one-word phrase is its first word, which this form is: nothing more to compare.
+                if len(p) == 1 or _matches(tokens, i, p):
                     return p
         return None
 
@@ -71,14 +72,18 @@ class PhraseSet:
 
     def find(self, tokens: Sequence[Token], start: int = 0) -> tuple[int, int] | None:
         """The first (position, length) where a phrase occurs, or None."""
+        firsts = self.by_first.keys()
         for i in range(start, len(tokens)):
-            n = self.match_at(tokens, i)
-            if n:
-                return i, n
+            # Most words start no phrase of the set: one set test rules a position out.
+            if firsts.isdisjoint(tokens[i].forms):
+                continue
+            found = self.phrase_at(tokens, i)
+            if found:
+                return i, len(found)
         return None
 
     def has(self, token: Token) -> bool:
-        return any(f in self.words for f in token.forms)
+        return not self.words.isdisjoint(token.forms)
 
 
 def _matches(tokens: Sequence[Token], i: int, p: Phrase) -> bool:
@@ -139,6 +144,7 @@ class Lexicon:
     weak_amount_cues: PhraseSet
     negative_words: PhraseSet
     questions: dict[str, PhraseSet]
+    question_phrases: PhraseSet  # every kind's phrases and `other_methods`, together
     other_methods: PhraseSet
     card_method_words: PhraseSet
     question_starters: PhraseSet
@@ -225,6 +231,9 @@ def _one(locale: Locale) -> Lexicon:
         name_particles=frozenset(fold(p) for p in m.NAME_PARTICLES),
         currency_words={phrase(k): v for k, v in m.CURRENCY_WORDS.items()},
         questions={kind: PhraseSet.of(entries) for kind, entries in m.QUESTIONS.items()},
+        question_phrases=PhraseSet.of(
+            [*m.OTHER_METHODS, *(e for entries in m.QUESTIONS.values() for e in entries)]
+        ),
         only_here=frozenset(fold(w) for w in m.ONLY_HERE),
         number_units={fold(k): v for k, v in m.NUMBER_UNITS.items()},
         number_tens={fold(k): v for k, v in m.NUMBER_TENS.items()},

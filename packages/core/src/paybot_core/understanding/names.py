@@ -24,7 +24,8 @@ from .tokens import Kind, Token, clauses
 MAX_NAME_LENGTH = 100
 MIN_NAME_LENGTH = 2
 MAX_NAME_WORDS = 8
-_NAME_ALLOWED = re.compile(r"[^\W\d_]|[ '\-.]")
+# Letters of any script, spaces, apostrophes, hyphens, periods: the whole string, checked at once.
+_NAME_CHARACTERS = re.compile(r"(?:[^\W\d_]|[ '\-.])*")
 # After a weak cue, a word like "calling" or "confused" describes the payer, it does not name them.
 _STATE_WORD = re.compile(r"[a-z]{3,}(?:ing|ed)|[a-z]{2,}(?:ado|ada|ido|ida|ando|iendo)")
 # A message of name characters (and commas or a "!"), then one amount: "Hi, Jane Doe 50", "Sam $40.50".
@@ -42,7 +43,7 @@ def validate_name(candidate: str) -> NameFact:
     name = " ".join(candidate.split())
     if len(name) > MAX_NAME_LENGTH:
         return NameFact(problem="too_long")
-    if any(not _NAME_ALLOWED.match(ch) for ch in name) or not any(ch.isalpha() for ch in name):
+    if not _NAME_CHARACTERS.fullmatch(name) or not any(ch.isalpha() for ch in name):
         return NameFact(problem="invalid_characters")
     problem = name_problem(name)  # the PCI side: no digit of any Unicode kind, not only number words
     if problem is not None:
@@ -62,7 +63,9 @@ def extract_name(
         return None
     # "Jane Doe 50": only when the message is plainly letters and then the number, so markup or
     # symbols the tokens do not keep ("<img src=x onerror=alert(1)>") still make no name.
-    trailing_number = _NAME_THEN_NUMBER.fullmatch(raw.strip()) is not None
+    trailing_number = (
+        any(t.kind is Kind.NUMBER for t in tokens) and _NAME_THEN_NUMBER.fullmatch(raw.strip()) is not None
+    )
     for clause in clauses(_without_code_labels(tokens)):
         words = _without_greeting(_without_trailing_number(clause) if trailing_number else clause, lex)
         if words and _is_bare_name(words, lex):
@@ -249,6 +252,6 @@ def _problem(raw: str, tokens: list[Token], lex: Lexicon) -> NameFact | None:
         return None
     if len(body) > MAX_NAME_LENGTH:
         return NameFact(problem="too_long")
-    if any(not _NAME_ALLOWED.match(ch) for ch in body):
+    if not _NAME_CHARACTERS.fullmatch(body):
         return NameFact(problem="invalid_characters")
     return None

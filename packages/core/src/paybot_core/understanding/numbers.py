@@ -122,7 +122,7 @@ def _scale_after(tokens: list[Token], i: int, lex: Lexicon) -> tuple[int, int]:
 
 
 def _could_start_number(token: Token, lex: Lexicon) -> bool:
-    first = fold(token.text.split("-", 1)[0])
+    first = token.key.split("-", 1)[0]  # the folded word (folding keeps hyphens where they are)
     return (
         first in lex.number_units
         or first in lex.number_tens

@@ -30,6 +30,8 @@ def detect_question(tokens: list[Token], lex: Lexicon) -> tuple[Question | None,
     asks = any(t.kind is Kind.PUNCT and t.text == "?" for t in tokens) or bool(
         tokens and lex.question_starters.match_at(tokens, 0)
     )
+    if not asks and lex.question_phrases.find(tokens) is None:
+        return None, None  # no question mark and no phrase of any kind of question
     other = lex.other_methods.find(tokens)
     if other is not None and (
         asks or lex.pay_words.find(tokens) is not None or lex.questions["payment_methods"].find(tokens)
