@@ -127,6 +127,8 @@ def _changes(parts: list[list[Token]], lex: Lexicon) -> set[Intent]:
     )
     for clause in parts:
         verb = any(lex.change_verbs.has(t) or lex.change_words.has(t) for t in clause)
+        if not verb and lex.change_targets.find(clause) is None:
+            continue  # no change asked for, and no card, name or amount named
         for intent, words in targets:
             named = words.find(clause) is not None
             if named and (verb or covered(clause, words, lex.command_filler)):

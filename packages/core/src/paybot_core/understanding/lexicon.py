@@ -113,6 +113,7 @@ class Lexicon:
     part_choice_filler: PhraseSet
     typo_min_length: int
     change_verbs: PhraseSet
+    change_targets: PhraseSet  # card_words, name_words and amount_words together
     change_words: PhraseSet
     card_words: PhraseSet
     card_detail_words: PhraseSet
@@ -226,6 +227,7 @@ def _one(locale: Locale) -> Lexicon:
         ),
         shares={phrase(k): Fraction(v) for k, v in m.SHARES.items()},
         share_phrases=PhraseSet.of(m.SHARES),
+        change_targets=sets["card_words"] | sets["name_words"] | sets["amount_words"],
         typo_min_length=m.TYPO_MIN_LENGTH,
         greetings=PhraseSet.of((*m.GREETINGS, *m.GREETING_PHRASES)),
         name_particles=frozenset(fold(p) for p in m.NAME_PARTICLES),
