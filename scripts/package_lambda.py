@@ -526,6 +526,9 @@ def build(spec: ZipSpec, requirements: Sequence[str], uv: str, out_dir: Path, ta
     layer_python = out_dir / "build" / LAYER.name / "python"
     if layer_python.is_dir():
         assert_disjoint(tree, layer_python)
+        store_dataclass_code(spec, tree, layer_python, target.python)
+    else:
+        print(f"[{spec.name}] warning: no layer built in {display(out_dir)}: no dataclass code stored")
     handler_file = tree / (spec.handler_module.replace(".", "/") + ".py")
     if not handler_file.exists():
         print(f"[{spec.name}] warning: handler module {spec.handler_module} is not in the package yet")
@@ -647,6 +650,65 @@ from_source = sorted(os.path.relpath(path, root) for path in compiled if path.st
 report = {"loaded": loaded, "from_bytecode": len(from_bytecode), "from_source": from_source}
 print(json.dumps({"python": sys.version.split()[0], **report}))
 """
+
+
+# Run inside the Python 3.12 interpreter (-I -S -B, PYTHONHASHSEED=0) over a function's tree laid
+# out as Lambda does: record the text of every method `@dataclass` compiles while the handler,
+# the modules it loads on first use and every module of ours are imported, then store their
+# code with `paybot_channels.dataclass_code.write` (the reader's own format).
+RECORD_DATACLASSES = """
+import dataclasses, importlib, json, os, pkgutil, sys
+from pathlib import Path
+task, layer, runtime, out, own, *modules = sys.argv[1:]
+sys.path[:0] = [task, layer]
+sys.path.append(runtime)
+texts = set()
+def recording(text, globals=None, locals=None):
+    texts.add(text)
+    exec(compile(text, "<string>", "exec", dont_inherit=True), globals, locals)
+dataclasses.exec = recording
+skipped = []
+def load(name):
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:  # a module this zip cannot import (another channel's) has no classes to store
+        skipped.append(f"{name}: {type(exc).__name__}")
+for name in modules:
+    load(name)
+for package in own.split(","):
+    module = load(package)
+    if module is not None:
+        for info in pkgutil.walk_packages(module.__path__, package + "."):
+            load(info.name)
+del dataclasses.exec
+from paybot_channels import dataclass_code
+stored = dataclass_code.write(Path(out), texts)
+print(json.dumps({"stored": stored, "skipped": skipped}))
+"""
+
+
+def store_dataclass_code(spec: ZipSpec, tree: Path, layer_python: Path, python: str) -> None:
+    """Write the compiled dataclass methods of `tree`'s start into the tree (`dataclass_code`)."""
+    own = [Path(source.path).name for source in spec.sources]
+    out = tree / "paybot_channels" / "dataclass_code.marshal"
+    with tempfile.TemporaryDirectory(prefix="paybot-dataclasses-") as work:
+        cmd = [python, "-I", "-S", "-B", "-c", RECORD_DATACLASSES, str(tree), str(layer_python)]
+        cmd += [str(runtime_dir(Path(work) / "runtime")), str(out), ",".join(own)]
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONHASHSEED": "0",  # the stored code's set constants in one order, build after build
+            "PAYBOT_DATA_DIR": str(Path(work) / "data"),
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        modules = [spec.handler_module, *spec.check_modules]
+        result = subprocess.run(
+            [*cmd, *modules], capture_output=True, text=True, check=False, env=env, cwd=work
+        )
+    if result.returncode != 0:
+        raise PackagingError(f"{spec.name}: recording the dataclass methods failed:\n{result.stderr.strip()}")
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    skipped = f"; {len(report['skipped'])} modules it cannot import skipped" if report["skipped"] else ""
+    print(f"[{spec.name}] stored the code of {report['stored']} dataclass methods{skipped}", flush=True)
 
 
 def check_imports(spec: ZipSpec, out_dir: Path, python: str, work: Path) -> dict[str, object]:

@@ -284,3 +284,58 @@ def test_the_bytecode_imports_without_its_sources_and_nothing_is_compiled(
     kind, compiled, loader = __import__("json").loads(result.stdout)
     assert kind is True and loader == "SourceFileLoader"
     assert compiled == [str(tree / "idna" / "package_data.py")]
+
+
+DATACLASS_MODULE = '''"""Dataclasses of ours."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Card:
+    brand: str
+    last4: str
+    exp_month: int | None = None
+'''
+
+
+def test_the_stored_dataclass_code_is_the_same_build_after_build_and_covers_our_classes(
+    tmp_path: Path, python312: str
+) -> None:
+    import subprocess
+
+    import paybot_channels.dataclass_code
+
+    spec = package_lambda.ZipSpec(
+        name="x",
+        handler_module="paybot_x",
+        exports=(),
+        sources=(package_lambda.Source("src/paybot_x"), package_lambda.Source("src/paybot_channels")),
+        max_mb=1,
+    )
+    stores = []
+    for n in (1, 2):
+        tree = tmp_path / f"build-{n}" / "task"
+        (tree / "paybot_x").mkdir(parents=True)
+        (tree / "paybot_x" / "__init__.py").write_text(DATACLASS_MODULE)
+        (tree / "paybot_channels").mkdir()
+        (tree / "paybot_channels" / "__init__.py").write_text("")
+        shutil.copy(paybot_channels.dataclass_code.__file__, tree / "paybot_channels" / "dataclass_code.py")
+        (tmp_path / f"build-{n}" / "layer").mkdir()
+        package_lambda.store_dataclass_code(spec, tree, tmp_path / f"build-{n}" / "layer", python312)
+        stores.append(tree / "paybot_channels" / "dataclass_code.marshal")
+    assert stores[0].read_bytes() == stores[1].read_bytes()
+    # Read by the runtime's interpreter: Card's methods are there, and a class made with them works.
+    code = (
+        f"import sys; sys.path.insert(0, {str(stores[0].parent.parent)!r})\n"
+        "from paybot_channels import dataclass_code as d\n"
+        "texts = d.load(d.STORE)\n"
+        "with d.precompiled():\n"
+        "    import paybot_x\n"
+        "card = paybot_x.Card('visa', '4242')\n"
+        "print(len(texts), sum('last4' in t for t in texts), card == paybot_x.Card('visa', '4242'))"
+    )
+    result = subprocess.run(
+        [python312, "-I", "-S", "-B", "-c", code], capture_output=True, text=True, check=True
+    )
+    stored, card_methods, equal = result.stdout.split()
+    assert int(stored) >= 6 and int(card_methods) >= 5 and equal == "True"

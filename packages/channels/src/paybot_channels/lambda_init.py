@@ -10,6 +10,9 @@ In a Lambda container, pydantic is also told that there are no plugins to look f
 (`PYDANTIC_DISABLE_PLUGINS`): otherwise its first schema reads the entry points of every
 distribution on sys.path to find some, a twentieth of the phone's cold start (bench/README.md).
 None ships in the zips: `make package` refuses a distribution that declares one.
+
+And the methods `@dataclass` writes come from the code `make package` compiled for them
+(`dataclass_code`), instead of being compiled from their text class after class.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterator
+
+from . import dataclass_code
 
 
 @contextlib.contextmanager
@@ -28,7 +33,8 @@ def container_init() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        with dataclass_code.precompiled():
+            yield
     finally:
         gc.freeze()
         if was_enabled:
