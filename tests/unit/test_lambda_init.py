@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -57,3 +59,12 @@ def test_in_a_lambda_container_pydantic_is_told_there_are_no_plugins(monkeypatch
     with container_init():
         pass
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "some_plugin"  # an operator's own value wins
+
+
+@pytest.mark.parametrize("package", ["paybot_channels.connect", "paybot_channels.web"])
+def test_a_handlers_package_loads_nothing_before_the_handlers_container_init(package: str) -> None:
+    # Python imports the package before the handler module: what the package imported itself would
+    # be built with the collector on and the dataclass methods compiled from their text.
+    code = f"import sys, {package}; print(sorted(m for m in sys.modules if m.startswith('{package}.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
