@@ -526,9 +526,9 @@ def build(spec: ZipSpec, requirements: Sequence[str], uv: str, out_dir: Path, ta
     layer_python = out_dir / "build" / LAYER.name / "python"
     if layer_python.is_dir():
         assert_disjoint(tree, layer_python)
-        store_dataclass_code(spec, tree, layer_python, target.python)
+        store_start_code(spec, tree, layer_python, target.python)
     else:
-        print(f"[{spec.name}] warning: no layer built in {display(out_dir)}: no dataclass code stored")
+        print(f"[{spec.name}] warning: no layer built in {display(out_dir)}: no start code stored")
     handler_file = tree / (spec.handler_module.replace(".", "/") + ".py")
     if not handler_file.exists():
         print(f"[{spec.name}] warning: handler module {spec.handler_module} is not in the package yet")
@@ -653,16 +653,18 @@ print(json.dumps({"python": sys.version.split()[0], **report}))
 
 
 # Run inside the Python 3.12 interpreter (-I -S -B, PYTHONHASHSEED=0) over a function's tree laid
-# out as Lambda does: record the text of every method `@dataclass` compiles while the handler,
-# the modules it loads on first use and every module of ours are imported, then store their
-# code with `paybot_channels.dataclass_code.write` (the reader's own format).
-RECORD_DATACLASSES = """
+# out as Lambda does: record the text of every method `@dataclass` compiles and the program of
+# every regular expression compiled while the handler, the modules it loads on first use and
+# every module of ours are imported, then store them with the readers' own writers
+# (`paybot_channels.dataclass_code`, `paybot_channels.regex_code`).
+RECORD_START_CODE = """
 import dataclasses, importlib, json, os, pkgutil, sys
 from pathlib import Path
 task, layer, runtime, out, own, *modules = sys.argv[1:]
 sys.path[:0] = [task, layer]
 sys.path.append(runtime)
-texts = set()
+from paybot_channels import dataclass_code, regex_code
+texts, programs = set(), {}
 def recording(text, globals=None, locals=None):
     texts.add(text)
     exec(compile(text, "<string>", "exec", dont_inherit=True), globals, locals)
@@ -673,26 +675,27 @@ def load(name):
         return importlib.import_module(name)
     except Exception as exc:  # a module this zip cannot import (another channel's) has no classes to store
         skipped.append(f"{name}: {type(exc).__name__}")
-for name in modules:
-    load(name)
-for package in own.split(","):
-    module = load(package)
-    if module is not None:
-        for info in pkgutil.walk_packages(module.__path__, package + "."):
-            load(info.name)
+with regex_code.recording(programs):
+    for name in modules:
+        load(name)
+    for package in own.split(","):
+        module = load(package)
+        if module is not None:
+            for info in pkgutil.walk_packages(module.__path__, package + "."):
+                load(info.name)
 del dataclasses.exec
-from paybot_channels import dataclass_code
-stored = dataclass_code.write(Path(out), texts)
-print(json.dumps({"stored": stored, "skipped": skipped}))
+methods = dataclass_code.write(Path(out) / dataclass_code.FILE_NAME, texts)
+patterns = regex_code.write(Path(out) / regex_code.FILE_NAME, programs)
+print(json.dumps({"methods": methods, "patterns": patterns, "skipped": skipped}))
 """
 
 
-def store_dataclass_code(spec: ZipSpec, tree: Path, layer_python: Path, python: str) -> None:
-    """Write the compiled dataclass methods of `tree`'s start into the tree (`dataclass_code`)."""
+def store_start_code(spec: ZipSpec, tree: Path, layer_python: Path, python: str) -> None:
+    """Write what `tree`'s start would compile (dataclass methods, regular expressions) into it."""
     own = [Path(source.path).name for source in spec.sources]
-    out = tree / "paybot_channels" / "dataclass_code.marshal"
+    out = tree / "paybot_channels"
     with tempfile.TemporaryDirectory(prefix="paybot-dataclasses-") as work:
-        cmd = [python, "-I", "-S", "-B", "-c", RECORD_DATACLASSES, str(tree), str(layer_python)]
+        cmd = [python, "-I", "-S", "-B", "-c", RECORD_START_CODE, str(tree), str(layer_python)]
         cmd += [str(runtime_dir(Path(work) / "runtime")), str(out), ",".join(own)]
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -705,10 +708,14 @@ def store_dataclass_code(spec: ZipSpec, tree: Path, layer_python: Path, python: 
             [*cmd, *modules], capture_output=True, text=True, check=False, env=env, cwd=work
         )
     if result.returncode != 0:
-        raise PackagingError(f"{spec.name}: recording the dataclass methods failed:\n{result.stderr.strip()}")
+        raise PackagingError(f"{spec.name}: recording the start's code failed:\n{result.stderr.strip()}")
     report = json.loads(result.stdout.strip().splitlines()[-1])
     skipped = f"; {len(report['skipped'])} modules it cannot import skipped" if report["skipped"] else ""
-    print(f"[{spec.name}] stored the code of {report['stored']} dataclass methods{skipped}", flush=True)
+    print(
+        f"[{spec.name}] stored the code of {report['methods']} dataclass methods and "
+        f"{report['patterns']} regular expressions{skipped}",
+        flush=True,
+    )
 
 
 def check_imports(spec: ZipSpec, out_dir: Path, python: str, work: Path) -> dict[str, object]:

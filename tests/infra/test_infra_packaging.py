@@ -286,8 +286,11 @@ def test_the_bytecode_imports_without_its_sources_and_nothing_is_compiled(
     assert compiled == [str(tree / "idna" / "package_data.py")]
 
 
-DATACLASS_MODULE = '''"""Dataclasses of ours."""
+DATACLASS_MODULE = '''"""Dataclasses and a regular expression of ours."""
+import re
 from dataclasses import dataclass
+
+LAST4 = re.compile(r"(?P<last4>\\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,7 @@ def test_the_stored_dataclass_code_is_the_same_build_after_build_and_covers_our_
     import subprocess
 
     import paybot_channels.dataclass_code
+    import paybot_channels.regex_code
 
     spec = package_lambda.ZipSpec(
         name="x",
@@ -319,11 +323,14 @@ def test_the_stored_dataclass_code_is_the_same_build_after_build_and_covers_our_
         (tree / "paybot_x" / "__init__.py").write_text(DATACLASS_MODULE)
         (tree / "paybot_channels").mkdir()
         (tree / "paybot_channels" / "__init__.py").write_text("")
-        shutil.copy(paybot_channels.dataclass_code.__file__, tree / "paybot_channels" / "dataclass_code.py")
+        for module in (paybot_channels.dataclass_code, paybot_channels.regex_code):
+            shutil.copy(str(module.__file__), tree / "paybot_channels" / Path(str(module.__file__)).name)
         (tmp_path / f"build-{n}" / "layer").mkdir()
-        package_lambda.store_dataclass_code(spec, tree, tmp_path / f"build-{n}" / "layer", python312)
+        package_lambda.store_start_code(spec, tree, tmp_path / f"build-{n}" / "layer", python312)
         stores.append(tree / "paybot_channels" / "dataclass_code.marshal")
     assert stores[0].read_bytes() == stores[1].read_bytes()
+    patterns = [store.with_name("regex_code.marshal").read_bytes() for store in stores]
+    assert patterns[0] == patterns[1] and b"(?P<last4>" in patterns[0]
     # Read by the runtime's interpreter: Card's methods are there, and a class made with them works.
     code = (
         f"import sys; sys.path.insert(0, {str(stores[0].parent.parent)!r})\n"
