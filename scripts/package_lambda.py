@@ -652,7 +652,7 @@ print(json.dumps({"python": sys.version.split()[0], **report}))
 """
 
 
-# Run inside the Python 3.12 interpreter (-I -S -B, PYTHONHASHSEED=0) over a function's tree laid
+# Run inside the Python 3.12 interpreter (-s -S -B -P, PYTHONHASHSEED=0) over a function's tree laid
 # out as Lambda does: record the text of every method `@dataclass` compiles and the program of
 # every regular expression compiled while the handler, the modules it loads on first use and
 # every module of ours are imported, then store them with the readers' own writers
@@ -695,7 +695,9 @@ def store_start_code(spec: ZipSpec, tree: Path, layer_python: Path, python: str)
     own = [Path(source.path).name for source in spec.sources]
     out = tree / "paybot_channels"
     with tempfile.TemporaryDirectory(prefix="paybot-dataclasses-") as work:
-        cmd = [python, "-I", "-S", "-B", "-c", RECORD_START_CODE, str(tree), str(layer_python)]
+        # Not -I: it implies -E, which would ignore PYTHONHASHSEED. The environment is ours alone
+        # anyway (`env` below), -s -S keep this machine's site-packages out, -P the working dir.
+        cmd = [python, "-s", "-S", "-B", "-P", "-c", RECORD_START_CODE, str(tree), str(layer_python)]
         cmd += [str(runtime_dir(Path(work) / "runtime")), str(out), ",".join(own)]
         env = {
             "PATH": os.environ.get("PATH", ""),

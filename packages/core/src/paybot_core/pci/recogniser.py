@@ -193,9 +193,11 @@ def _spelled_digits_as_digits(text: Canonical) -> Canonical:
     return text
 
 
+# Longest first, then alphabetical: one pattern in every process (a set's order changes with the
+# hash seed), so the program the Lambda zip stores for it is found (paybot_channels.regex_code).
 _NUMBER_WORD_HINT = re.compile(  # not \b: "four_nine_two" holds no word boundary; (?=[a-z]) is fast
     r"(?<![a-z])(?=[a-z])(?:"
-    + "|".join(sorted(words.NUMBER_WORDS | frozenset(words.REPEAT), key=len, reverse=True))
+    + "|".join(sorted(words.NUMBER_WORDS | frozenset(words.REPEAT), key=lambda word: (-len(word), word)))
     + r")(?![a-z])"
 )
 
