@@ -372,7 +372,18 @@ def test_what_something_comes_to_is_the_amount_at_any_step(
 
 @pytest.mark.parametrize(
     ("text", "locale"),
-    [("it's 2 cards", "en"), ("that's 3 tries", "en"), ("its 10 past", "en"), ("es la 2 de 3", "es")],
+    [
+        ("it's 2 cards", "en"),
+        ("that's 3 tries", "en"),
+        ("its 10 past", "en"),
+        ("es la 2 de 3", "es"),
+        # what a label names, said the same way: a reference, an account, a postcode
+        ("my order, it's 2231", "en"),
+        ("mi referencia es 1001", "es"),
+        ("el número de cuenta es 1001", "es"),
+        ("mi código postal es 28001", "es"),
+        ("la factura es 2231", "es"),
+    ],
 )
 def test_a_number_that_does_not_end_its_clause_after_a_weak_cue_is_no_amount(text: str, locale: str) -> None:
     assert _amount(text, Field.NAME, locale) is None

@@ -101,8 +101,20 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
     # "the bill is 45.99", "el saldo es 82": what is owed is money too ("pay 50, I owe 200" still
     # takes 50, see _choose); "it's 45.99" where its clause ends ("it's 45.99, Ana Ruiz").
     weakly_cued = clause_ends and _cue_before(tokens, j, lex, lex.weak_amount_cues)
+    if (c.owed or weakly_cued) and _label_before(tokens, j, lex):
+        # "mi referencia es 1001", "my order, it's 2231", "la factura es 2231": the number is what
+        # the label names; "la factura es de 120" still says how much.
+        weakly_cued = c.owed = False
     c.cued = c.cued or c.owed or weakly_cued
     return c
+
+
+def _label_before(tokens: list[Token], j: int, lex: Lexicon) -> bool:
+    """Does a not-amount label ("reference", "cuenta", "código") come before tokens[j], with no
+    "de" / "of" ending the cue that says the number is an amount of it?"""
+    if j >= 0 and tokens[j].key in ("de", "of"):
+        return False
+    return any(t.key != "no" and lex.not_amount_labels.has(t) for t in tokens[: max(j, 0)])
 
 
 def _clause_ends(tokens: list[Token], k: int, lex: Lexicon) -> bool:
