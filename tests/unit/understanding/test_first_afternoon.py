@@ -210,6 +210,7 @@ def test_particles_alone_are_no_name(text: str) -> None:
     [
         ("I owe 120 but can only pay 60", 6_000, "en"),
         ("my balance is $300, I'll pay $100 today", 10_000, "en"),
+        ("my account balance is $300, I'll pay $100", 10_000, "en"),
         ("pay 50, I owe 200", 5_000, "en"),
         ("i owe $120", 12_000, "en"),
         ("debo 500 pero solo puedo pagar 200", 20_000, "es"),

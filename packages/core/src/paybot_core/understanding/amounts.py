@@ -101,11 +101,10 @@ def _describe(tokens: list[Token], i: int, lex: Lexicon, session: str) -> _Candi
     # "the bill is 45.99", "el saldo es 82": what is owed is money too ("pay 50, I owe 200" still
     # takes 50, see _choose); "it's 45.99" where its clause ends ("it's 45.99, Ana Ruiz").
     weakly_cued = clause_ends and _cue_before(tokens, j, lex, lex.weak_amount_cues)
-    if (c.owed or weakly_cued) and _label_before(tokens, j, lex):
-        # "mi referencia es 1001", "my order, it's 2231", "la factura es 2231": the number is what
-        # the label names; "la factura es de 120" still says how much.
-        weakly_cued = c.owed = False
-    c.cued = c.cued or c.owed or weakly_cued
+    # "mi referencia es 1001", "my order, it's 2231", "la factura es 2231": the number is what the
+    # label names, not money; "la factura es de 120" still says how much. (It stays owed, so a
+    # payment stated beside it still wins in _choose.)
+    c.cued = c.cued or ((c.owed or weakly_cued) and not _label_before(tokens, j, lex))
     return c
 
 
