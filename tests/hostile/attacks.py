@@ -326,6 +326,8 @@ def relabelled_cvv(draw: st.DrawFn, cvv: str) -> str:
 CODE_BEFORE_LABEL = [
     "{} is the cvv", "{} (cvv)", "{} cvv", "{} is my security code", "{} = cvc", "{} - security code",
     "{} es el código de seguridad", "{}, the code on the back", "{} is the 3 digits on the back",
+    # and words after the label (the fresh clone's fuzzer: "0000 is the cvv Jane Doe")
+    "{} is the cvv Jane Doe", "{} cvv thanks", "{} es el cvv de María",
 ]  # fmt: skip
 
 

@@ -660,7 +660,10 @@ CODE_BEFORE_LABEL = re.compile(
     rf"{_MARKS}(?:(?:{_fillers(words.CODE_BEFORE_LABEL_FILLER)})(?![a-z]){_MARKS}){{0,3}}"
     r"(?:(?:[34]|three|four|tres|cuatro)[\s\-]?)?"
     + _CVV_LABEL
-    + r"(?=[^\S\n]*(?:$|[^\w\s]|\d|(?:and|y)(?![a-z])))"
+    # What follows the label ends it: the text, a mark, a digit, "and", or any other word but one
+    # that goes on naming the field ("737 is the cvv Jane Doe" holds a code; "3 cvv digits" no).
+    + r"(?=[^\S\n]*(?:$|[^\w\s]|\d|(?:and|y)(?![a-z])"
+    + r"|(?!(?:codes?|numbers?|digits?|field|box|c[oó]digo|n[uú]mero|d[ií]gitos?)(?!\w))[^\W\d_]))"
 )
 
 
