@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from paybot_core.conversation.state import Field
-from paybot_core.conversation.understanding import UnderstandingContext
+from paybot_core.conversation.understanding import Intent, UnderstandingContext
 from paybot_core.understanding import understand as understand_text
 
 
@@ -133,8 +133,6 @@ def test_an_opener_without_a_lone_number_is_no_amount(text: str) -> None:
     ],
 )
 def test_not_wanting_to_go_on_cancels(text: str, locale: str) -> None:
-    from paybot_core.conversation.understanding import Intent
-
     assert understand(text, Field.CARD_NUMBER, locale).has(Intent.CANCEL)
 
 
@@ -172,15 +170,11 @@ def test_question_kinds_in_other_words(text: str, kind: str, locale: str) -> Non
     ],
 )
 def test_changing_a_card_detail_is_entering_the_card_again(text: str, locale: str) -> None:
-    from paybot_core.conversation.understanding import Intent
-
     assert understand(text, Field.CONFIRMATION, locale).has(Intent.CHANGE_CARD)
 
 
 @pytest.mark.parametrize("text", ["cvv 123", "the expiry", "security code", "my cvv is on the back"])
 def test_a_card_detail_named_without_a_change_is_no_change(text: str) -> None:
-    from paybot_core.conversation.understanding import Intent
-
     assert not understand(text, Field.CVV).has(Intent.CHANGE_CARD)
 
 
@@ -234,8 +228,6 @@ def test_what_is_paid_now_wins_over_what_is_owed(text: str, minor: int, locale: 
     ],
 )
 def test_asking_what_to_type_is_help(text: str, locale: str) -> None:
-    from paybot_core.conversation.understanding import Intent
-
     understood = understand(text, Field.NAME, locale)
     assert understood.has(Intent.HELP) or understood.question is not None
     assert understood.name is None
@@ -455,8 +447,6 @@ def test_the_name_the_card_shows_however_it_is_labelled(text: str, name: str, lo
 )
 def test_a_detail_the_payer_cannot_find_asks_for_help(text: str, expecting: Field, locale: str) -> None:
     # These were "Sorry, I didn't catch that": the help for the field says where to find it.
-    from paybot_core.conversation.understanding import Intent
-
     understood = understand(text, expecting, locale)
     assert understood.has(Intent.HELP), understood
 
@@ -466,6 +456,4 @@ def test_a_detail_the_payer_cannot_find_asks_for_help(text: str, expecting: Fiel
     [("I don't have the money right now", "en"), ("there is no way", "en"), ("no tengo dinero", "es")],
 )
 def test_not_having_something_else_is_no_help(text: str, locale: str) -> None:
-    from paybot_core.conversation.understanding import Intent
-
     assert not understand(text, Field.CVV, locale).has(Intent.HELP)
