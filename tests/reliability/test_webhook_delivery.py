@@ -4,7 +4,10 @@ restarted server finds them, and an event is never invented by a retried turn.""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -66,13 +69,37 @@ def test_a_server_killed_right_after_a_charge_delivers_the_payment_after_restart
     assert_signed(receiver)
 
 
+def wait_for_a_failed_try(data_dir: Path, timeout: float = 15.0) -> None:
+    """Until the dispatcher has tried an event, failed, and given its claim back.
+
+    A kill while an event is claimed leaves the claim to run out (a minute or more), so the test
+    must not kill in that window: the first server waits seconds between tries, and we kill in one.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(data_dir / "sessions.sqlite3", timeout=5)) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM webhook_deliveries "
+                "WHERE attempts >= 1 AND lease_until = 0 AND pending = 1"
+            ).fetchone()
+        if row[0] >= 1:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the dispatcher never recorded a failed try")
+
+
 def test_events_saved_before_a_kill_are_delivered_by_the_restarted_server(tmp_path) -> None:
     receiver = new_receiver()  # not listening yet: the first server cannot deliver
-    with running(tmp_path, webhook_env(receiver)) as server, httpx.Client(timeout=15) as client:
+    # 2-4 s between tries: the kill below lands between two of them, never during one.
+    slow_retries = {"PAYBOT_WEBHOOK_RETRY_SECONDS": "4", "PAYBOT_WEBHOOK_RETRY_MAX_SECONDS": "4"}
+    with (
+        running(tmp_path, {**webhook_env(receiver), **slow_retries}) as server,
+        httpx.Client(timeout=15) as client,
+    ):
         session_id = session_at_confirmation(client, server.base_url)
         reply = post(client, server.base_url, "/v1/chat", {"sessionId": session_id, "message": "yes"})
         assert reply["status"] == "completed"
-        time.sleep(0.3)  # the dispatcher has tried, and failed
+        wait_for_a_failed_try(tmp_path)
         server.process.kill()
         server.process.wait(timeout=10)
     with serving(receiver), running(tmp_path, webhook_env(receiver)):
