@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -189,8 +190,18 @@ class WebhookOutbox(Protocol):
     """The outbox as the local dispatcher works it: per endpoint, each session's oldest undelivered
     event (so a session's events arrive in order), due when its retry time has come."""
 
-    def due(self, endpoint: str, now: float, limit: int, lease_seconds: float) -> Sequence[Delivery]:
-        """Claim up to `limit` due deliveries for `lease_seconds` (another dispatcher skips them)."""
+    def due(
+        self,
+        endpoint: str,
+        now: float,
+        limit: int,
+        lease_seconds: float,
+        types: AbstractSet[str] | None = None,
+    ) -> Sequence[Delivery]:
+        """Claim up to `limit` due deliveries for `lease_seconds` (another dispatcher skips them).
+
+        With `types`, the endpoint gets deliveries of events of those types only: an event of any
+        other type is never handed to it, and costs it no delivery row and no write."""
         ...
 
     def delivered(self, delivery: Delivery, now: float) -> None: ...

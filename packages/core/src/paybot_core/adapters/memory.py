@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
 from ..conversation.state import Phase, SessionState, state_from_json, state_to_json
 from ..errors import SessionExistsError, VersionConflictError
@@ -81,8 +82,15 @@ class MemorySessionStore:
     def get_payment(self, payment_id: str) -> PaymentEntry | None:
         return self.outbox.get_payment(payment_id)
 
-    def due(self, endpoint: str, now: float, limit: int, lease_seconds: float) -> Sequence[Delivery]:
-        return self.outbox.due(endpoint, now, limit, lease_seconds)
+    def due(
+        self,
+        endpoint: str,
+        now: float,
+        limit: int,
+        lease_seconds: float,
+        types: AbstractSet[str] | None = None,
+    ) -> Sequence[Delivery]:
+        return self.outbox.due(endpoint, now, limit, lease_seconds, types)
 
     def delivered(self, delivery: Delivery, now: float) -> None:
         self.outbox.delivered(delivery, now)

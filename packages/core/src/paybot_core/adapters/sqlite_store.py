@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -318,10 +319,17 @@ class SqliteSessionStore:
 
     # ------------------------------------------------------------- webhook deliveries (the local dispatcher)
 
-    def due(self, endpoint: str, now: float, limit: int, lease_seconds: float) -> Sequence[Delivery]:
+    def due(
+        self,
+        endpoint: str,
+        now: float,
+        limit: int,
+        lease_seconds: float,
+        types: AbstractSet[str] | None = None,
+    ) -> Sequence[Delivery]:
         try:
             with self._transaction() as conn:
-                self._enqueue(conn, endpoint, now)
+                self._enqueue(conn, endpoint, now, types)
                 rows = conn.execute(
                     """SELECT d.seq, d.attempts, e.body, e.session_id FROM webhook_deliveries d
                        JOIN events e ON e.seq = d.seq
@@ -343,8 +351,11 @@ class SqliteSessionStore:
             for _, attempts, body, sid in rows
         ]
 
-    def _enqueue(self, conn: sqlite3.Connection, endpoint: str, now: float) -> None:
-        """Give the events saved since the last look a delivery row for this endpoint."""
+    def _enqueue(
+        self, conn: sqlite3.Connection, endpoint: str, now: float, types: AbstractSet[str] | None
+    ) -> None:
+        """Give the events saved since the last look a delivery row for this endpoint (of `types` only,
+        when it names them)."""
         row = conn.execute(
             "SELECT last_seq FROM webhook_endpoints WHERE endpoint = ?", (endpoint,)
         ).fetchone()
@@ -361,11 +372,16 @@ class SqliteSessionStore:
         newest = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         if newest <= last:
             return
-        conn.execute(
+        insert = (
             "INSERT OR IGNORE INTO webhook_deliveries (endpoint, seq, session_id, next_at) "
-            "SELECT ?, seq, session_id, created FROM events WHERE seq > ? AND seq <= ?",
-            (endpoint, last, newest),
+            "SELECT ?, seq, session_id, created FROM events WHERE seq > ? AND seq <= ?"
         )
+        if types is None:
+            conn.execute(insert, (endpoint, last, newest))
+        else:
+            wanted = sorted(types)
+            marks = ", ".join("?" * len(wanted))
+            conn.execute(f"{insert} AND type IN ({marks})", (endpoint, last, newest, *wanted))
         conn.execute("UPDATE webhook_endpoints SET last_seq = ? WHERE endpoint = ?", (newest, endpoint))
 
     def delivered(self, delivery: Delivery, now: float) -> None:

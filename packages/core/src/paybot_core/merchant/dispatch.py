@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -55,7 +56,13 @@ Post = Callable[[str, bytes, dict[str, str], float], int]
 
 
 class Consumer(Protocol):
-    """Takes one event for `endpoint`; raises DeliveryError when it should be tried again later."""
+    """Takes one event for `endpoint`; raises DeliveryError when it should be tried again later.
+
+    `event_types` names the types it takes (None: every type). Both dispatchers hand it nothing
+    else, so an event it has no use for costs no delivery: no claim, no write, no queue message."""
+
+    @property
+    def event_types(self) -> AbstractSet[str] | None: ...
 
     def send(self, endpoint: str, event: MerchantEvent) -> None: ...
 
@@ -74,6 +81,8 @@ def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) ->
 
 class WebhookSender:
     """Signs and posts one event to one endpoint."""
+
+    event_types: AbstractSet[str] | None = None  # a merchant's endpoint hears of everything
 
     def __init__(
         self,
@@ -139,7 +148,8 @@ class WebhookDispatcher:
     def _drain(self, endpoint: str, max_rounds: int) -> int:
         delivered = 0
         for _ in range(max_rounds):
-            due = self.outbox.due(endpoint, self.clock(), self.batch, self.lease_seconds)
+            types = self.consumers[endpoint].event_types
+            due = self.outbox.due(endpoint, self.clock(), self.batch, self.lease_seconds, types)
             if not due:
                 break
             if len(due) == 1 or self.concurrency <= 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from ..ports import Delivery
@@ -79,9 +80,16 @@ class MemoryOutbox:
 
     # ------------------------------------------------------------- deliveries
 
-    def due(self, endpoint: str, now: float, limit: int, lease_seconds: float) -> Sequence[Delivery]:
+    def due(
+        self,
+        endpoint: str,
+        now: float,
+        limit: int,
+        lease_seconds: float,
+        types: AbstractSet[str] | None = None,
+    ) -> Sequence[Delivery]:
         with self._lock:
-            self._enqueue(endpoint, now)
+            self._enqueue(endpoint, now, types)
             heads: dict[str, tuple[MerchantEvent, _State]] = {}
             for event in self._events:
                 state = self._deliveries.get((endpoint, event.id))
@@ -95,7 +103,7 @@ class MemoryOutbox:
                     found.append(Delivery(endpoint, event, state.attempts))
             return found
 
-    def _enqueue(self, endpoint: str, now: float) -> None:
+    def _enqueue(self, endpoint: str, now: float, types: AbstractSet[str] | None) -> None:
         start = self._cursor.get(endpoint)
         if start is None:
             start = next(
@@ -103,7 +111,8 @@ class MemoryOutbox:
                 len(self._events),
             )
         for event in self._events[start:]:
-            self._deliveries[(endpoint, event.id)] = _State(next_at=event.created)
+            if types is None or event.type in types:
+                self._deliveries[(endpoint, event.id)] = _State(next_at=event.created)
         self._cursor[endpoint] = len(self._events)
 
     def delivered(self, delivery: Delivery, now: float) -> None:

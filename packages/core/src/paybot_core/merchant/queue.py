@@ -44,16 +44,17 @@ class StreamRelay:
         self,
         sqs: Any,
         queue_url: str,
-        consumers: Iterable[str],
+        consumers: Mapping[str, Consumer],
         events: Callable[[Sequence[str]], list[MerchantEvent]],
     ) -> None:
         self.sqs = sqs
         self.queue_url = queue_url
-        self.consumers = tuple(consumers)
+        self.consumers = dict(consumers)
         self.events = events
 
     def relay(self, records: Iterable[Mapping[str, Any]]) -> int:
-        """Queue every event of `records` for every consumer; returns how many messages were sent."""
+        """Queue every event of `records` for every consumer that takes its type; returns how many
+        messages were sent."""
         ids = [
             event_id
             for record in records
@@ -68,7 +69,9 @@ class StreamRelay:
         entries = []
         for event in found:
             body = event.body().decode()
-            for consumer in self.consumers:
+            for consumer, taker in self.consumers.items():
+                if taker.event_types is not None and event.type not in taker.event_types:
+                    continue
                 entries.append(
                     {
                         "MessageBody": json.dumps(

@@ -26,6 +26,9 @@ RECEIPTS = "paybot:receipts"
 
 
 class ReceiptSender:
+    # A receipt follows a payment, or the payer's request for one; every other event passes it by.
+    event_types = frozenset({EventType.PAYMENT_SUCCEEDED, EventType.RECEIPT_REQUESTED})
+
     def __init__(
         self,
         store: SessionStore,
@@ -41,7 +44,7 @@ class ReceiptSender:
         self.clock = clock
 
     def send(self, endpoint: str, happened: MerchantEvent) -> None:
-        if happened.type not in (EventType.PAYMENT_SUCCEEDED, EventType.RECEIPT_REQUESTED):
+        if happened.type not in self.event_types:
             return
         state = self.store.load(happened.session_id)
         if state is None or state.payment is None or state.payment.status != "succeeded":
