@@ -55,9 +55,10 @@ SERVE = "import sys; from paybot_channels.cli import main; sys.exit(main())"
 
 
 def extract(commit: str, into: Path) -> Path | None:
-    """The commit's `packages/` under `into`, or None (with the reason printed) when git cannot give it."""
+    """The commit's `packages/` (and `frontend/`, which later trees serve the chat page from) under
+    `into`, or None (with the reason printed) when git cannot give it."""
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", commit, "packages"], capture_output=True, check=False
+        ["git", "-C", str(ROOT), "archive", commit, "packages", "frontend"], capture_output=True, check=False
     )
     if archive.returncode != 0:
         reason = archive.stderr.decode(errors="replace").strip()
